@@ -1,0 +1,54 @@
+import GRDB
+
+/// Settings of a node, kept in the `setting` table.
+public struct NodeSettings: Sendable, Equatable {
+    /// The node's name, shown in the header and feeds.
+    public var name: String = "wikinode"
+    /// Whether CamelCase words are wiki links.
+    public var camelCaseLinks: Bool = true
+    /// The page shown on the front page.
+    public var homePage: String = "Welcome"
+
+    public init() {}
+
+    /// Setting names as `wikinode config` takes them.
+    public static let keys = ["name", "camelCaseLinks", "homePage"]
+
+    public var markdownOptions: MarkdownOptions { MarkdownOptions(camelCaseLinks: camelCaseLinks) }
+
+    static func read(_ db: Database) throws -> NodeSettings {
+        var settings = NodeSettings()
+        for row in try Row.fetchAll(db, sql: "SELECT key, value FROM setting") {
+            try settings.set(row["key"], to: row["value"])
+        }
+        return settings
+    }
+
+    /// Sets one setting from text; throws `WikiError.invalidInput` for an unknown key or value.
+    public mutating func set(_ key: String, to value: String) throws {
+        switch key {
+        case "name":
+            guard !value.isEmpty, value.count <= 100 else { throw WikiError.invalidInput("The name must have 1 to 100 characters.") }
+            name = value
+        case "camelCaseLinks":
+            switch value.lowercased() {
+            case "true", "on", "yes", "1": camelCaseLinks = true
+            case "false", "off", "no", "0": camelCaseLinks = false
+            default: throw WikiError.invalidInput("camelCaseLinks is on or off.")
+            }
+        case "homePage":
+            do { homePage = try PageTitle(value).text } catch { throw WikiError.invalidInput(error.description) }
+        default:
+            throw WikiError.invalidInput("Unknown setting \(key); settings are \(Self.keys.joined(separator: ", ")).")
+        }
+    }
+
+    public func value(of key: String) -> String? {
+        switch key {
+        case "name": name
+        case "camelCaseLinks": camelCaseLinks ? "on" : "off"
+        case "homePage": homePage
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import GRDB
+
+extension WikiDatabase {
+    /// The schema, one append-only migration at a time. Never edit a migration that has landed.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: pages, revisions, links, changes, search, tokens, settings") { db in
+            try db.create(table: "page") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("uid", .text).notNull().unique()
+                t.column("title", .text).notNull()
+                t.column("titleKey", .text).notNull().unique()
+                t.column("revisionId", .integer).notNull()
+                t.column("html", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull().indexed()
+                t.column("deletedAt", .datetime)
+            }
+            try db.create(table: "revision") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("page", onDelete: .cascade).notNull()
+                t.column("parentId", .integer).references("revision")
+                t.column("kind", .text).notNull()
+                t.column("title", .text).notNull()
+                t.column("markdown", .text).notNull()
+                t.column("html", .text).notNull()
+                t.column("summary", .text).notNull()
+                t.column("author", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("contentHash", .text).notNull()
+                t.column("byteCount", .integer).notNull()
+            }
+            try db.create(table: "pageLink") { t in
+                t.belongsTo("page", onDelete: .cascade).notNull()
+                t.column("targetKey", .text).notNull().indexed()
+                t.column("targetTitle", .text).notNull()
+                t.primaryKey(["pageId", "targetKey"])
+            }
+            try db.create(table: "externalLink") { t in
+                t.belongsTo("page", onDelete: .cascade).notNull()
+                t.column("url", .text).notNull()
+                t.primaryKey(["pageId", "url"])
+            }
+            try db.create(table: "titleAlias") { t in
+                t.primaryKey("titleKey", .text)
+                t.column("title", .text).notNull()
+                t.belongsTo("page", onDelete: .cascade).notNull()
+            }
+            try db.create(table: "pageChange") { t in
+                t.autoIncrementedPrimaryKey("seq")
+                t.belongsTo("page", onDelete: .cascade).notNull()
+                t.column("pageUid", .text).notNull()
+                t.belongsTo("revision", onDelete: .cascade).notNull()
+                t.column("kind", .text).notNull()
+                t.column("title", .text).notNull()
+                t.column("previousTitle", .text)
+                t.column("author", .text).notNull()
+                t.column("summary", .text).notNull()
+                t.column("contentHash", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "apiToken") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull()
+                t.column("tokenHash", .text).notNull().unique()
+                t.column("createdAt", .datetime).notNull()
+                t.column("lastUsedAt", .datetime)
+            }
+            try db.create(table: "setting") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
+            }
+            try db.create(virtualTable: "pageSearch", using: FTS5()) { t in
+                t.tokenizer = .unicode61(diacritics: .remove)
+                t.column("title")
+                t.column("body")
+            }
+        }
+        return migrator
+    }
+}

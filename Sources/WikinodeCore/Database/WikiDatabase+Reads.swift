@@ -1,0 +1,166 @@
+import Foundation
+import GRDB
+
+/// What a title finds.
+public enum PageLookup: Sendable {
+    /// A live page under this title.
+    case found(Page)
+    /// An old title of a page that was renamed; the page is under its new title.
+    case renamed(Page)
+    /// A page that was deleted; its history remains.
+    case deleted(Page)
+    case missing
+}
+
+/// A page as a link list shows it.
+public struct PageReference: Sendable, Equatable, Codable {
+    public let title: String
+    public let updatedAt: Date
+
+    public var pageTitle: PageTitle? { try? PageTitle(title) }
+}
+
+/// A link from a page, and whether its target exists.
+public struct OutgoingLink: Sendable, Equatable {
+    public let title: String
+    public let exists: Bool
+}
+
+/// Everything a page view shows, read in one go.
+public struct PageViewData: Sendable {
+    public let page: Page
+    public let lastChange: RevisionSummary
+    public let backlinks: [PageReference]
+}
+
+/// A revision without its text, for history lists.
+public struct RevisionSummary: Sendable, Equatable, Codable, FetchableRecord {
+    public let id: Int64
+    public let parentId: Int64?
+    public let kind: Revision.Kind
+    public let title: String
+    public let summary: String
+    public let author: String
+    public let createdAt: Date
+    public let byteCount: Int
+}
+
+extension WikiDatabase {
+    /// Finds what a title names: a page, an old title of one, a deleted one, or nothing.
+    public func lookup(_ title: PageTitle) throws -> PageLookup {
+        try writer.read { db in try lookup(title, in: db) }
+    }
+
+    func lookup(_ title: PageTitle, in db: Database) throws -> PageLookup {
+        if let page = try Page.filter(Page.Columns.titleKey == title.key).fetchOne(db) {
+            return page.isDeleted ? .deleted(page) : .found(page)
+        }
+        if let alias = try TitleAlias.fetchOne(db, key: title.key), let page = try Page.fetchOne(db, id: alias.pageId) {
+            return page.isDeleted ? .deleted(page) : .renamed(page)
+        }
+        return .missing
+    }
+
+    /// The page, its last change and its backlinks, from one consistent snapshot.
+    public func pageView(_ page: Page) throws -> PageViewData {
+        try writer.read { db in
+            let summary = try RevisionSummary.fetchOne(db, sql: Self.revisionSummarySQL + " WHERE id = ?", arguments: [page.revisionId])!
+            return PageViewData(page: page, lastChange: summary, backlinks: try backlinks(of: page, in: db))
+        }
+    }
+
+    /// Live pages that link to `page`, under its title or any old one.
+    public func backlinks(of page: Page) throws -> [PageReference] {
+        try writer.read { db in try backlinks(of: page, in: db) }
+    }
+
+    func backlinks(of page: Page, in db: Database) throws -> [PageReference] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT DISTINCT p.title, p.updatedAt FROM pageLink l JOIN page p ON p.id = l.pageId
+                WHERE p.deletedAt IS NULL AND p.id != ?
+                  AND (l.targetKey = ? OR l.targetKey IN (SELECT titleKey FROM titleAlias WHERE pageId = ?))
+                ORDER BY p.titleKey
+                """,
+            arguments: [page.id, page.titleKey, page.id]
+        ).map { PageReference(title: $0["title"], updatedAt: $0["updatedAt"]) }
+    }
+
+    /// The pages `page` links to, and whether each exists.
+    public func outgoingLinks(of page: Page) throws -> [OutgoingLink] {
+        try writer.read { db in
+            let links = try PageLink.filter(PageLink.Columns.pageId == page.id!).order(PageLink.Columns.targetKey).fetchAll(db)
+            let existing = try existingKeys(links.map(\.targetKey), in: db)
+            return links.map { OutgoingLink(title: $0.targetTitle, exists: existing.contains($0.targetKey)) }
+        }
+    }
+
+    /// The URLs on the web that `page` links to.
+    public func externalLinks(of page: Page) throws -> [String] {
+        try writer.read { db in
+            try String.fetchAll(db, sql: "SELECT url FROM externalLink WHERE pageId = ? ORDER BY url", arguments: [page.id])
+        }
+    }
+
+    static let revisionSummarySQL = "SELECT id, parentId, kind, title, summary, author, createdAt, byteCount FROM revision"
+
+    /// A page's revisions, newest first.
+    public func history(of page: Page, limit: Int = 500) throws -> [RevisionSummary] {
+        try writer.read { db in
+            try RevisionSummary.fetchAll(
+                db, sql: Self.revisionSummarySQL + " WHERE pageId = ? ORDER BY id DESC LIMIT ?", arguments: [page.id, limit])
+        }
+    }
+
+    /// One revision of `page`, or nil if there is none with that id on that page.
+    public func revision(_ id: Int64, of page: Page) throws -> Revision? {
+        try writer.read { db in
+            try Revision.filter(Revision.Columns.id == id && Revision.Columns.pageId == page.id!).fetchOne(db)
+        }
+    }
+
+    /// Changes, newest first, before `seq` when given.
+    public func recentChanges(limit: Int, before seq: Int64? = nil) throws -> [PageChange] {
+        try writer.read { db in
+            var request = PageChange.order(PageChange.Columns.seq.desc).limit(limit)
+            if let seq { request = request.filter(PageChange.Columns.seq < seq) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    /// Changes after `seq`, oldest first: the feed followers read with a cursor.
+    public func changes(since seq: Int64, limit: Int) throws -> [PageChange] {
+        try writer.read { db in
+            try PageChange.filter(PageChange.Columns.seq > seq).order(PageChange.Columns.seq).limit(limit).fetchAll(db)
+        }
+    }
+
+    /// The number of the newest change, 0 when there is none.
+    public func latestChangeSeq() throws -> Int64 {
+        try writer.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM pageChange") ?? 0 }
+    }
+
+    /// The number of live pages.
+    public func pageCount() throws -> Int {
+        try writer.read { db in try Page.filter(Page.Columns.deletedAt == nil).fetchCount(db) }
+    }
+
+    /// Every live page with its current Markdown, in title order, for export.
+    public func allPages() throws -> [(page: Page, markdown: String)] {
+        try writer.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT p.*, r.markdown AS currentMarkdown FROM page p JOIN revision r ON r.id = p.revisionId WHERE p.deletedAt IS NULL ORDER BY p.titleKey")
+            return try rows.map { (try Page(row: $0), $0["currentMarkdown"]) }
+        }
+    }
+
+    /// All live page titles, in title order.
+    public func allTitles() throws -> [PageReference] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT title, updatedAt FROM page WHERE deletedAt IS NULL ORDER BY titleKey")
+                .map { PageReference(title: $0["title"], updatedAt: $0["updatedAt"]) }
+        }
+    }
+}

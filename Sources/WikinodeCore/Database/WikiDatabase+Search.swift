@@ -1,0 +1,49 @@
+import Foundation
+import GRDB
+
+/// A page that matches a search, with the matching text around the hits.
+public struct SearchHit: Sendable, Equatable {
+    public let title: String
+    public let updatedAt: Date
+    /// Snippet text; the parts between `SearchHit.highlightStart` and `highlightEnd` matched.
+    public let snippet: String
+
+    public static let highlightStart: Character = "\u{E000}"
+    public static let highlightEnd: Character = "\u{E001}"
+
+    /// The snippet as HTML: text escaped, matches in `<mark>`.
+    public var snippetHTML: String {
+        HTMLEscaping.escape(snippet)
+            .replacingOccurrences(of: String(Self.highlightStart), with: "<mark>")
+            .replacingOccurrences(of: String(Self.highlightEnd), with: "</mark>")
+    }
+}
+
+extension WikiDatabase {
+    /// The longest query accepted, in characters.
+    public static let maximumQueryLength = 500
+
+    /// Pages matching every word of `query`, best first (a hit in the title weighs more), the
+    /// last word also as a prefix.
+    public func search(_ query: String, limit: Int = 20, offset: Int = 0) throws -> [SearchHit] {
+        guard query.count <= Self.maximumQueryLength else {
+            throw WikiError.invalidInput("A search can have at most \(Self.maximumQueryLength) characters.")
+        }
+        let cleaned = String(query.unicodeScalars.filter { $0.properties.generalCategory != .control && !(0xE000...0xF8FF).contains($0.value) })
+        guard let pattern = FTS5Pattern(matchingAllPrefixesIn: cleaned) else { return [] }
+        return try writer.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.title, p.updatedAt,
+                           snippet(pageSearch, 1, ?, ?, '…', 24) AS snippet
+                    FROM pageSearch JOIN page p ON p.id = pageSearch.rowid
+                    WHERE pageSearch MATCH ? AND p.deletedAt IS NULL
+                    ORDER BY bm25(pageSearch, 10.0, 1.0)
+                    LIMIT ? OFFSET ?
+                    """,
+                arguments: [String(SearchHit.highlightStart), String(SearchHit.highlightEnd), pattern, limit, offset])
+            return rows.map { SearchHit(title: $0["title"], updatedAt: $0["updatedAt"], snippet: $0["snippet"]) }
+        }
+    }
+}

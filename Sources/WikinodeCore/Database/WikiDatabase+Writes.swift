@@ -1,0 +1,267 @@
+import Crypto
+import Foundation
+import GRDB
+
+extension WikiDatabase {
+    /// Saves new Markdown for a page, creating the page if needed.
+    @discardableResult
+    public func savePage(_ edit: PageEdit) throws -> SaveResult {
+        try edit.validate()
+        return try writer.write { db in
+            let settings = try NodeSettings.read(db)
+            var createdKeys = Set<String>()
+            let result = try save(edit, in: db, settings: settings, createdKeys: &createdKeys)
+            try refreshPagesLinking(to: createdKeys, in: db, settings: settings)
+            return result
+        }
+    }
+
+    /// Saves many pages in one transaction, re-rendering pages that link to new ones once at the
+    /// end. `progress` is called after each page with the number done.
+    public func importPages(_ edits: [PageEdit], progress: (Int) -> Void = { _ in }) throws -> [SaveResult] {
+        for edit in edits { try edit.validate() }
+        return try writer.write { db in
+            let settings = try NodeSettings.read(db)
+            var createdKeys = Set<String>()
+            var results: [SaveResult] = []
+            for (index, edit) in edits.enumerated() {
+                results.append(try save(edit, in: db, settings: settings, createdKeys: &createdKeys))
+                progress(index + 1)
+            }
+            try refreshPagesLinking(to: createdKeys, in: db, settings: settings)
+            return results
+        }
+    }
+
+    /// Gives a page a new title. The old title keeps answering with a redirect.
+    @discardableResult
+    public func renamePage(_ title: PageTitle, to newTitle: PageTitle, author: String, summary: String = "") throws -> SaveResult {
+        try PageEdit(title: newTitle, markdown: "", summary: summary, author: author).validate()
+        return try writer.write { db in
+            let settings = try NodeSettings.read(db)
+            guard var page = try livePage(title, in: db) else {
+                throw WikiError.notFound("There is no page \(title.text) to rename.")
+            }
+            if newTitle.key != page.titleKey, let occupant = try Page.filter(Page.Columns.titleKey == newTitle.key).fetchOne(db) {
+                let state = occupant.isDeleted ? "a deleted page with history" : "a page"
+                throw WikiError.conflict(currentRevision: page.revisionId, message: "There is already \(state) titled \(occupant.title).")
+            }
+            if newTitle.text == page.title {
+                throw WikiError.invalidInput("The page is already titled \(newTitle.text).")
+            }
+            let current = try Revision.fetchOne(db, id: page.revisionId)!
+            let now = Date()
+            var revision = Revision(
+                pageId: page.id!, parentId: page.revisionId, kind: .rename, title: newTitle.text,
+                markdown: current.markdown, html: current.html,
+                summary: summary.isEmpty ? "Renamed from \(page.title)" : summary, author: author, createdAt: now,
+                contentHash: current.contentHash, byteCount: current.byteCount)
+            try revision.insert(db)
+            let oldTitle = page.title
+            let oldKey = page.titleKey
+            try TitleAlias.deleteOne(db, key: newTitle.key)
+            if oldKey != newTitle.key {
+                try TitleAlias(titleKey: oldKey, title: oldTitle, pageId: page.id!).save(db)
+            }
+            page.title = newTitle.text
+            page.titleKey = newTitle.key
+            page.revisionId = revision.id!
+            page.updatedAt = now
+            try page.update(db)
+            try db.execute(sql: "UPDATE pageSearch SET title = ? WHERE rowid = ?", arguments: [page.title, page.id])
+            try logChange(of: page, revision: revision, previousTitle: oldTitle, in: db)
+            try refreshPagesLinking(to: [newTitle.key], in: db, settings: settings)
+            return SaveResult(page: page, revision: revision, isChanged: true, isCreated: false)
+        }
+    }
+
+    /// Deletes a page: it answers 410 afterwards, its history stays.
+    @discardableResult
+    public func deletePage(_ title: PageTitle, author: String, summary: String = "", expectation: PageEdit.Expectation = .any) throws -> SaveResult {
+        try PageEdit(title: title, markdown: "", summary: summary, author: author).validate()
+        return try writer.write { db in
+            let settings = try NodeSettings.read(db)
+            guard var page = try livePage(title, in: db) else {
+                throw WikiError.notFound("There is no page \(title.text) to delete.")
+            }
+            if case .revision(let expected) = expectation, expected != page.revisionId {
+                throw WikiError.conflict(currentRevision: page.revisionId, message: "The page changed since revision \(expected); it is now at revision \(page.revisionId).")
+            }
+            let now = Date()
+            var revision = Revision(
+                pageId: page.id!, parentId: page.revisionId, kind: .delete, title: page.title, markdown: "", html: "",
+                summary: summary.isEmpty ? "Deleted" : summary, author: author, createdAt: now,
+                contentHash: Self.contentHash(""), byteCount: 0)
+            try revision.insert(db)
+            page.revisionId = revision.id!
+            page.html = ""
+            page.updatedAt = now
+            page.deletedAt = now
+            try page.update(db)
+            try PageLink.filter(PageLink.Columns.pageId == page.id!).deleteAll(db)
+            try ExternalLink.filter(ExternalLink.Columns.pageId == page.id!).deleteAll(db)
+            try db.execute(sql: "DELETE FROM pageSearch WHERE rowid = ?", arguments: [page.id])
+            try logChange(of: page, revision: revision, previousTitle: nil, in: db)
+            let aliasKeys = try String.fetchAll(db, TitleAlias.filter(TitleAlias.Columns.pageId == page.id!).select(TitleAlias.Columns.titleKey))
+            try refreshPagesLinking(to: Set([page.titleKey] + aliasKeys), in: db, settings: settings)
+            return SaveResult(page: page, revision: revision, isChanged: true, isCreated: false)
+        }
+    }
+
+    // MARK: - Inside a transaction
+
+    /// The page with this title, if it exists and is not deleted (an old title finds it too).
+    func livePage(_ title: PageTitle, in db: Database) throws -> Page? {
+        if let page = try Page.filter(Page.Columns.titleKey == title.key).fetchOne(db) {
+            return page.isDeleted ? nil : page
+        }
+        if let alias = try TitleAlias.fetchOne(db, key: title.key), let page = try Page.fetchOne(db, id: alias.pageId),
+            !page.isDeleted
+        {
+            return page
+        }
+        return nil
+    }
+
+    func save(_ edit: PageEdit, in db: Database, settings: NodeSettings, createdKeys: inout Set<String>) throws -> SaveResult {
+        let existing = try Page.filter(Page.Columns.titleKey == edit.title.key).fetchOne(db)
+        let isLive = existing.map { !$0.isDeleted } ?? false
+        switch edit.expectation {
+        case .any:
+            break
+        case .newPage:
+            if let existing, isLive {
+                throw WikiError.conflict(currentRevision: existing.revisionId, message: "The page \(existing.title) already exists (revision \(existing.revisionId)); send its revision to change it.")
+            }
+        case .revision(let expected):
+            guard let existing else {
+                throw WikiError.conflict(currentRevision: 0, message: "The page \(edit.title.text) does not exist, so it cannot be at revision \(expected).")
+            }
+            if existing.revisionId != expected {
+                throw WikiError.conflict(currentRevision: existing.revisionId, message: "The page changed since revision \(expected); it is now at revision \(existing.revisionId).")
+            }
+        }
+        let now = edit.date ?? Date()
+        let hash = Self.contentHash(edit.markdown)
+        if let existing, isLive {
+            let current = try Revision.fetchOne(db, id: existing.revisionId)!
+            if current.contentHash == hash && current.markdown == edit.markdown {
+                return SaveResult(page: existing, revision: current, isChanged: false, isCreated: false)
+            }
+        }
+
+        let document = MarkdownDocument(markdown: edit.markdown, options: settings.markdownOptions)
+        let existingKeys = try self.existingKeys(document.wikiLinks.map(\.key), in: db).union([edit.title.key])
+        let html = document.renderHTML { existingKeys.contains($0.key) }
+
+        var page = existing ?? Page(
+            id: nil, uid: UUID().uuidString.lowercased(), title: edit.title.text, titleKey: edit.title.key,
+            revisionId: 0, html: "", createdAt: now, updatedAt: now, deletedAt: nil)
+        if page.id == nil {
+            try page.insert(db)
+        }
+        var revision = Revision(
+            pageId: page.id!, parentId: existing?.revisionId, kind: isLive ? .edit : .create, title: page.title,
+            markdown: edit.markdown, html: html, summary: edit.summary, author: edit.author, createdAt: now,
+            contentHash: hash, byteCount: edit.markdown.utf8.count)
+        try revision.insert(db)
+        page.revisionId = revision.id!
+        page.html = html
+        page.updatedAt = now
+        page.deletedAt = nil
+        try page.update(db)
+
+        try replaceLinks(of: page.id!, with: document, in: db)
+        try db.execute(sql: "DELETE FROM pageSearch WHERE rowid = ?", arguments: [page.id])
+        try db.execute(
+            sql: "INSERT INTO pageSearch(rowid, title, body) VALUES (?, ?, ?)",
+            arguments: [page.id, page.title, document.plainText])
+        try logChange(of: page, revision: revision, previousTitle: nil, in: db)
+        if !isLive {
+            // A new page takes its title over from any renamed page that still answered to it.
+            try TitleAlias.deleteOne(db, key: page.titleKey)
+            createdKeys.insert(page.titleKey)
+        }
+        return SaveResult(page: page, revision: revision, isChanged: true, isCreated: !isLive)
+    }
+
+    func replaceLinks(of pageId: Int64, with document: MarkdownDocument, in db: Database) throws {
+        try PageLink.filter(PageLink.Columns.pageId == pageId).deleteAll(db)
+        for title in document.wikiLinks {
+            try PageLink(pageId: pageId, targetKey: title.key, targetTitle: title.text).insert(db)
+        }
+        try ExternalLink.filter(ExternalLink.Columns.pageId == pageId).deleteAll(db)
+        for url in document.externalLinks {
+            try ExternalLink(pageId: pageId, url: url).insert(db)
+        }
+    }
+
+    func logChange(of page: Page, revision: Revision, previousTitle: String?, in db: Database) throws {
+        var change = PageChange(
+            seq: nil, pageId: page.id!, pageUid: page.uid, revisionId: revision.id!, kind: revision.kind,
+            title: page.title, previousTitle: previousTitle, author: revision.author, summary: revision.summary,
+            contentHash: revision.contentHash, createdAt: revision.createdAt)
+        try change.insert(db)
+    }
+
+    /// Which of `keys` name a live page, directly or as an old title.
+    func existingKeys(_ keys: [String], in db: Database) throws -> Set<String> {
+        var found = Set<String>()
+        let unique = Array(Set(keys))
+        for start in stride(from: 0, to: unique.count, by: 500) {
+            let chunk = Array(unique[start..<min(start + 500, unique.count)])
+            let marks = databaseQuestionMarks(count: chunk.count)
+            let sql = """
+                SELECT titleKey FROM page WHERE deletedAt IS NULL AND titleKey IN (\(marks))
+                UNION SELECT a.titleKey FROM titleAlias a JOIN page p ON p.id = a.pageId
+                WHERE p.deletedAt IS NULL AND a.titleKey IN (\(marks))
+                """
+            found.formUnion(try String.fetchAll(db, sql: sql, arguments: StatementArguments(chunk + chunk)))
+        }
+        return found
+    }
+
+    /// Re-renders the live pages that link to any of `keys`, whose links changed from missing to
+    /// present or back. Their stored revisions are not touched.
+    func refreshPagesLinking(to keys: Set<String>, in db: Database, settings: NodeSettings) throws {
+        guard !keys.isEmpty else { return }
+        var pageIds = Set<Int64>()
+        let unique = Array(keys)
+        for start in stride(from: 0, to: unique.count, by: 500) {
+            let chunk = Array(unique[start..<min(start + 500, unique.count)])
+            pageIds.formUnion(
+                try Int64.fetchAll(
+                    db, sql: "SELECT DISTINCT pageId FROM pageLink WHERE targetKey IN (\(databaseQuestionMarks(count: chunk.count)))",
+                    arguments: StatementArguments(chunk)))
+        }
+        for pageId in pageIds.sorted() {
+            try rerender(pageId: pageId, in: db, settings: settings)
+        }
+    }
+
+    func rerenderAllPages(_ db: Database, settings: NodeSettings) throws {
+        for pageId in try Int64.fetchAll(db, sql: "SELECT id FROM page WHERE deletedAt IS NULL") {
+            try rerender(pageId: pageId, in: db, settings: settings, relink: true)
+        }
+    }
+
+    private func rerender(pageId: Int64, in db: Database, settings: NodeSettings, relink: Bool = false) throws {
+        guard var page = try Page.fetchOne(db, id: pageId), !page.isDeleted,
+            let markdown = try String.fetchOne(db, sql: "SELECT markdown FROM revision WHERE id = ?", arguments: [page.revisionId])
+        else { return }
+        let document = MarkdownDocument(markdown: markdown, options: settings.markdownOptions)
+        let existing = try existingKeys(document.wikiLinks.map(\.key), in: db).union([page.titleKey])
+        let html = document.renderHTML { existing.contains($0.key) }
+        if relink {
+            try replaceLinks(of: pageId, with: document, in: db)
+        }
+        if html != page.html {
+            page.html = html
+            try page.update(db, columns: ["html"])
+        }
+    }
+
+    static func contentHash(_ markdown: String) -> String {
+        SHA256.hash(data: Data(markdown.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

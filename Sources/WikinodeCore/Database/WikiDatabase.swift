@@ -1,0 +1,49 @@
+import Foundation
+import GRDB
+
+/// The one door to a node's database.
+///
+/// Every write is one method named for what it means, and each runs in one transaction that
+/// keeps every invariant together: revision, page, links, search index and change log.
+public final class WikiDatabase: Sendable {
+    /// The database, for tests and tools that need to look underneath.
+    public let writer: any DatabaseWriter
+
+    /// Wraps `writer` and brings its schema up to date.
+    public init(_ writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    /// Opens (creating if needed) the database file at `path` as a WAL-mode pool.
+    public static func open(path: String) throws -> WikiDatabase {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        configuration.busyMode = .timeout(10)
+        configuration.maximumReaderCount = max(4, ProcessInfo.processInfo.activeProcessorCount * 2)
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        return try WikiDatabase(pool)
+    }
+
+    /// The node's settings.
+    public func settings() throws -> NodeSettings {
+        try writer.read(NodeSettings.read)
+    }
+
+    /// Changes one setting. Changing how links are found re-renders every page.
+    public func setSetting(_ key: String, to value: String) throws {
+        try writer.write { db in
+            var settings = try NodeSettings.read(db)
+            let before = settings
+            try settings.set(key, to: value)
+            try db.execute(
+                sql: "INSERT INTO setting(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                arguments: [key, settings.value(of: key)])
+            if settings.markdownOptions != before.markdownOptions {
+                try rerenderAllPages(db, settings: settings)
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Yams
+
+/// A Markdown file as `import` reads and `export` writes it: optional YAML front matter between
+/// `---` lines (as Jekyll and Hugo use it), then the page's Markdown.
+public struct MarkdownFile: Sendable, Equatable {
+    public var title: PageTitle
+    public var markdown: String
+    public var date: Date?
+    public var kind: String?
+    public var tags: [String]
+    public var status: String?
+    public var slug: String?
+    public var summary: String?
+
+    public init(title: PageTitle, markdown: String, date: Date? = nil, kind: String? = nil, tags: [String] = [], status: String? = nil, slug: String? = nil, summary: String? = nil) {
+        self.title = title
+        self.markdown = markdown
+        self.date = date
+        self.kind = kind
+        self.tags = tags
+        self.status = status
+        self.slug = slug
+        self.summary = summary
+    }
+
+    /// Reads a file's text; `fileName` (without extension) is the title unless the front
+    /// matter gives one.
+    public init(parsing text: String, fileName: String) throws {
+        var markdown = text
+        var fields: [String: Any] = [:]
+        if let (yaml, rest) = Self.splitFrontMatter(text) {
+            let loaded: Any?
+            do {
+                loaded = try Yams.load(yaml: yaml)
+            } catch {
+                throw WikiError.invalidInput("\(fileName): the front matter is not valid YAML: \(error)")
+            }
+            if let loaded {
+                guard let mapping = loaded as? [String: Any] else {
+                    throw WikiError.invalidInput("\(fileName): the front matter must be a mapping of names to values.")
+                }
+                fields = mapping
+            }
+            markdown = rest
+        }
+        let titleText = (fields["title"].map { "\($0)" }) ?? fileName
+        do {
+            title = try PageTitle(titleText)
+        } catch {
+            throw WikiError.invalidInput("\(fileName): \(error.description)")
+        }
+        self.markdown = markdown
+        date = try fields["date"].map { try Self.date(from: $0, fileName: fileName) }
+        kind = try fields["kind"].map { try Self.oneOf(["page", "post"], $0, field: "kind", fileName: fileName) }
+        status = try fields["status"].map { try Self.oneOf(["published", "draft"], $0, field: "status", fileName: fileName) }
+        slug = fields["slug"].map { "\($0)" }
+        summary = fields["summary"].map { "\($0)" }
+        switch fields["tags"] {
+        case nil: tags = []
+        case let list as [Any]: tags = list.map { "\($0)" }
+        case let single as String: tags = single.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        default: throw WikiError.invalidInput("\(fileName): tags must be a list.")
+        }
+    }
+
+    /// The file's text: front matter with the title (and any other fields set), then the Markdown.
+    public func serialized() -> String {
+        var lines = ["---", "title: \(Self.quoted(title.text))"]
+        if let kind { lines.append("kind: \(kind)") }
+        if let date { lines.append("date: \(Self.rfc3339(date))") }
+        if !tags.isEmpty { lines.append("tags: [\(tags.map(Self.quoted).joined(separator: ", "))]") }
+        if let status { lines.append("status: \(status)") }
+        if let slug { lines.append("slug: \(Self.quoted(slug))") }
+        if let summary { lines.append("summary: \(Self.quoted(summary))") }
+        lines.append("---")
+        return lines.joined(separator: "\n") + "\n" + markdown
+    }
+
+    /// A file name for the title: the title itself, shortened with a hash if it is too long
+    /// for a file system (the front matter keeps the full title).
+    public var fileName: String {
+        let name = title.text.hasPrefix(".") ? "_" + title.text : title.text
+        if name.utf8.count <= 240 { return name + ".md" }
+        var short = ""
+        for character in name {
+            if short.utf8.count + character.utf8.count > 200 { break }
+            short.append(character)
+        }
+        let hash = WikiDatabase.contentHash(title.key).prefix(12)
+        return "\(short)-\(hash).md"
+    }
+
+    static func splitFrontMatter(_ text: String) -> (yaml: String, rest: String)? {
+        guard text.hasPrefix("---\n") || text.hasPrefix("---\r\n") else { return nil }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        lines.removeFirst()
+        var yamlLines: [Substring] = []
+        while !lines.isEmpty {
+            let line = lines.removeFirst()
+            let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
+            if trimmed == "---" || trimmed == "..." {
+                return (yamlLines.joined(separator: "\n"), lines.joined(separator: "\n"))
+            }
+            yamlLines.append(line)
+        }
+        return nil
+    }
+
+    static func quoted(_ text: String) -> String {
+        // A JSON string is a valid YAML double-quoted scalar.
+        let data = try! JSONEncoder().encode(text)
+        return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\\/", with: "/")
+    }
+
+    static func oneOf(_ allowed: [String], _ value: Any, field: String, fileName: String) throws -> String {
+        let text = "\(value)"
+        guard allowed.contains(text) else {
+            throw WikiError.invalidInput("\(fileName): \(field) is one of \(allowed.joined(separator: ", ")), not \(text).")
+        }
+        return text
+    }
+
+    static func date(from value: Any, fileName: String) throws -> Date {
+        if let date = value as? Date { return date }
+        let text = "\(value)".trimmingCharacters(in: .whitespaces)
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+        let dayOnly = Date.ISO8601FormatStyle().year().month().day()
+        if let date = try? Date(text, strategy: dayOnly) { return date }
+        throw WikiError.invalidInput("\(fileName): date must be RFC 3339 or YYYY-MM-DD, not \(text).")
+    }
+
+    static func rfc3339(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}

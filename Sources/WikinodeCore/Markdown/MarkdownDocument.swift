@@ -1,0 +1,195 @@
+import CCmark
+import Foundation
+
+/// How Markdown becomes a page.
+public struct MarkdownOptions: Sendable, Equatable {
+    /// Whether CamelCase words are wiki links.
+    public var camelCaseLinks: Bool
+
+    public init(camelCaseLinks: Bool = true) {
+        self.camelCaseLinks = camelCaseLinks
+    }
+}
+
+/// Markdown parsed once by cmark, with its wiki links turned into link nodes.
+///
+/// Parse, read `wikiLinks` to learn which titles exist, then `renderHTML(existing:)`. The tree is
+/// owned by this object and freed with it; it is not shared between threads.
+public final class MarkdownDocument {
+    private let root: OpaquePointer
+    private var wikiLinkNodes: [(node: CmarkNode, title: PageTitle)] = []
+
+    /// Every page this document links to, in order of first appearance.
+    public private(set) var wikiLinks: [PageTitle] = []
+    /// Every absolute http(s) URL this document links to, in order of first appearance.
+    public private(set) var externalLinks: [String] = []
+
+    /// Schemes a link may use; anything else (`javascript:`, `vbscript:`, `data:`, `file:`…) is
+    /// dropped, stricter than cmark's own safe mode, which lets `data:image/…` through.
+    static let allowedSchemes: Set<String> = ["http", "https", "mailto", "ftp", "ftps", "irc", "ircs", "xmpp", "tel", "gemini", "news", "geo"]
+
+    public init(markdown: String, options: MarkdownOptions = MarkdownOptions()) {
+        let length = markdown.utf8.count
+        root = markdown.withCString { cmark_parse_document($0, length, CMARK_OPT_DEFAULT) }
+        transformWikiLinks(source: SourceText(markdown), scanner: WikiLinkScanner(camelCaseLinks: options.camelCaseLinks))
+        collectLinks()
+    }
+
+    deinit {
+        cmark_node_free(root)
+    }
+
+    /// HTML in cmark's safe mode. `isExisting` tells whether a linked page exists; links to
+    /// missing pages get the class `missing`.
+    public func renderHTML(isExisting: (PageTitle) -> Bool) -> String {
+        for (node, title) in wikiLinkNodes {
+            let exists = isExisting(title)
+            let classes = exists ? "wikilink" : "wikilink missing"
+            let hint = exists ? "" : " title=\"\(HTMLEscaping.escape(title.text)) (this page does not exist yet)\""
+            let open = "<a class=\"\(classes)\" href=\"\(HTMLEscaping.escape(title.path))\"\(hint)>"
+            cmark_node_set_on_enter(node.pointer, open)
+            cmark_node_set_on_exit(node.pointer, "</a>")
+        }
+        guard let html = cmark_render_html(root, CMARK_OPT_DEFAULT) else { return "" }
+        defer { free(html) }
+        return String(cString: html)
+    }
+
+    /// The text of the document without markup, for the search index and summaries.
+    public var plainText: String {
+        var text = ""
+        walkCmarkTree(root) { node, entering in
+            switch node.type {
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE:
+                if entering { text += node.literal ?? "" }
+            case CMARK_NODE_CODE_BLOCK:
+                text += (node.literal ?? "") + "\n"
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+                text += " "
+            case CMARK_NODE_PARAGRAPH, CMARK_NODE_HEADING, CMARK_NODE_ITEM:
+                if !entering { text += "\n" }
+            default:
+                break
+            }
+        }
+        return text
+    }
+
+    /// The first paragraph's text, for summaries.
+    public var firstParagraph: String {
+        var text = ""
+        var depth = 0
+        var done = false
+        walkCmarkTree(root) { node, entering in
+            guard !done else { return }
+            if node.type == CMARK_NODE_PARAGRAPH {
+                if entering { depth += 1 } else { done = !text.isEmpty; depth -= 1 }
+                return
+            }
+            guard depth > 0, entering else { return }
+            switch node.type {
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE: text += node.literal ?? ""
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: text += " "
+            default: break
+            }
+        }
+        return text
+    }
+
+    // MARK: - Building
+
+    private static let linkContainers: Set<UInt32> = [
+        CMARK_NODE_LINK.rawValue, CMARK_NODE_IMAGE.rawValue, CMARK_NODE_CUSTOM_INLINE.rawValue,
+    ]
+
+    private func transformWikiLinks(source: SourceText, scanner: WikiLinkScanner) {
+        var textNodes: [CmarkNode] = []
+        walkCmarkTree(root) { node, entering in
+            if entering, node.type == CMARK_NODE_TEXT, !node.isInside(Self.linkContainers) {
+                textNodes.append(node)
+            }
+        }
+        for node in textNodes {
+            guard let literal = node.literal else { continue }
+            let glyphs = Self.glyphs(of: literal, node: node, source: source)
+            let pieces = scanner.scan(glyphs)
+            guard pieces.contains(where: { if case .wikiLink = $0 { true } else { false } }) else { continue }
+            for piece in pieces {
+                switch piece {
+                case .text(let text):
+                    cmark_node_insert_before(node.pointer, CmarkNode.makeText(text).pointer)
+                case .wikiLink(let title, let label):
+                    let link = CmarkNode.makeCustomInline()
+                    cmark_node_append_child(link.pointer, CmarkNode.makeText(label).pointer)
+                    cmark_node_insert_before(node.pointer, link.pointer)
+                    wikiLinkNodes.append((link, title))
+                }
+            }
+            cmark_node_free(node.pointer)  // also unlinks it
+        }
+    }
+
+    private static func glyphs(of literal: String, node: CmarkNode, source: SourceText) -> [WikiLinkScanner.Glyph] {
+        let literalBytes = Array(literal.utf8)
+        let mask: [Bool]
+        if node.startLine == node.endLine,
+            let span = source.span(line: node.startLine, startColumn: node.startColumn, endColumn: node.endColumn)
+        {
+            mask = SourceText.verbatimMask(literal: literalBytes, source: span)
+        } else {
+            mask = [Bool](repeating: false, count: literalBytes.count)
+        }
+        var glyphs: [WikiLinkScanner.Glyph] = []
+        glyphs.reserveCapacity(literalBytes.count)
+        var offset = 0
+        for character in literal {
+            let width = character.utf8.count
+            let verbatim = mask[offset..<min(offset + width, mask.count)].allSatisfy { $0 }
+            glyphs.append(.init(character: character, isVerbatim: verbatim))
+            offset += width
+        }
+        return glyphs
+    }
+
+    /// Records the links (wiki links first, then Markdown links to `/wiki/…` and the web) and
+    /// blanks the URL of any link with a scheme that is not allowed.
+    private func collectLinks() {
+        var seenTitles = Set<String>()
+        var seenURLs = Set<String>()
+        for (_, title) in wikiLinkNodes where seenTitles.insert(title.key).inserted {
+            wikiLinks.append(title)
+        }
+        var linkNodes: [CmarkNode] = []
+        walkCmarkTree(root) { node, entering in
+            if entering, node.type == CMARK_NODE_LINK || node.type == CMARK_NODE_IMAGE { linkNodes.append(node) }
+        }
+        for node in linkNodes {
+            let url = (node.url ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            guard Self.isAllowedURL(url) else {
+                node.setURL("")
+                continue
+            }
+            if url.hasPrefix("/wiki/"), let title = Self.title(fromWikiPath: url) {
+                if seenTitles.insert(title.key).inserted { wikiLinks.append(title) }
+            } else if node.type == CMARK_NODE_LINK, let scheme = URLComponents(string: url)?.scheme?.lowercased(),
+                scheme == "http" || scheme == "https", seenURLs.insert(url).inserted
+            {
+                externalLinks.append(url)
+            }
+        }
+    }
+
+    static func isAllowedURL(_ url: String) -> Bool {
+        guard let colon = url.firstIndex(of: ":") else { return true }
+        let beforeColon = url[..<colon]
+        // A colon after `/`, `?` or `#` is not a scheme separator: the URL is relative.
+        if beforeColon.contains(where: { "/?#".contains($0) }) { return true }
+        return allowedSchemes.contains(beforeColon.lowercased())
+    }
+
+    static func title(fromWikiPath url: String) -> PageTitle? {
+        var segment = url.dropFirst("/wiki/".count)
+        if let end = segment.firstIndex(where: { "?#/".contains($0) }) { segment = segment[..<end] }
+        return try? PageTitle(pathSegment: segment)
+    }
+}
