@@ -91,8 +91,10 @@ extension WikiDatabase {
     public func outgoingLinks(of page: Page) throws -> [OutgoingLink] {
         try writer.read { db in
             let links = try PageLink.filter(PageLink.Columns.pageId == page.id!).order(PageLink.Columns.targetKey).fetchAll(db)
-            let existing = try existingKeys(links.map(\.targetKey), in: db)
-            return links.map { OutgoingLink(title: $0.targetTitle, exists: existing.contains($0.targetKey)) }
+            let existing = try existingTitles(links.map(\.targetKey), in: db)
+            return links.map { link in
+                existing[link.targetKey].map { OutgoingLink(title: $0.text, exists: true) } ?? OutgoingLink(title: link.targetTitle, exists: false)
+            }
         }
     }
 
@@ -161,6 +163,29 @@ extension WikiDatabase {
         try writer.read { db in
             try Row.fetchAll(db, sql: "SELECT title, updatedAt FROM page WHERE deletedAt IS NULL ORDER BY titleKey")
                 .map { PageReference(title: $0["title"], updatedAt: $0["updatedAt"]) }
+        }
+    }
+}
+
+extension WikiDatabase {
+    /// Live pages that link to a title, whether or not a page has it.
+    public func pagesLinking(to title: PageTitle) throws -> [PageReference] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT p.title, p.updatedAt FROM pageLink l JOIN page p ON p.id = l.pageId
+                    WHERE p.deletedAt IS NULL AND l.targetKey = ? ORDER BY p.titleKey
+                    """,
+                arguments: [title.key]
+            ).map { PageReference(title: $0["title"], updatedAt: $0["updatedAt"]) }
+        }
+    }
+
+    /// A summary of one revision of `page`.
+    public func revisionSummary(_ id: Int64, of page: Page) throws -> RevisionSummary? {
+        try writer.read { db in
+            try RevisionSummary.fetchOne(db, sql: Self.revisionSummarySQL + " WHERE id = ? AND pageId = ?", arguments: [id, page.id])
         }
     }
 }

@@ -70,7 +70,8 @@ extension WikiDatabase {
             try page.update(db)
             try db.execute(sql: "UPDATE pageSearch SET title = ? WHERE rowid = ?", arguments: [page.title, page.id])
             try logChange(of: page, revision: revision, previousTitle: oldTitle, in: db)
-            try refreshPagesLinking(to: [newTitle.key], in: db, settings: settings)
+            // Links to the old title now lead to the new one; links to the new title now exist.
+            try refreshPagesLinking(to: [oldKey, newTitle.key], in: db, settings: settings)
             return SaveResult(page: page, revision: revision, isChanged: true, isCreated: false)
         }
     }
@@ -151,8 +152,9 @@ extension WikiDatabase {
         }
 
         let document = MarkdownDocument(markdown: edit.markdown, options: settings.markdownOptions)
-        let existingKeys = try self.existingKeys(document.wikiLinks.map(\.key), in: db).union([edit.title.key])
-        let html = document.renderHTML { existingKeys.contains($0.key) }
+        var linkedTitles = try existingTitles(document.wikiLinks.map(\.key), in: db)
+        linkedTitles[edit.title.key] = existing.map(\.pageTitle) ?? edit.title
+        let html = document.renderHTML { linkedTitles[$0.key] }
 
         var page = existing ?? Page(
             id: nil, uid: UUID().uuidString.lowercased(), title: edit.title.text, titleKey: edit.title.key,
@@ -204,19 +206,21 @@ extension WikiDatabase {
         try change.insert(db)
     }
 
-    /// Which of `keys` name a live page, directly or as an old title.
-    func existingKeys(_ keys: [String], in db: Database) throws -> Set<String> {
-        var found = Set<String>()
+    /// Which of `keys` name a live page, directly or as an old title, with that page's title now.
+    func existingTitles(_ keys: [String], in db: Database) throws -> [String: PageTitle] {
+        var found: [String: PageTitle] = [:]
         let unique = Array(Set(keys))
         for start in stride(from: 0, to: unique.count, by: 500) {
             let chunk = Array(unique[start..<min(start + 500, unique.count)])
             let marks = databaseQuestionMarks(count: chunk.count)
             let sql = """
-                SELECT titleKey FROM page WHERE deletedAt IS NULL AND titleKey IN (\(marks))
-                UNION SELECT a.titleKey FROM titleAlias a JOIN page p ON p.id = a.pageId
+                SELECT titleKey AS key, title FROM page WHERE deletedAt IS NULL AND titleKey IN (\(marks))
+                UNION SELECT a.titleKey AS key, p.title FROM titleAlias a JOIN page p ON p.id = a.pageId
                 WHERE p.deletedAt IS NULL AND a.titleKey IN (\(marks))
                 """
-            found.formUnion(try String.fetchAll(db, sql: sql, arguments: StatementArguments(chunk + chunk)))
+            for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(chunk + chunk)) {
+                if let title = try? PageTitle(row["title"] as String) { found[row["key"]] = title }
+            }
         }
         return found
     }
@@ -250,8 +254,9 @@ extension WikiDatabase {
             let markdown = try String.fetchOne(db, sql: "SELECT markdown FROM revision WHERE id = ?", arguments: [page.revisionId])
         else { return }
         let document = MarkdownDocument(markdown: markdown, options: settings.markdownOptions)
-        let existing = try existingKeys(document.wikiLinks.map(\.key), in: db).union([page.titleKey])
-        let html = document.renderHTML { existing.contains($0.key) }
+        var existing = try existingTitles(document.wikiLinks.map(\.key), in: db)
+        existing[page.titleKey] = page.pageTitle
+        let html = document.renderHTML { existing[$0.key] }
         if relink {
             try replaceLinks(of: pageId, with: document, in: db)
         }

@@ -37,14 +37,10 @@ enum WelcomePages {
 
             Pages are written in [CommonMark](https://commonmark.org/) Markdown:
 
-            | you write | you get |
-            |-----------|---------|
-            | `*emphasis*` | *emphasis* |
-            | `**strong**` | **strong** |
-            | `` `code` `` | `code` |
-            | `[a link](https://example.org/)` | [a link](https://example.org/) |
-            | `# Heading` | a heading |
-            | `- item` | a list |
+            - `*emphasis*` gives *emphasis*, `**strong**` gives **strong**, `` `code` `` gives `code`.
+            - `[a link](https://example.org/)` gives [a link](https://example.org/).
+            - A line starting with `#` is a heading; lines starting with `-` make a list; a blank
+              line starts a new paragraph; lines indented by four spaces are code.
 
             ## Wiki links
 

@@ -39,14 +39,16 @@ public final class MarkdownDocument {
         cmark_node_free(root)
     }
 
-    /// HTML in cmark's safe mode. `isExisting` tells whether a linked page exists; links to
-    /// missing pages get the class `missing`.
-    public func renderHTML(isExisting: (PageTitle) -> Bool) -> String {
+    /// HTML in cmark's safe mode. `canonicalTitle` gives the current title of a linked page
+    /// that exists, or nil; links to missing pages get the class `missing`.
+    public func renderHTML(canonicalTitle: (PageTitle) -> PageTitle?) -> String {
         for (node, title) in wikiLinkNodes {
-            let exists = isExisting(title)
-            let classes = exists ? "wikilink" : "wikilink missing"
-            let hint = exists ? "" : " title=\"\(HTMLEscaping.escape(title.text)) (this page does not exist yet)\""
-            let open = "<a class=\"\(classes)\" href=\"\(HTMLEscaping.escape(title.path))\"\(hint)>"
+            let open: String
+            if let target = canonicalTitle(title) {
+                open = "<a class=\"wikilink\" href=\"\(HTMLEscaping.escape(target.path))\">"
+            } else {
+                open = "<a class=\"wikilink missing\" href=\"\(HTMLEscaping.escape(title.path))\" title=\"\(HTMLEscaping.escape(title.text)) (this page does not exist yet)\">"
+            }
             cmark_node_set_on_enter(node.pointer, open)
             cmark_node_set_on_exit(node.pointer, "</a>")
         }
@@ -63,7 +65,8 @@ public final class MarkdownDocument {
             case CMARK_NODE_TEXT, CMARK_NODE_CODE:
                 if entering { text += node.literal ?? "" }
             case CMARK_NODE_CODE_BLOCK:
-                text += (node.literal ?? "") + "\n"
+                let literal = node.literal ?? ""
+                text += literal.hasSuffix("\n") ? literal : literal + "\n"
             case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
                 text += " "
             case CMARK_NODE_PARAGRAPH, CMARK_NODE_HEADING, CMARK_NODE_ITEM:

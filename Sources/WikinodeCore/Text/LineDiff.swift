@@ -59,9 +59,8 @@ public struct LineDiff: Sendable, Equatable {
 
     static func lines(of text: String) -> [String] {
         if text.isEmpty { return [] }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
-        }
+        // "\r\n" is one Character in Swift, so each line ending is matched whole.
+        var lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }.map(String.init)
         if lines.last == "" { lines.removeLast() }
         return lines
     }

@@ -1,0 +1,45 @@
+import Foundation
+import Hummingbird
+import Logging
+import WikinodeCore
+
+/// Builds the whole node: opens its data, loads its templates, wires the routes. Tests call this
+/// too, so what they test is what `wikinode serve` runs.
+public func buildApplication(
+    configuration: ServerConfiguration, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "wikinode")
+    logger.logLevel = configuration.logLevel
+    let (database, identity, _) = try configuration.dataDirectory.open()
+    let router = try await buildRouter(configuration: configuration, database: database, identity: identity, logger: logger)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wikinode"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
+}
+
+/// The routes and middleware of a node.
+public func buildRouter(configuration: ServerConfiguration, database: WikiDatabase, identity: NodeIdentity, logger: Logger) async throws -> Router<BasicRequestContext> {
+    typealias Context = BasicRequestContext
+    let renderer = try await TemplateRenderer(folder: configuration.resourcesDirectory.appendingPathComponent("Templates"))
+    let settings = try database.settings()
+    let site = SiteView(name: settings.name, baseURL: configuration.baseURL)
+
+    let router = Router(context: Context.self)
+    router.add(middleware: RequestLogMiddleware(logger: logger))
+    router.add(middleware: ErrorPageMiddleware(renderer: renderer, site: site, logger: logger))
+    router.add(middleware: DiscoveryHeadersMiddleware())
+    router.add(
+        middleware: FileMiddleware(
+            configuration.resourcesDirectory.appendingPathComponent("Public").path, urlBasePath: "/static",
+            cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(3600)])]), logger: logger))
+
+    let pages = PageController<Context>(database: database, renderer: renderer, site: site)
+    pages.addRoutes(to: router)
+    let homePage = (try? PageTitle(settings.homePage)) ?? (try! PageTitle("Welcome"))
+    SiteController<Context>(database: database, renderer: renderer, site: site, homePage: homePage, pages: pages).addRoutes(to: router)
+    APIController<Context>(database: database, site: site).addRoutes(to: router)
+    DiscoveryController<Context>(database: database, site: site, identity: identity).addRoutes(to: router)
+    return router
+}

@@ -1,0 +1,191 @@
+import Foundation
+import Hummingbird
+import WikinodeCore
+
+/// Pages as JSON for scripts and peers; writes need a bearer token.
+struct APIController<Context: RequestContext> {
+    let database: WikiDatabase
+    let site: SiteView
+
+    /// The largest request body taken, in bytes: a page at its largest, JSON-escaped.
+    static var maximumBodyBytes: Int { PageEdit.maximumMarkdownBytes * 2 + 16_384 }
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/api/pages/:title", use: show)
+        router.put("/api/pages/:title", use: save)
+        router.delete("/api/pages/:title", use: delete)
+        router.post("/api/pages/:title/rename", use: rename)
+        router.get("/api/changes", use: changes)
+    }
+
+    /// The page document.
+    struct PageDocument: Encodable {
+        struct Link: Encodable {
+            let title: String
+            let url: String
+            let exists: Bool
+        }
+
+        let title: String
+        let uid: String
+        let url: String
+        let revision: Int64
+        let created: Date
+        let updated: Date
+        let markdown: String
+        let html: String
+        let links: [Link]
+        let externalLinks: [String]
+        let backlinks: [Link]
+    }
+
+    /// `GET /api/pages/{title}`
+    @Sendable func show(request: Request, context: Context) async throws -> Response {
+        let page = try livePage(context)
+        guard let revision = try database.revision(page.revisionId, of: page) else { throw HTTPError(.notFound) }
+        let document = PageDocument(
+            title: page.title, uid: page.uid, url: site.baseURL + page.pageTitle.path, revision: page.revisionId,
+            created: page.createdAt, updated: page.updatedAt, markdown: revision.markdown, html: page.html,
+            links: try database.outgoingLinks(of: page).map { link(title: $0.title, exists: $0.exists) },
+            externalLinks: try database.externalLinks(of: page),
+            backlinks: try database.backlinks(of: page).map { link(title: $0.title, exists: true) })
+        return try Response.json(document, headers: [.eTag: "\"r\(page.revisionId)\""])
+    }
+
+    private func link(title: String, exists: Bool) -> PageDocument.Link {
+        PageDocument.Link(title: title, url: site.baseURL + PageLinkView(title: title).path, exists: exists)
+    }
+
+    struct SaveRequest: Decodable {
+        let markdown: String
+        let summary: String?
+        let baseRevision: Int64?
+    }
+
+    struct SaveResponse: Encodable {
+        let title: String
+        let url: String
+        let revision: Int64
+        let created: Bool
+        let changed: Bool
+    }
+
+    /// `PUT /api/pages/{title}` with `{"markdown", "summary", "baseRevision"}`. Without
+    /// `baseRevision` the page must not exist yet; with a stale one the answer is 409.
+    @Sendable func save(request: Request, context: Context) async throws -> Response {
+        let token = try await authorize(request)
+        let title = try PageTitle(pathSegment: try context.parameters.titleSegment())
+        let body: SaveRequest = try await decodeBody(request)
+        let expectation: PageEdit.Expectation = body.baseRevision.map { .revision($0) } ?? .newPage
+        let result = try database.savePage(PageEdit(title: title, markdown: body.markdown, summary: body.summary ?? "", author: token.name, expectation: expectation))
+        let url = site.baseURL + result.page.pageTitle.path
+        let response = SaveResponse(title: result.page.title, url: url, revision: result.page.revisionId, created: result.isCreated, changed: result.isChanged)
+        return try Response.json(response, status: result.isCreated ? .created : .ok, headers: [.location: url])
+    }
+
+    struct RenameRequest: Decodable {
+        let title: String
+        let summary: String?
+    }
+
+    /// `POST /api/pages/{title}/rename` with `{"title": new title}`.
+    @Sendable func rename(request: Request, context: Context) async throws -> Response {
+        let token = try await authorize(request)
+        let title = try PageTitle(pathSegment: try context.parameters.titleSegment())
+        let body: RenameRequest = try await decodeBody(request)
+        let result = try database.renamePage(title, to: try PageTitle(body.title), author: token.name, summary: body.summary ?? "")
+        let url = site.baseURL + result.page.pageTitle.path
+        return try Response.json(
+            SaveResponse(title: result.page.title, url: url, revision: result.page.revisionId, created: false, changed: true),
+            headers: [.location: url])
+    }
+
+    /// `DELETE /api/pages/{title}`, optionally `?baseRevision=N`.
+    @Sendable func delete(request: Request, context: Context) async throws -> Response {
+        let token = try await authorize(request)
+        let title = try PageTitle(pathSegment: try context.parameters.titleSegment())
+        let base = try QueryParameters(request).integer("baseRevision", in: 1...Int64.max)
+        let result = try database.deletePage(title, author: token.name, expectation: base.map { .revision($0) } ?? .any)
+        return try Response.json(
+            SaveResponse(title: result.page.title, url: site.baseURL + result.page.pageTitle.path, revision: result.revision.id!, created: false, changed: true))
+    }
+
+    struct ChangesDocument: Encodable {
+        struct Change: Encodable {
+            let seq: Int64
+            let kind: String
+            let title: String
+            let previousTitle: String?
+            let uid: String
+            let revision: Int64
+            let contentHash: String
+            let author: String
+            let summary: String
+            let updated: Date
+            let url: String
+        }
+
+        let changes: [Change]
+        let cursor: Int64
+    }
+
+    /// `GET /api/changes?since=N&limit=M`: changes after cursor N, oldest first.
+    @Sendable func changes(request: Request, context: Context) async throws -> Response {
+        let query = try QueryParameters(request)
+        let since = try query.integer("since", in: 0...Int64.max) ?? 0
+        let limit = Int(try query.integer("limit", in: 1...1000) ?? 100)
+        let changes = try database.changes(since: since, limit: limit)
+        let document = ChangesDocument(
+            changes: changes.map {
+                .init(
+                    seq: $0.seq!, kind: $0.kind.rawValue, title: $0.title, previousTitle: $0.previousTitle, uid: $0.pageUid,
+                    revision: $0.revisionId, contentHash: $0.contentHash, author: $0.author, summary: $0.summary,
+                    updated: $0.createdAt, url: site.baseURL + PageLinkView(title: $0.title).path)
+            },
+            cursor: changes.last?.seq ?? since)
+        return try Response.json(document)
+    }
+
+    private func livePage(_ context: Context) throws -> Page {
+        let title = try PageTitle(pathSegment: try context.parameters.titleSegment())
+        switch try database.lookup(title) {
+        case .found(let page), .renamed(let page): return page
+        case .deleted(let page): throw HTTPError(.gone, message: "The page \(page.title) was deleted.")
+        case .missing: throw HTTPError(.notFound, message: "There is no page \(title.text).")
+        }
+    }
+
+    /// The token the request carries, or a 401.
+    private func authorize(_ request: Request) async throws -> APIToken {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+            throw HTTPError(.unauthorized, message: "Send a token from `wikinode token create` as `Authorization: Bearer <token>`.")
+        }
+        let secret = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
+        guard let token = try database.token(forSecret: secret) else {
+            throw HTTPError(.unauthorized, message: "The token is not valid.")
+        }
+        return token
+    }
+
+    private func decodeBody<Body: Decodable>(_ request: Request) async throws -> Body {
+        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+            throw HTTPError(.unsupportedMediaType, message: "Send the body as application/json.")
+        }
+        let buffer = try await request.body.collect(upTo: Self.maximumBodyBytes)
+        do {
+            return try JSONDecoder().decode(Body.self, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            throw HTTPError(.badRequest, message: "The body is not the JSON this address expects: \(Self.explain(error))")
+        }
+    }
+
+    static func explain(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, _): "the field \(key.stringValue) is missing."
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            "the field \(context.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type."
+        case .dataCorrupted: "it is not valid JSON in UTF-8."
+        @unknown default: "it cannot be read."
+        }
+    }
+}

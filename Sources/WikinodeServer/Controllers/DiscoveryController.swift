@@ -1,0 +1,69 @@
+import Foundation
+import Hummingbird
+import WikinodeCore
+
+/// What machines read to learn about the node: node info, robots.txt, sitemap.
+struct DiscoveryController<Context: RequestContext> {
+    let database: WikiDatabase
+    let site: SiteView
+    let identity: NodeIdentity
+
+    static var softwareVersion: String { "0.1.0" }
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/.well-known/wikinode", use: nodeInfo)
+        router.get("/robots.txt", use: robots)
+        router.get("/sitemap.xml", use: sitemap)
+    }
+
+    struct NodeInfo: Encodable {
+        let name: String
+        let baseURL: String
+        let publicKey: String
+        let publicKeyAlgorithm: String
+        let software: String
+        let version: String
+        let protocolVersion: Int
+        let endpoints: [String: String]
+    }
+
+    /// `GET /.well-known/wikinode`
+    @Sendable func nodeInfo(request: Request, context: Context) async throws -> Response {
+        let info = NodeInfo(
+            name: site.name, baseURL: site.baseURL, publicKey: identity.publicKeyBase64, publicKeyAlgorithm: "ed25519",
+            software: "wikinode", version: Self.softwareVersion, protocolVersion: 1,
+            endpoints: [
+                "changes": site.baseURL + "/api/changes", "pages": site.baseURL + "/api/pages/",
+                "recent": site.baseURL + "/recent.atom", "search": site.baseURL + "/search",
+            ])
+        return try Response.json(info, headers: [.accessControlAllowOrigin: "*"])
+    }
+
+    /// `GET /robots.txt`
+    @Sendable func robots(request: Request, context: Context) async throws -> Response {
+        let body = """
+            User-agent: *
+            Disallow: /api/
+            Disallow: /search
+            Disallow: /wiki/*/diff
+            Sitemap: \(site.baseURL)/sitemap.xml
+
+            """
+        return Response.conditional(to: request, body: body, contentType: "text/plain; charset=utf-8")
+    }
+
+    /// `GET /sitemap.xml`
+    @Sendable func sitemap(request: Request, context: Context) async throws -> Response {
+        let pages = try database.allTitles()
+        var writer = XMLWriter()
+        writer.element("urlset", ["xmlns": "http://www.sitemaps.org/schemas/sitemap/0.9"]) { set in
+            for page in pages {
+                set.element("url") { url in
+                    url.element("loc", text: site.baseURL + PageLinkView(title: page.title).path)
+                    url.element("lastmod", text: page.updatedAt.formatted(Date.ISO8601FormatStyle()))
+                }
+            }
+        }
+        return Response.conditional(to: request, body: writer.output, contentType: "application/xml; charset=utf-8", lastModified: pages.map(\.updatedAt).max())
+    }
+}

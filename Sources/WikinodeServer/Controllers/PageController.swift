@@ -1,0 +1,166 @@
+import Foundation
+import Hummingbird
+import WikinodeCore
+
+/// Pages as people read them: the page, its source, history, old revisions, diffs and links.
+struct PageController<Context: RequestContext> {
+    let database: WikiDatabase
+    let renderer: TemplateRenderer
+    let site: SiteView
+
+    var resolver: TitleResolver { TitleResolver(database: database) }
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/wiki/:title", use: show)
+        router.get("/wiki/:title/history", use: history)
+        router.get("/wiki/:title/history.atom", use: historyFeed)
+        router.get("/wiki/:title/rev/:revision", use: oldRevision)
+        router.get("/wiki/:title/diff", use: diff)
+        router.get("/wiki/:title/links", use: links)
+    }
+
+    /// `GET /wiki/{title}`, or `GET /wiki/{title}.md` for the Markdown source.
+    @Sendable func show(request: Request, context: Context) async throws -> Response {
+        let segment = try context.parameters.titleSegment()
+        if segment.hasSuffix(".md") {
+            return try source(segment.dropLast(3), request: request)
+        }
+        switch try resolver.resolve(segment, suffix: "", request: request) {
+        case .redirect(let response): return response
+        case .page(let page, _): return try render(page, request: request)
+        case .deleted(let page, let title): return try deleted(page, title: title, request: request)
+        case .missing(let title): return try missing(title, request: request)
+        }
+    }
+
+    /// Renders a live page; the front page uses this too.
+    func render(_ page: Page, request: Request, isFrontPage: Bool = false) throws -> Response {
+        let data = try database.pageView(page)
+        let html = try renderer.render(PageView(site: site, data: data, isFrontPage: isFrontPage), template: "page")
+        let lastModified = ([page.updatedAt] + data.backlinks.map(\.updatedAt)).max()
+        return Response.conditional(to: request, body: html, contentType: "text/html; charset=utf-8", lastModified: lastModified)
+    }
+
+    func source(_ segment: Substring, request: Request) throws -> Response {
+        switch try resolver.resolve(segment, suffix: ".md", request: request) {
+        case .redirect(let response):
+            return response
+        case .page(let page, _):
+            guard let revision = try database.revision(page.revisionId, of: page) else { throw HTTPError(.notFound) }
+            return Response.conditional(to: request, body: revision.markdown, contentType: "text/markdown; charset=utf-8", lastModified: page.updatedAt)
+        case .deleted(let page, _):
+            throw HTTPError(.gone, message: "The page \(page.title) was deleted.")
+        case .missing(let title):
+            throw HTTPError(.notFound, message: "There is no page \(title.text).")
+        }
+    }
+
+    func missing(_ title: PageTitle, request: Request) throws -> Response {
+        let linking = try database.pagesLinking(to: title).map { PageLinkView(title: $0.title) }
+        let view = MissingPageView(site: site, title: title, backlinks: linking)
+        let html = try renderer.render(view, template: "missing")
+        return Response.conditional(to: request, body: html, contentType: "text/html; charset=utf-8", status: .notFound)
+    }
+
+    func deleted(_ page: Page, title: PageTitle, request: Request) throws -> Response {
+        guard let summary = try database.revisionSummary(page.revisionId, of: page) else { throw HTTPError(.gone) }
+        let view = DeletedPageView(site: site, title: title.text, tools: PageToolsView(title), lastChange: RevisionView(summary, title: title, latestId: page.revisionId))
+        let html = try renderer.render(view, template: "deleted")
+        return Response.conditional(to: request, body: html, contentType: "text/html; charset=utf-8", status: .gone)
+    }
+
+    /// Runs `body` with the page, live or deleted, for the views that show history; a redirect
+    /// or a missing page answers here instead.
+    private func withPage(_ request: Request, _ context: Context, suffix: String, _ body: (Page, PageTitle) throws -> Response) throws -> Response {
+        switch try resolver.resolve(try context.parameters.titleSegment(), suffix: suffix, request: request) {
+        case .redirect(let response): return response
+        case .page(let page, let title), .deleted(let page, let title): return try body(page, title)
+        case .missing(let title): throw HTTPError(.notFound, message: "There is no page \(title.text).")
+        }
+    }
+
+    /// `GET /wiki/{title}/history`
+    @Sendable func history(request: Request, context: Context) async throws -> Response {
+        try withPage(request, context, suffix: "/history") { page, title in
+            let revisions = try database.history(of: page).map { RevisionView($0, title: title, latestId: page.revisionId) }
+            let view = HistoryView(site: site, title: title.text, tools: PageToolsView(title), revisions: revisions)
+            return Response.conditional(to: request, body: try renderer.render(view, template: "history"), contentType: "text/html; charset=utf-8", lastModified: page.updatedAt)
+        }
+    }
+
+    /// `GET /wiki/{title}/history.atom`
+    @Sendable func historyFeed(request: Request, context: Context) async throws -> Response {
+        try withPage(request, context, suffix: "/history.atom") { page, title in
+            let revisions = try database.history(of: page, limit: 50)
+            let entries = revisions.map { revision in
+                AtomFeed.Entry(
+                    id: "\(site.baseURL)\(title.path)/rev/\(revision.id)",
+                    title: "\(revision.title): \(revision.kind.rawValue) by \(revision.author)",
+                    updated: revision.createdAt, author: revision.author,
+                    link: "\(site.baseURL)\(title.path)/" + (revision.parentId.map { "diff?from=\($0)&to=\(revision.id)" } ?? "rev/\(revision.id)"),
+                    summary: revision.summary.isEmpty ? nil : revision.summary)
+            }
+            let feed = AtomFeed(
+                id: "\(site.baseURL)\(title.path)/history", title: "\(title.text) — history — \(site.name)",
+                selfURL: "\(site.baseURL)\(title.path)/history.atom", alternateURL: "\(site.baseURL)\(title.path)/history",
+                baseURL: site.baseURL, author: site.name, updated: page.updatedAt, entries: entries)
+            return Response.conditional(to: request, body: feed.xml(), contentType: "application/atom+xml; charset=utf-8", lastModified: page.updatedAt)
+        }
+    }
+
+    /// `GET /wiki/{title}/rev/{revision}`
+    @Sendable func oldRevision(request: Request, context: Context) async throws -> Response {
+        guard let id = context.parameters.get("revision", as: Int64.self) else {
+            throw HTTPError(.badRequest, message: "A revision is a whole number.")
+        }
+        return try withPage(request, context, suffix: "/rev/\(id)") { page, title in
+            guard let revision = try database.revision(id, of: page), let summary = try database.revisionSummary(id, of: page) else {
+                throw HTTPError(.notFound, message: "The page \(title.text) has no revision \(id).")
+            }
+            let view = OldRevisionView(
+                site: site, title: title.text, tools: PageToolsView(title), revision: RevisionView(summary, title: title, latestId: page.revisionId),
+                html: revision.html, isDeletion: revision.kind == .delete)
+            return Response.conditional(to: request, body: try renderer.render(view, template: "revision"), contentType: "text/html; charset=utf-8", lastModified: revision.createdAt)
+        }
+    }
+
+    /// `GET /wiki/{title}/diff?from=R&to=R`; `to` defaults to the current revision, `from` to
+    /// the revision before `to`.
+    @Sendable func diff(request: Request, context: Context) async throws -> Response {
+        let query = try QueryParameters(request)
+        let requestedTo = try query.integer("to", in: 1...Int64.max)
+        let requestedFrom = try query.integer("from", in: 1...Int64.max)
+        return try withPage(request, context, suffix: "/diff") { page, title in
+            let toId = requestedTo ?? page.revisionId
+            guard let to = try database.revision(toId, of: page) else {
+                throw HTTPError(.notFound, message: "The page \(title.text) has no revision \(toId).")
+            }
+            let fromId = requestedFrom ?? to.parentId ?? to.id!
+            guard let from = try database.revision(fromId, of: page) else {
+                throw HTTPError(.notFound, message: "The page \(title.text) has no revision \(fromId).")
+            }
+            guard let fromSummary = try database.revisionSummary(fromId, of: page), let toSummary = try database.revisionSummary(toId, of: page) else {
+                throw HTTPError(.notFound)
+            }
+            let view = DiffView(
+                site: site, title: title,
+                from: RevisionView(fromSummary, title: title, latestId: page.revisionId),
+                to: RevisionView(toSummary, title: title, latestId: page.revisionId),
+                diff: LineDiff(old: from.markdown, new: to.markdown))
+            return Response.conditional(to: request, body: try renderer.render(view, template: "diff"), contentType: "text/html; charset=utf-8")
+        }
+    }
+
+    /// `GET /wiki/{title}/links`: what links here, and where this page links to.
+    @Sendable func links(request: Request, context: Context) async throws -> Response {
+        try withPage(request, context, suffix: "/links") { page, title in
+            let backlinks = try database.backlinks(of: page).map { PageLinkView(title: $0.title) }
+            let outgoing = page.isDeleted ? [] : try database.outgoingLinks(of: page).map { PageLinkView(title: $0.title, isMissing: !$0.exists) }
+            let external = page.isDeleted ? [] : try database.externalLinks(of: page)
+            let view = LinksView(
+                site: site, title: title.text, tools: PageToolsView(title), backlinks: backlinks, hasBacklinks: !backlinks.isEmpty,
+                outgoing: outgoing, hasOutgoing: !outgoing.isEmpty, external: external, hasExternal: !external.isEmpty)
+            return Response.conditional(to: request, body: try renderer.render(view, template: "links"), contentType: "text/html; charset=utf-8")
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Hummingbird
+import WikinodeCore
+
+/// The node as a whole: front page, page index, recent changes, search.
+struct SiteController<Context: RequestContext> {
+    let database: WikiDatabase
+    let renderer: TemplateRenderer
+    let site: SiteView
+    let homePage: PageTitle
+    let pages: PageController<Context>
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/", use: frontPage)
+        router.get("/wiki", use: index)
+        router.get("/recent", use: recent)
+        router.get("/recent.atom", use: recentFeed)
+        router.get("/search", use: search)
+    }
+
+    /// `GET /`: the home page's content, under the node's own address.
+    @Sendable func frontPage(request: Request, context: Context) async throws -> Response {
+        if case .found(let page) = try database.lookup(homePage) {
+            return try pages.render(page, request: request, isFrontPage: true)
+        }
+        return .redirecting(to: "/recent", status: .seeOther)
+    }
+
+    /// `GET /wiki`: every page, by title.
+    @Sendable func index(request: Request, context: Context) async throws -> Response {
+        let titles = try database.allTitles()
+        let view = IndexView(site: site, pages: titles.map { PageLinkView(title: $0.title) }, count: titles.count)
+        return Response.conditional(to: request, body: try renderer.render(view, template: "index"), contentType: "text/html; charset=utf-8")
+    }
+
+    static var pageSize: Int { 50 }
+
+    /// `GET /recent?before=SEQ`
+    @Sendable func recent(request: Request, context: Context) async throws -> Response {
+        let query = try QueryParameters(request)
+        let before = try query.integer("before", in: 1...Int64.max)
+        let changes = try database.recentChanges(limit: Self.pageSize, before: before)
+        let view = RecentView(
+            site: site, changes: changes.map(changeView), hasChanges: !changes.isEmpty,
+            olderPath: changes.count == Self.pageSize ? changes.last?.seq.map { "/recent?before=\($0)" } : nil)
+        return Response.conditional(to: request, body: try renderer.render(view, template: "recent"), contentType: "text/html; charset=utf-8", lastModified: changes.first?.createdAt)
+    }
+
+    func changeView(_ change: PageChange) -> RecentView.Change {
+        let title = PageLinkView(title: change.title)
+        return RecentView.Change(
+            kind: change.kind.rawValue, title: change.title, path: title.path, previousTitle: change.previousTitle,
+            summary: change.summary, hasSummary: !change.summary.isEmpty, author: change.author, date: DateView(change.createdAt),
+            diffPath: change.kind == .edit ? "\(title.path)/diff?to=\(change.revisionId)" : nil, isDeletion: change.kind == .delete)
+    }
+
+    /// `GET /recent.atom`
+    @Sendable func recentFeed(request: Request, context: Context) async throws -> Response {
+        let changes = try database.recentChanges(limit: Self.pageSize)
+        let entries = changes.map { change in
+            let path = PageLinkView(title: change.title).path
+            let link = change.kind == .edit ? "\(site.baseURL)\(path)/diff?to=\(change.revisionId)" : "\(site.baseURL)\(path)/rev/\(change.revisionId)"
+            var summary = change.summary
+            if let previous = change.previousTitle, summary.isEmpty { summary = "Renamed from \(previous)" }
+            return AtomFeed.Entry(
+                id: "\(site.baseURL)/changes/\(change.seq ?? 0)", title: "\(change.title) (\(change.kind.rawValue))",
+                updated: change.createdAt, author: change.author, link: link, summary: summary.isEmpty ? nil : summary)
+        }
+        let feed = AtomFeed(
+            id: "\(site.baseURL)/recent", title: "Recent changes — \(site.name)", selfURL: "\(site.baseURL)/recent.atom",
+            alternateURL: "\(site.baseURL)/recent", baseURL: site.baseURL, author: site.name,
+            updated: changes.first?.createdAt ?? Date(timeIntervalSince1970: 0), entries: entries)
+        return Response.conditional(to: request, body: feed.xml(), contentType: "application/atom+xml; charset=utf-8", lastModified: changes.first?.createdAt)
+    }
+
+    /// `GET /search?q=…&page=N`
+    @Sendable func search(request: Request, context: Context) async throws -> Response {
+        let query = try QueryParameters(request)
+        let text = (query["q"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let page = Int(try query.integer("page", in: 1...1000) ?? 1)
+        let hits = text.isEmpty ? [] : try database.search(text, limit: Self.pageSize + 1, offset: (page - 1) * Self.pageSize)
+        let encoded = text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let view = SearchView(
+            site: site, query: text, hasQuery: !text.isEmpty,
+            hits: hits.prefix(Self.pageSize).map { SearchView.Hit(title: $0.title, path: PageLinkView(title: $0.title).path, snippetHTML: $0.snippetHTML, date: DateView($0.updatedAt)) },
+            hasHits: !hits.isEmpty,
+            nextPath: hits.count > Self.pageSize ? "/search?q=\(encoded)&page=\(page + 1)" : nil,
+            previousPath: page > 1 ? "/search?q=\(encoded)&page=\(page - 1)" : nil)
+        return Response.conditional(to: request, body: try renderer.render(view, template: "search"), contentType: "text/html; charset=utf-8")
+    }
+}

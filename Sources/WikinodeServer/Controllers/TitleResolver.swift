@@ -1,0 +1,51 @@
+import Hummingbird
+import WikinodeCore
+
+/// What the `{title}` of an address leads to.
+enum ResolvedTitle {
+    case page(Page, PageTitle)
+    case deleted(Page, PageTitle)
+    case missing(PageTitle)
+    /// A non-canonical spelling or an old title: answer with this redirect.
+    case redirect(Response)
+}
+
+/// Turns the `{title}` of `/wiki/{title}…` into a page, redirecting non-canonical spellings and
+/// old titles of renamed pages to the canonical address with the same suffix and query.
+struct TitleResolver {
+    let database: WikiDatabase
+
+    func resolve(_ segment: Substring, suffix: String, request: Request) throws -> ResolvedTitle {
+        let title = try PageTitle(pathSegment: segment)
+        let query = request.uri.query.map { "?" + $0 } ?? ""
+        switch try database.lookup(title) {
+        case .found(let page):
+            let canonical = page.pageTitle
+            if segment != canonical.pathSegment {
+                return .redirect(.redirecting(to: canonical.path + suffix + query))
+            }
+            return .page(page, canonical)
+        case .renamed(let page):
+            return .redirect(.redirecting(to: page.pageTitle.path + suffix + query))
+        case .deleted(let page):
+            let canonical = page.pageTitle
+            if segment != canonical.pathSegment {
+                return .redirect(.redirecting(to: canonical.path + suffix + query))
+            }
+            return .deleted(page, canonical)
+        case .missing:
+            if segment != title.pathSegment {
+                return .redirect(.redirecting(to: title.path + suffix + query))
+            }
+            return .missing(title)
+        }
+    }
+}
+
+extension Parameters {
+    /// The raw (still percent-encoded) `{title}` parameter.
+    func titleSegment() throws -> Substring {
+        guard let value = self.get("title") else { throw HTTPError(.badRequest, message: "The address has no page title.") }
+        return Substring(value)
+    }
+}

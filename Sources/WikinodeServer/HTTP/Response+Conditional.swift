@@ -1,0 +1,56 @@
+import Crypto
+import Foundation
+import Hummingbird
+
+extension Response {
+    /// A cacheable response: `ETag` from the body, `Last-Modified` when known, and 304 when the
+    /// request's `If-None-Match` (or, without it, `If-Modified-Since`) says the client is current.
+    static func conditional(
+        to request: Request, body: String, contentType: String, lastModified: Date? = nil, status: HTTPResponse.Status = .ok,
+        extraHeaders: HTTPFields = [:]
+    ) -> Response {
+        let bytes = ByteBuffer(string: body)
+        let digest = SHA256.hash(data: bytes.readableBytesView)
+        let etag = "\"" + digest.prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
+        var headers = extraHeaders
+        headers[.eTag] = etag
+        headers[.cacheControl] = "no-cache"
+        if let lastModified { headers[.lastModified] = HTTPDate.format(lastModified) }
+        if status == .ok, isNotModified(request, etag: etag, lastModified: lastModified) {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentType] = contentType
+        return Response(status: status, headers: headers, body: .init(byteBuffer: bytes))
+    }
+
+    static func isNotModified(_ request: Request, etag: String, lastModified: Date?) -> Bool {
+        guard request.method == .get || request.method == .head else { return false }
+        if let ifNoneMatch = request.headers[.ifNoneMatch] {
+            return ifNoneMatch.split(separator: ",").contains { candidate in
+                var tag = candidate.trimmingCharacters(in: .whitespaces)
+                if tag == "*" { return true }
+                if tag.hasPrefix("W/") { tag.removeFirst(2) }
+                return tag == etag
+            }
+        }
+        if let lastModified, let header = request.headers[.ifModifiedSince], let since = HTTPDate.parse(header) {
+            return lastModified.timeIntervalSince1970.rounded(.down) <= since.timeIntervalSince1970
+        }
+        return false
+    }
+
+    /// A redirect to `location`.
+    static func redirecting(to location: String, status: HTTPResponse.Status = .movedPermanently) -> Response {
+        Response(status: status, headers: [.location: location, .contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "Moved to \(location)\n")))
+    }
+
+    /// A JSON response from an `Encodable` value.
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        var headers = headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import WikinodeCore
+
+struct RecentView: Sendable {
+    struct Change: Sendable {
+        let kind: String
+        let title: String
+        let path: String
+        let previousTitle: String?
+        let summary: String
+        let hasSummary: Bool
+        let author: String
+        let date: DateView
+        let diffPath: String?
+        let isDeletion: Bool
+    }
+
+    let site: SiteView
+    let changes: [Change]
+    let hasChanges: Bool
+    let olderPath: String?
+}
+
+struct SearchView: Sendable {
+    struct Hit: Sendable {
+        let title: String
+        let path: String
+        let snippetHTML: String
+        let date: DateView
+    }
+
+    let site: SiteView
+    let query: String
+    let hasQuery: Bool
+    let hits: [Hit]
+    let hasHits: Bool
+    let nextPath: String?
+    let previousPath: String?
+}

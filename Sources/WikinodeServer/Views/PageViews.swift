@@ -1,0 +1,163 @@
+import Foundation
+import WikinodeCore
+
+/// A page as people read it.
+struct PageView: Sendable {
+    let site: SiteView
+    let title: String
+    let html: String
+    let tools: PageToolsView
+    let canonicalURL: String
+    let lastChange: RevisionView
+    let backlinks: [PageLinkView]
+    let hasBacklinks: Bool
+    let isFrontPage: Bool
+
+    init(site: SiteView, data: PageViewData, isFrontPage: Bool = false) {
+        self.site = site
+        let title = data.page.pageTitle
+        self.title = title.text
+        html = data.page.html
+        tools = PageToolsView(title)
+        canonicalURL = site.baseURL + title.path
+        lastChange = RevisionView(data.lastChange, title: title, latestId: data.page.revisionId)
+        backlinks = data.backlinks.map { PageLinkView(title: $0.title) }
+        hasBacklinks = !backlinks.isEmpty
+        self.isFrontPage = isFrontPage
+    }
+}
+
+/// One revision in a history list or page footer.
+struct RevisionView: Sendable {
+    let id: Int64
+    let kind: String
+    let title: String
+    let summary: String
+    let hasSummary: Bool
+    let author: String
+    let date: DateView
+    let byteCount: Int
+    let path: String
+    let diffPath: String?
+    let isCurrent: Bool
+
+    init(_ revision: RevisionSummary, title: PageTitle, latestId: Int64) {
+        id = revision.id
+        kind = revision.kind.rawValue
+        self.title = revision.title
+        summary = revision.summary
+        hasSummary = !revision.summary.isEmpty
+        author = revision.author
+        date = DateView(revision.createdAt)
+        byteCount = revision.byteCount
+        path = title.path + "/rev/\(revision.id)"
+        diffPath = revision.parentId.map { title.path + "/diff?from=\($0)&to=\(revision.id)" }
+        isCurrent = revision.id == latestId
+    }
+}
+
+/// The invitation shown for a page that does not exist.
+struct MissingPageView: Sendable {
+    let site: SiteView
+    let title: String
+    let path: String
+    let searchPath: String
+    let backlinks: [PageLinkView]
+    let hasBacklinks: Bool
+
+    init(site: SiteView, title: PageTitle, backlinks: [PageLinkView]) {
+        self.site = site
+        self.title = title.text
+        path = title.path
+        searchPath = "/search?q=" + (title.text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        self.backlinks = backlinks
+        hasBacklinks = !backlinks.isEmpty
+    }
+}
+
+/// A deleted page: gone, with its history.
+struct DeletedPageView: Sendable {
+    let site: SiteView
+    let title: String
+    let tools: PageToolsView
+    let lastChange: RevisionView
+}
+
+struct HistoryView: Sendable {
+    let site: SiteView
+    let title: String
+    let tools: PageToolsView
+    let revisions: [RevisionView]
+}
+
+struct OldRevisionView: Sendable {
+    let site: SiteView
+    let title: String
+    let tools: PageToolsView
+    let revision: RevisionView
+    let html: String
+    let isDeletion: Bool
+}
+
+struct DiffView: Sendable {
+    struct Line: Sendable {
+        let kind: String
+        let marker: String
+        let text: String
+        let oldNumber: String
+        let newNumber: String
+    }
+
+    struct Hunk: Sendable {
+        let lines: [Line]
+    }
+
+    let site: SiteView
+    let title: String
+    let tools: PageToolsView
+    let from: RevisionView
+    let to: RevisionView
+    let hunks: [Hunk]
+    let isSame: Bool
+    let addedCount: Int
+    let removedCount: Int
+
+    init(site: SiteView, title: PageTitle, from: RevisionView, to: RevisionView, diff: LineDiff) {
+        self.site = site
+        self.title = title.text
+        tools = PageToolsView(title)
+        self.from = from
+        self.to = to
+        hunks = diff.hunks.map { hunk in
+            Hunk(lines: hunk.lines.map { line in
+                Line(
+                    kind: line.kind.rawValue,
+                    marker: line.kind == .added ? "+" : line.kind == .removed ? "−" : " ",
+                    text: line.text,
+                    oldNumber: line.oldNumber.map(String.init) ?? "",
+                    newNumber: line.newNumber.map(String.init) ?? "")
+            })
+        }
+        isSame = diff.isEmpty
+        addedCount = diff.addedCount
+        removedCount = diff.removedCount
+    }
+}
+
+struct LinksView: Sendable {
+    let site: SiteView
+    let title: String
+    let tools: PageToolsView
+    let backlinks: [PageLinkView]
+    let hasBacklinks: Bool
+    let outgoing: [PageLinkView]
+    let hasOutgoing: Bool
+    let external: [String]
+    let hasExternal: Bool
+}
+
+struct IndexView: Sendable {
+    let site: SiteView
+    let pages: [PageLinkView]
+    let count: Int
+}

@@ -1,0 +1,60 @@
+import Foundation
+import WikinodeCore
+
+/// What every page's layout shows about the node.
+struct SiteView: Sendable {
+    let name: String
+    let baseURL: String
+}
+
+/// A date as pages show it: readable text and a machine-readable `datetime`.
+struct DateView: Sendable {
+    let iso: String
+    let text: String
+
+    init(_ date: Date) {
+        iso = date.formatted(Date.ISO8601FormatStyle())
+        text = date.formatted(Self.style) + " UTC"
+    }
+
+    private static let style = Date.VerbatimFormatStyle(
+        format: "\(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits), \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
+        locale: Locale(identifier: "en_US_POSIX"), timeZone: .gmt, calendar: Calendar(identifier: .gregorian))
+}
+
+/// A link to a page.
+struct PageLinkView: Sendable {
+    let title: String
+    let path: String
+    let isMissing: Bool
+
+    init(title: String, isMissing: Bool = false) {
+        self.title = title
+        path = (try? PageTitle(title).path) ?? "/wiki"
+        self.isMissing = isMissing
+    }
+}
+
+/// The links under a page's title: history, links here, source.
+struct PageToolsView: Sendable {
+    let path: String
+    let historyPath: String
+    let linksPath: String
+    let sourcePath: String
+    let historyFeedPath: String
+
+    init(_ title: PageTitle) {
+        path = title.path
+        historyPath = title.path + "/history"
+        linksPath = title.path + "/links"
+        sourcePath = title.path + ".md"
+        historyFeedPath = title.path + "/history.atom"
+    }
+}
+
+struct ErrorView: Sendable {
+    let site: SiteView
+    let status: Int
+    let reason: String
+    let message: String
+}

@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import Logging
+import WikinodeCore
+import WikinodeServer
+
+@main
+struct Wikinode: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "A federated wiki and weblog node.",
+        subcommands: [Serve.self, Import.self, Export.self, Token.self, Config.self])
+}
+
+/// `--data DIR`, shared by every command.
+struct DataOptions: ParsableArguments {
+    @Option(name: .long, help: "The data directory (default: $WIKINODE_DATA or ./wikinode-data).")
+    var data: String = DataDirectory.defaultPath
+
+    var directory: DataDirectory { DataDirectory(path: data) }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Start the node.")
+
+    @OptionGroup var dataOptions: DataOptions
+    @Option(help: "The address to listen on.") var host = "127.0.0.1"
+    @Option(help: "The port to listen on.") var port = 8080
+    @Option(help: "The public base URL of the node (default: http://HOST:PORT).") var url: String?
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown --log-level \(logLevel).") }
+        if let url, URL(string: url)?.scheme.map({ ["http", "https"].contains($0) }) != true {
+            throw ValidationError("--url must be an http or https URL.")
+        }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { StreamLogHandler.standardOutput(label: $0) }
+        let directory = dataOptions.directory
+        let isNew = !FileManager.default.fileExists(atPath: directory.databasePath)
+        let configuration = ServerConfiguration(
+            host: host, port: port, baseURL: url, dataDirectory: directory, resourcesDirectory: try ResourceLocator.find(),
+            logLevel: Logger.Level(rawValue: logLevel)!)
+        let app = try await buildApplication(configuration: configuration) { boundPort in
+            var base = configuration.baseURL
+            if port == 0, url == nil { base = "http://\(host):\(boundPort)" }
+            if isNew { print("Created \(directory.url.path): a new database, the node's key pair and a welcome page.") }
+            print("wikinode is serving \(base)/ (data in \(directory.url.path)). Press Ctrl-C to stop.")
+        }
+        try await app.runService()
+    }
+}
+
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Import a folder of Markdown files as pages.")
+
+    @OptionGroup var dataOptions: DataOptions
+    @Argument(help: "The folder to read (.md and .markdown files, also in subfolders).") var folder: String
+
+    func run() async throws {
+        let (database, _, _) = try dataOptions.directory.open()
+        let bar = ProgressBar(label: "Importing")
+        let results = try FolderTransfer(database: database).importFolder(URL(fileURLWithPath: folder)) { bar.update($0, of: $1) }
+        bar.finish()
+        let created = results.filter(\.isCreated).count
+        let changed = results.filter { $0.isChanged && !$0.isCreated }.count
+        print("Imported \(results.count) files: \(created) new pages, \(changed) changed, \(results.count - created - changed) unchanged.")
+    }
+}
+
+struct Export: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write every page to a folder as Markdown files.")
+
+    @OptionGroup var dataOptions: DataOptions
+    @Argument(help: "The folder to write to (created if needed).") var folder: String
+
+    func run() async throws {
+        let (database, _, _) = try dataOptions.directory.open()
+        let bar = ProgressBar(label: "Exporting")
+        let count = try FolderTransfer(database: database).exportFolder(URL(fileURLWithPath: folder)) { bar.update($0, of: $1) }
+        bar.finish()
+        print("Exported \(count) pages to \(folder).")
+    }
+}
+
+struct Token: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "API tokens for scripts.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a token; it is printed once, alone on the last line.")
+
+        @OptionGroup var dataOptions: DataOptions
+        @Argument(help: "A name for the token; it is the author of changes made with it.") var name: String
+
+        func run() async throws {
+            let (database, _, _) = try dataOptions.directory.open()
+            let secret = try database.createToken(named: name)
+            print("Created the token \(name). Send it as `Authorization: Bearer <token>`; it is not shown again:")
+            print(secret)
+        }
+    }
+}
+
+struct Config: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show or change a node setting (name, camelCaseLinks, homePage). Restart serve to apply.")
+
+    @OptionGroup var dataOptions: DataOptions
+    @Argument(help: "The setting.") var key: String?
+    @Argument(help: "The new value.") var value: String?
+
+    func run() async throws {
+        let (database, _, _) = try dataOptions.directory.open()
+        if let key, let value {
+            try database.setSetting(key, to: value)
+        }
+        let settings = try database.settings()
+        for name in NodeSettings.keys where key == nil || key == name {
+            print("\(name) = \(settings.value(of: name) ?? "")")
+        }
+        if let key, settings.value(of: key) == nil {
+            throw ValidationError("Unknown setting \(key); settings are \(NodeSettings.keys.joined(separator: ", ")).")
+        }
+    }
+}

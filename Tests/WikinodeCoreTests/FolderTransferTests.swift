@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import WikinodeTesting
+@testable import WikinodeCore
+
+@Suite struct FolderTransferTests {
+    @Test func roundTripOf200GeneratedPagesLosesNothing() throws {
+        // Given a folder of 200 generated pages with awkward titles and contents
+        let directory = try TemporaryDirectory()
+        let source = directory.path("in")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        var expected: [String: String] = [:]
+        for index in 0..<200 {
+            let title = index % 10 == 0 ? "Ünïcode Page #\(index)?" : index % 7 == 0 ? ".Dotted \(index)" : "Page \(index)"
+            let body = "# Page \(index)\n\nLinks to [[Page \((index + 1) % 200)]] and PageNumber\(index).\n\n---\nnot front matter\n\n  trailing spaces  \n"
+            let file = MarkdownFile(title: try PageTitle(title), markdown: body)
+            try Data(file.serialized().utf8).write(to: source.appendingPathComponent(file.fileName))
+            expected[title] = body
+        }
+        let first = try WikiDatabase.open(path: directory.path("first.sqlite").path)
+        // When imported, exported, and imported again into another node
+        let imported = try FolderTransfer(database: first).importFolder(source)
+        #expect(imported.count == 200)
+        let exported = directory.path("out")
+        #expect(try FolderTransfer(database: first).exportFolder(exported) == 200)
+        let second = try WikiDatabase.open(path: directory.path("second.sqlite").path)
+        try FolderTransfer(database: second).importFolder(exported)
+        // Then both nodes hold exactly the pages we wrote
+        for database in [first, second] {
+            let pages = try database.allPages()
+            #expect(pages.count == 200)
+            for (page, markdown) in pages {
+                #expect(expected[page.title] == markdown, "\(page.title)")
+            }
+        }
+    }
+
+    @Test func fileNameIsTheTitleWithoutFrontMatter() throws {
+        let directory = try TemporaryDirectory()
+        try Data("Plain *text*".utf8).write(to: directory.path("My First Page.md"))
+        try Data("---\ntitle: Given Title\ndate: 2024-02-03\ntags: [a, b]\n---\nBody".utf8).write(to: directory.path("whatever.markdown"))
+        let database = try WikiDatabase.open(path: directory.path("db.sqlite").path)
+        try FolderTransfer(database: database).importFolder(directory.url)
+        #expect(try database.allTitles().map(\.title) == ["Given Title", "My First Page"])
+        let given = try database.allPages().first { $0.page.title == "Given Title" }
+        #expect(given?.markdown == "Body")
+        #expect(given?.page.updatedAt == Date(timeIntervalSince1970: 1_706_918_400))
+    }
+
+    @Test func oneBadFileImportsNothing() throws {
+        let directory = try TemporaryDirectory()
+        try Data("fine".utf8).write(to: directory.path("Good.md"))
+        try Data([0xFF, 0xFE, 0x00]).write(to: directory.path("Binary.md"))
+        let database = try WikiDatabase.open(path: directory.path("db.sqlite").path)
+        #expect(throws: WikiError.self) { try FolderTransfer(database: database).importFolder(directory.url) }
+        #expect(try database.pageCount() == 0)
+
+        try FileManager.default.removeItem(at: directory.path("Binary.md"))
+        try Data("---\ntitle: [unclosed\n---\nx".utf8).write(to: directory.path("BadYAML.md"))
+        #expect(throws: WikiError.self) { try FolderTransfer(database: database).importFolder(directory.url) }
+        try FileManager.default.removeItem(at: directory.path("BadYAML.md"))
+        try Data("---\ntitle: good\n---\nclash".utf8).write(to: directory.path("Other.md"))
+        #expect(throws: WikiError.self) { try FolderTransfer(database: database).importFolder(directory.url) }
+        #expect(try database.pageCount() == 0)
+    }
+}
