@@ -55,6 +55,6 @@ import Testing
         #expect(!html.contains("<script>"))
         #expect(!html.contains("<b>label"))
         #expect(html.contains(#"title="a&quot;b&#39; onmouseover=x (this page does not exist yet)""#))
-        #expect(html.contains(#"href="/wiki/a%22b&#39;_onmouseover=x""#))
+        #expect(html.contains(#"href="/wiki/a%22b&#39;_onmouseover%3Dx""#))
     }
 }
