@@ -26,7 +26,7 @@ public func buildRouter(configuration: ServerConfiguration, database: WikiDataba
     let settings = try database.settings()
     let site = SiteView(name: settings.name, baseURL: configuration.baseURL)
 
-    let router = Router(context: Context.self)
+    let router = Router(context: Context.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestLogMiddleware(logger: logger))
     router.add(middleware: ErrorPageMiddleware(renderer: renderer, site: site, logger: logger))
     router.add(middleware: DiscoveryHeadersMiddleware())

@@ -1,0 +1,121 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import WikinodeCore
+import WikinodeTesting
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// Recent changes, feeds, search, index and discovery.
+@Suite struct SiteRoutesTests {
+    let node: TestNode
+
+    init() throws {
+        node = try TestNode()
+        let database = try node.database()
+        try database.savePage(PageEdit(title: try PageTitle("Gardening"), markdown: "Tomatoes & <peppers> need sun.", summary: "a \"quoted\" <summary>", author: "alice & bob"))
+        try database.savePage(PageEdit(title: try PageTitle("Cooking"), markdown: "Gardening gives tomatoes.", author: "carol"))
+    }
+
+    @Test func recentChangesListsNewestFirst() async throws {
+        try await node.test { client in
+            let response = try await client.execute(uri: "/recent", method: .get)
+            #expect(response.status == .ok)
+            let html = response.text
+            let cooking = try #require(html.range(of: "Cooking</a>"))
+            let gardening = try #require(html.range(of: "Gardening</a>"))
+            #expect(cooking.lowerBound < gardening.lowerBound)
+            #expect(html.contains("alice &amp; bob"))
+            #expect(try await client.execute(uri: "/recent?before=abc", method: .get).status == .badRequest)
+        }
+    }
+
+    @Test func recentAtomIsWellFormedAndEscaped() async throws {
+        try await node.test { client in
+            let response = try await client.execute(uri: "/recent.atom", method: .get)
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType] == "application/atom+xml; charset=utf-8")
+            let entries = try AtomProbe.parse(response.text)
+            #expect(entries.titles.contains("Gardening (create)"))
+            #expect(entries.summaries.contains("a \"quoted\" <summary>"))
+            #expect(entries.feedID == "http://127.0.0.1:8080/recent")
+            let history = try await client.execute(uri: "/wiki/Gardening/history.atom", method: .get)
+            #expect(try AtomProbe.parse(history.text).titles.count == 1)
+        }
+    }
+
+    @Test func searchFindsAndHighlights() async throws {
+        try await node.test { client in
+            let response = try await client.execute(uri: "/search?q=tomatoes", method: .get)
+            #expect(response.status == .ok)
+            #expect(response.text.contains("<mark>Tomatoes</mark>"))
+            #expect(response.text.contains(#"<a href="/wiki/Cooking">Cooking</a>"#))
+            let plus = try await client.execute(uri: "/search?q=need+sun", method: .get)
+            #expect(plus.text.contains("<mark>need</mark> <mark>sun</mark>"))
+            let hostile = try await client.execute(uri: "/search?q=%22%3Cscript%3E%20OR%20(", method: .get)
+            #expect(hostile.status == .ok)
+            #expect(!hostile.text.contains("<script>"))
+            #expect(try await client.execute(uri: "/search?q=%FF", method: .get).status == .badRequest)
+            #expect(try await client.execute(uri: "/search?q=" + String(repeating: "a", count: 600), method: .get).status == .badRequest)
+            #expect(try await client.execute(uri: "/search", method: .get).status == .ok)
+        }
+    }
+
+    @Test func indexListsEveryPage() async throws {
+        try await node.test { client in
+            let html = try await client.execute(uri: "/wiki", method: .get).text
+            #expect(html.contains(#"<a href="/wiki/Cooking">Cooking</a>"#))
+            #expect(html.contains(#"<a href="/wiki/Welcome">Welcome</a>"#))
+        }
+    }
+
+    @Test func nodeInfoPublishesTheKey() async throws {
+        try await node.test { client in
+            let response = try await client.execute(uri: "/.well-known/wikinode", method: .get)
+            #expect(response.status == .ok)
+            let info = try JSONSerialization.jsonObject(with: Data(response.text.utf8)) as? [String: Any]
+            #expect(info?["baseURL"] as? String == "http://127.0.0.1:8080")
+            #expect((info?["publicKey"] as? String).flatMap { Data(base64Encoded: $0) }?.count == 32)
+            let sitemap = try await client.execute(uri: "/sitemap.xml", method: .get)
+            #expect(sitemap.text.contains("<loc>http://127.0.0.1:8080/wiki/Gardening</loc>"))
+            #expect(try await client.execute(uri: "/robots.txt", method: .get).text.contains("Sitemap:"))
+        }
+    }
+}
+
+/// Reads an Atom document with Foundation's XML parser, failing on any parse error.
+final class AtomProbe: NSObject, XMLParserDelegate {
+    var titles: [String] = []
+    var summaries: [String] = []
+    var feedID = ""
+    private var text = ""
+    private var inEntry = false
+
+    static func parse(_ xml: String) throws -> AtomProbe {
+        let probe = AtomProbe()
+        let parser = XMLParser(data: Data(xml.utf8))
+        parser.delegate = probe
+        guard parser.parse() else { throw parser.parserError ?? CocoaError(.fileReadCorruptFile) }
+        return probe
+    }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        if name == "entry" { inEntry = true }
+        text = ""
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        switch name {
+        case "title" where inEntry: titles.append(text)
+        case "summary": summaries.append(text)
+        case "id" where !inEntry: feedID = text
+        case "entry": inEntry = false
+        default: break
+        }
+    }
+}
