@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "wikinode",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "wikinode", targets: ["wikinode"]),
         .library(name: "WikinodeCore", targets: ["WikinodeCore"]),
@@ -43,6 +43,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),

@@ -35,7 +35,8 @@ public func buildRouter(configuration: ServerConfiguration, database: WikiDataba
             configuration.resourcesDirectory.appendingPathComponent("Public").path, urlBasePath: "/static",
             cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(3600)])]), logger: logger))
 
-    let pages = PageController<Context>(database: database, renderer: renderer, site: site)
+    let cache = ResponseCache(probe: try DataVersionProbe(path: configuration.dataDirectory.databasePath))
+    let pages = PageController<Context>(database: database, renderer: renderer, site: site, cache: cache)
     pages.addRoutes(to: router)
     let homePage = (try? PageTitle(settings.homePage)) ?? (try! PageTitle("Welcome"))
     SiteController<Context>(database: database, renderer: renderer, site: site, homePage: homePage, pages: pages).addRoutes(to: router)

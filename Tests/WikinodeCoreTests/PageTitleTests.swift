@@ -22,25 +22,31 @@ import Testing
         #expect(try PageTitle(pathSegment: Substring(segment)) == title)
     }
 
+    struct BadTitle: CustomTestStringConvertible, Sendable {
+        let raw: String
+        let error: TitleError
+        var testDescription: String { raw.unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0 == "\u{202E}" ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined().prefix(40).description }
+    }
+
     @Test(arguments: [
-        ("", TitleError.empty),
-        ("   ", .empty),
-        ("___", .empty),
-        ("a/b", .forbiddenCharacter("/")),
-        ("..", .dotsOnly),
-        (".", .dotsOnly),
-        ("a\\b", .forbiddenCharacter("\\")),
-        ("[[x]]", .forbiddenCharacter("[")),
-        ("a|b", .forbiddenCharacter("|")),
-        ("bell\u{07}", .forbiddenCharacter("\u{07}")),
-        ("line\nbreak", .forbiddenCharacter("\n")),
-        ("nul\u{0}", .forbiddenCharacter("\u{0}")),
-        ("rtl\u{202E}override", .forbiddenCharacter("\u{202E}")),
-        ("notes.md", .reservedSuffix(".md")),
-        (String(repeating: "x", count: 201), .tooLong(maximum: 200)),
+        BadTitle(raw: "", error: .empty),
+        BadTitle(raw: "   ", error: .empty),
+        BadTitle(raw: "___", error: .empty),
+        BadTitle(raw: "a/b", error: .forbiddenCharacter("/")),
+        BadTitle(raw: "..", error: .dotsOnly),
+        BadTitle(raw: ".", error: .dotsOnly),
+        BadTitle(raw: "a\\b", error: .forbiddenCharacter("\\")),
+        BadTitle(raw: "[[x]]", error: .forbiddenCharacter("[")),
+        BadTitle(raw: "a|b", error: .forbiddenCharacter("|")),
+        BadTitle(raw: "bell\u{07}", error: .forbiddenCharacter("\u{07}")),
+        BadTitle(raw: "line\nbreak", error: .forbiddenCharacter("\n")),
+        BadTitle(raw: "nul\u{0}", error: .forbiddenCharacter("\u{0}")),
+        BadTitle(raw: "rtl\u{202E}override", error: .forbiddenCharacter("\u{202E}")),
+        BadTitle(raw: "notes.md", error: .reservedSuffix(".md")),
+        BadTitle(raw: String(repeating: "x", count: 201), error: .tooLong(maximum: 200)),
     ])
-    func rejectsBadTitles(raw: String, error: TitleError) {
-        #expect(throws: error) { try PageTitle(raw) }
+    func rejectsBadTitles(_ bad: BadTitle) {
+        #expect(throws: bad.error) { try PageTitle(bad.raw) }
     }
 
     @Test func rejectsMalformedPercentEncoding() {

@@ -107,6 +107,27 @@ import WikinodeTesting
         }
     }
 
+    @Test func cachedPagesFollowChangesToOtherPages() async throws {
+        let token = try node.makeToken()
+        try await node.test { client in
+            // Given a page view that is now cached, with a link to a missing page
+            let before = try await client.execute(uri: "/wiki/Front_Page", method: .get)
+            #expect(before.text.contains(#"class="wikilink missing" href="/wiki/Nowhere""#))
+            _ = try await client.execute(uri: "/wiki/Front_Page", method: .get)
+            // When the missing page is created
+            let created = try await client.execute(
+                uri: "/api/pages/Nowhere", method: .put, headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
+                body: ByteBuffer(string: #"{"markdown": "Now here."}"#))
+            #expect(created.status == .created)
+            // Then the linking page shows the link as present, and lists nothing stale
+            let after = try await client.execute(uri: "/wiki/Front_Page", method: .get)
+            #expect(after.text.contains(#"<a class="wikilink" href="/wiki/Nowhere">Nowhere</a>"#))
+            let target = try await client.execute(uri: "/wiki/Nowhere", method: .get)
+            #expect(target.status == .ok)
+            #expect(target.text.contains(#"<a href="/wiki/Front_Page">Front Page</a>"#))
+        }
+    }
+
     @Test func headAnswersWithoutABody() async throws {
         try await node.test { client in
             let response = try await client.execute(uri: "/wiki/Front_Page", method: .head)

@@ -20,15 +20,19 @@ extension WikiDatabase {
     /// end. `progress` is called after each page with the number done.
     public func importPages(_ edits: [PageEdit], progress: (Int) -> Void = { _ in }) throws -> [SaveResult] {
         for edit in edits { try edit.validate() }
+        // Every page of the batch is rendered once, knowing that the others will exist; only
+        // pages outside the batch that link to new ones are rendered again at the end.
+        var presumed: [String: PageTitle] = [:]
+        for edit in edits { presumed[edit.title.key] = edit.title }
         return try writer.write { db in
             let settings = try NodeSettings.read(db)
             var createdKeys = Set<String>()
             var results: [SaveResult] = []
             for (index, edit) in edits.enumerated() {
-                results.append(try save(edit, in: db, settings: settings, createdKeys: &createdKeys))
+                results.append(try save(edit, in: db, settings: settings, createdKeys: &createdKeys, presumedTitles: presumed))
                 progress(index + 1)
             }
-            try refreshPagesLinking(to: createdKeys, in: db, settings: settings)
+            try refreshPagesLinking(to: createdKeys, in: db, settings: settings, excluding: Set(results.compactMap(\.page.id)))
             return results
         }
     }
@@ -124,7 +128,9 @@ extension WikiDatabase {
         return nil
     }
 
-    func save(_ edit: PageEdit, in db: Database, settings: NodeSettings, createdKeys: inout Set<String>) throws -> SaveResult {
+    func save(
+        _ edit: PageEdit, in db: Database, settings: NodeSettings, createdKeys: inout Set<String>, presumedTitles: [String: PageTitle] = [:]
+    ) throws -> SaveResult {
         let existing = try Page.filter(Page.Columns.titleKey == edit.title.key).fetchOne(db)
         let isLive = existing.map { !$0.isDeleted } ?? false
         switch edit.expectation {
@@ -153,6 +159,9 @@ extension WikiDatabase {
 
         let document = MarkdownDocument(markdown: edit.markdown, options: settings.markdownOptions)
         var linkedTitles = try existingTitles(document.wikiLinks.map(\.key), in: db)
+        for link in document.wikiLinks where linkedTitles[link.key] == nil {
+            linkedTitles[link.key] = presumedTitles[link.key]
+        }
         linkedTitles[edit.title.key] = existing.map(\.pageTitle) ?? edit.title
         let html = document.renderHTML { linkedTitles[$0.key] }
 
@@ -227,7 +236,7 @@ extension WikiDatabase {
 
     /// Re-renders the live pages that link to any of `keys`, whose links changed from missing to
     /// present or back. Their stored revisions are not touched.
-    func refreshPagesLinking(to keys: Set<String>, in db: Database, settings: NodeSettings) throws {
+    func refreshPagesLinking(to keys: Set<String>, in db: Database, settings: NodeSettings, excluding excluded: Set<Int64> = []) throws {
         guard !keys.isEmpty else { return }
         var pageIds = Set<Int64>()
         let unique = Array(keys)
@@ -238,7 +247,7 @@ extension WikiDatabase {
                     db, sql: "SELECT DISTINCT pageId FROM pageLink WHERE targetKey IN (\(databaseQuestionMarks(count: chunk.count)))",
                     arguments: StatementArguments(chunk)))
         }
-        for pageId in pageIds.sorted() {
+        for pageId in pageIds.subtracting(excluded).sorted() {
             try rerender(pageId: pageId, in: db, settings: settings)
         }
     }

@@ -41,20 +41,7 @@ public struct XMLWriter {
 
     /// Escapes markup characters and drops what XML 1.0 does not allow.
     public static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&apos;"
-            default:
-                if isAllowedInXML(scalar) { result.unicodeScalars.append(scalar) }
-            }
-        }
-        return result
+        HTMLEscaping.escape(text, keepingOnly: isAllowedInXML)
     }
 
     static func isAllowedInXML(_ scalar: Unicode.Scalar) -> Bool {

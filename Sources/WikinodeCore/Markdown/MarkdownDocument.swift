@@ -114,8 +114,9 @@ public final class MarkdownDocument {
         }
         for node in textNodes {
             guard let literal = node.literal else { continue }
-            let glyphs = Self.glyphs(of: literal, node: node, source: source)
-            let pieces = scanner.scan(glyphs)
+            let bytes = Array(literal.utf8)
+            guard scanner.mayContainLinks(bytes) else { continue }
+            let pieces = scanner.scan(Self.scannerText(of: literal, bytes: bytes, node: node, source: source))
             guard pieces.contains(where: { if case .wikiLink = $0 { true } else { false } }) else { continue }
             for piece in pieces {
                 switch piece {
@@ -132,26 +133,30 @@ public final class MarkdownDocument {
         }
     }
 
-    private static func glyphs(of literal: String, node: CmarkNode, source: SourceText) -> [WikiLinkScanner.Glyph] {
-        let literalBytes = Array(literal.utf8)
+    /// The literal's scalars, each with whether it was written verbatim in the source.
+    private static func scannerText(of literal: String, bytes: [UInt8], node: CmarkNode, source: SourceText) -> WikiLinkScanner.Text {
         let mask: [Bool]
         if node.startLine == node.endLine,
             let span = source.span(line: node.startLine, startColumn: node.startColumn, endColumn: node.endColumn)
         {
-            mask = SourceText.verbatimMask(literal: literalBytes, source: span)
+            mask = SourceText.verbatimMask(literal: bytes, source: span)
         } else {
-            mask = [Bool](repeating: false, count: literalBytes.count)
+            mask = [Bool](repeating: false, count: bytes.count)
         }
-        var glyphs: [WikiLinkScanner.Glyph] = []
-        glyphs.reserveCapacity(literalBytes.count)
+        var text = WikiLinkScanner.Text(scalars: [], verbatim: [], bytes: bytes, offsets: [])
+        text.scalars.reserveCapacity(bytes.count)
+        text.verbatim.reserveCapacity(bytes.count)
+        text.offsets.reserveCapacity(bytes.count + 1)
         var offset = 0
-        for character in literal {
-            let width = character.utf8.count
-            let verbatim = mask[offset..<min(offset + width, mask.count)].allSatisfy { $0 }
-            glyphs.append(.init(character: character, isVerbatim: verbatim))
+        for scalar in literal.unicodeScalars {
+            let width = UTF8.width(scalar)
+            text.scalars.append(scalar)
+            text.offsets.append(offset)
+            text.verbatim.append(width == 1 ? mask[offset] : mask[offset..<min(offset + width, mask.count)].allSatisfy { $0 })
             offset += width
         }
-        return glyphs
+        text.offsets.append(offset)
+        return text
     }
 
     /// Records the links (wiki links first, then Markdown links to `/wiki/…` and the web) and

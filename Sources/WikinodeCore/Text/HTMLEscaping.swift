@@ -1,7 +1,8 @@
 /// Escaping for text placed in HTML and XML.
 public enum HTMLEscaping {
     /// Escapes `& < > " '` so the result is safe in element content and quoted attributes.
-    public static func escape(_ text: String) -> String {
+    /// With `keepingOnly`, characters it rejects are dropped (XML 1.0 cannot carry some).
+    public static func escape(_ text: String, keepingOnly isAllowed: (Unicode.Scalar) -> Bool = { _ in true }) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -11,7 +12,7 @@ public enum HTMLEscaping {
             case ">": result += "&gt;"
             case "\"": result += "&quot;"
             case "'": result += "&#39;"
-            default: result.unicodeScalars.append(scalar)
+            default: if isAllowed(scalar) { result.unicodeScalars.append(scalar) }
             }
         }
         return result

@@ -35,13 +35,33 @@ public struct PageTitle: Hashable, Sendable, CustomStringConvertible, Comparable
 
     /// The canonical path segment: spaces written `_`, everything outside a safe ASCII set
     /// percent-encoded as UTF-8.
-    public var pathSegment: String {
-        let underscored = text.replacingOccurrences(of: " ", with: "_")
-        return underscored.addingPercentEncoding(withAllowedCharacters: Self.segmentCharacters) ?? underscored
-    }
+    public var pathSegment: String { Self.pathSegment(of: text) }
 
     /// The canonical address of the page, relative to the node's root.
     public var path: String { "/wiki/" + pathSegment }
+
+    /// The canonical address of a title read from the database, where titles are stored
+    /// normalized, without checking it again.
+    public static func path(ofStoredTitle text: String) -> String { "/wiki/" + pathSegment(of: text) }
+
+    /// Spaces as `_`, bytes outside unreserved ASCII and `!$'()*,;:@` percent-encoded.
+    static func pathSegment(of text: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        let hex = Array("0123456789ABCDEF".utf8)
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: " ") {
+                bytes.append(UInt8(ascii: "_"))
+            } else if isSegmentByte[Int(byte)] {
+                bytes.append(byte)
+            } else {
+                bytes.append(UInt8(ascii: "%"))
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0x0F)])
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 
     /// Decodes a path segment as it arrives in a request (percent-encoded, `_` for spaces).
     public init(pathSegment: Substring) throws(TitleError) {
@@ -51,11 +71,12 @@ public struct PageTitle: Hashable, Sendable, CustomStringConvertible, Comparable
         try self.init(decoded)
     }
 
-    static let segmentCharacters: CharacterSet = {
-        var set = CharacterSet()
-        set.insert(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-        set.insert(charactersIn: "-._~!$'()*,;:@")
-        return set
+    static let isSegmentByte: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for byte in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!$'()*,;:@".utf8 {
+            table[Int(byte)] = true
+        }
+        return table
     }()
 
     static func normalize(_ raw: String) -> String {

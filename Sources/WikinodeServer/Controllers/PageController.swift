@@ -7,6 +7,7 @@ struct PageController<Context: RequestContext> {
     let database: WikiDatabase
     let renderer: TemplateRenderer
     let site: SiteView
+    let cache: ResponseCache
 
     var resolver: TitleResolver { TitleResolver(database: database) }
 
@@ -25,20 +26,28 @@ struct PageController<Context: RequestContext> {
         if segment.hasSuffix(".md") {
             return try source(segment.dropLast(3), request: request)
         }
+        let version = try cache.currentVersion()
+        let key = request.uri.path
+        if let cached = cache.body(for: key, version: version) {
+            return Response.conditional(to: request, body: cached)
+        }
         switch try resolver.resolve(segment, suffix: "", request: request) {
         case .redirect(let response): return response
-        case .page(let page, _): return try render(page, request: request)
+        case .page(let page, _): return try render(page, request: request, cacheKey: key, version: version)
         case .deleted(let page, let title): return try deleted(page, title: title, request: request)
         case .missing(let title): return try missing(title, request: request)
         }
     }
 
-    /// Renders a live page; the front page uses this too.
-    func render(_ page: Page, request: Request, isFrontPage: Bool = false) throws -> Response {
+    /// Renders a live page and keeps it in the cache under `cacheKey` for this data `version`;
+    /// the front page uses this too.
+    func render(_ page: Page, request: Request, isFrontPage: Bool = false, cacheKey: String, version: Int64) throws -> Response {
         let data = try database.pageView(page)
         let html = try renderer.render(PageView(site: site, data: data, isFrontPage: isFrontPage), template: "page")
         let lastModified = ([page.updatedAt] + data.backlinks.map(\.updatedAt)).max()
-        return Response.conditional(to: request, body: html, contentType: "text/html; charset=utf-8", lastModified: lastModified)
+        let body = CachedBody(html, contentType: "text/html; charset=utf-8", lastModified: lastModified)
+        cache.store(body, for: cacheKey, version: version)
+        return Response.conditional(to: request, body: body)
     }
 
     func source(_ segment: Substring, request: Request) throws -> Response {

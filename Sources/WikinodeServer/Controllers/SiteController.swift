@@ -20,8 +20,12 @@ struct SiteController<Context: RequestContext> {
 
     /// `GET /`: the home page's content, under the node's own address.
     @Sendable func frontPage(request: Request, context: Context) async throws -> Response {
+        let version = try pages.cache.currentVersion()
+        if let cached = pages.cache.body(for: "/", version: version) {
+            return Response.conditional(to: request, body: cached)
+        }
         if case .found(let page) = try database.lookup(homePage) {
-            return try pages.render(page, request: request, isFrontPage: true)
+            return try pages.render(page, request: request, isFrontPage: true, cacheKey: "/", version: version)
         }
         return .redirecting(to: "/recent", status: .seeOther)
     }

@@ -6,21 +6,19 @@ extension Response {
     /// A cacheable response: `ETag` from the body, `Last-Modified` when known, and 304 when the
     /// request's `If-None-Match` (or, without it, `If-Modified-Since`) says the client is current.
     static func conditional(
-        to request: Request, body: String, contentType: String, lastModified: Date? = nil, status: HTTPResponse.Status = .ok,
-        extraHeaders: HTTPFields = [:]
+        to request: Request, body: String, contentType: String, lastModified: Date? = nil, status: HTTPResponse.Status = .ok
     ) -> Response {
-        let bytes = ByteBuffer(string: body)
-        let digest = SHA256.hash(data: bytes.readableBytesView)
-        let etag = "\"" + digest.prefix(12).map { String(format: "%02x", $0) }.joined() + "\""
-        var headers = extraHeaders
-        headers[.eTag] = etag
-        headers[.cacheControl] = "no-cache"
-        if let lastModified { headers[.lastModified] = HTTPDate.format(lastModified) }
-        if status == .ok, isNotModified(request, etag: etag, lastModified: lastModified) {
+        conditional(to: request, body: CachedBody(body, contentType: contentType, lastModified: lastModified), status: status)
+    }
+
+    static func conditional(to request: Request, body: CachedBody, status: HTTPResponse.Status = .ok) -> Response {
+        var headers: HTTPFields = [.eTag: body.etag, .cacheControl: "no-cache"]
+        if let lastModified = body.lastModified { headers[.lastModified] = HTTPDate.format(lastModified) }
+        if status == .ok, isNotModified(request, etag: body.etag, lastModified: body.lastModified) {
             return Response(status: .notModified, headers: headers)
         }
-        headers[.contentType] = contentType
-        return Response(status: status, headers: headers, body: .init(byteBuffer: bytes))
+        headers[.contentType] = body.contentType
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body.bytes))
     }
 
     static func isNotModified(_ request: Request, etag: String, lastModified: Date?) -> Bool {

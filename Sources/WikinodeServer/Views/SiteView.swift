@@ -30,7 +30,7 @@ struct PageLinkView: Sendable {
 
     init(title: String, isMissing: Bool = false) {
         self.title = title
-        path = (try? PageTitle(title).path) ?? "/wiki"
+        path = PageTitle.path(ofStoredTitle: title)
         self.isMissing = isMissing
     }
 }

@@ -25,9 +25,45 @@ struct TemplateRenderer: Sendable {
     /// The template filled with `view`. Templates were checked at start-up, so a missing one is
     /// a programming error reported as a 500.
     func render(_ view: some Any, template: String) throws -> String {
-        guard let html = library.render(view, withTemplate: template) else {
+        guard let html = library.render(TemplateContext.make(view), withTemplate: template) else {
             throw HTTPError(.internalServerError, message: "The template \(template) is missing.")
         }
         return html
+    }
+}
+
+/// Turns a view model into dictionaries and arrays once, before rendering. Mustache would
+/// otherwise reflect on a struct at every `{{name}}` it looks up, which made reflection most of
+/// the cost of a page view.
+enum TemplateContext {
+    static func make(_ value: Any) -> Any {
+        switch value {
+        case is String, is Bool, is Int, is Int64, is Double, is [String: Any]:
+            return value
+        default:
+            break
+        }
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .optional:
+            return mirror.children.first.map { make($0.value) } ?? value
+        case .collection, .set:
+            return mirror.children.map { make($0.value) }
+        case .struct, .class:
+            var dictionary: [String: Any] = [:]
+            for child in mirror.children {
+                guard let label = child.label else { continue }
+                let childMirror = Mirror(reflecting: child.value)
+                if childMirror.displayStyle == .optional {
+                    guard let wrapped = childMirror.children.first else { continue }  // nil: leave the key out
+                    dictionary[label] = make(wrapped.value)
+                } else {
+                    dictionary[label] = make(child.value)
+                }
+            }
+            return dictionary
+        default:
+            return value
+        }
     }
 }
