@@ -75,6 +75,9 @@ extension WikiDatabase {
                 t.column("title")
                 t.column("body")
             }
+            // Rank by BM25 with a hit in the title worth ten in the body. As the table's own rank,
+            // FTS5 sorts by it itself, so `ORDER BY rank LIMIT n` makes snippets for n rows only.
+            try db.execute(sql: "INSERT INTO pageSearch(pageSearch, rank) VALUES ('rank', 'bm25(10.0, 1.0)')")
         }
         return migrator
     }

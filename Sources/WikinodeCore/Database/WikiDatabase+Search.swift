@@ -8,14 +8,12 @@ public struct SearchHit: Sendable, Equatable {
     /// Snippet text; the parts between `SearchHit.highlightStart` and `highlightEnd` matched.
     public let snippet: String
 
-    public static let highlightStart: Character = "\u{E000}"
-    public static let highlightEnd: Character = "\u{E001}"
+    public static let highlightStart: Unicode.Scalar = "\u{E000}"
+    public static let highlightEnd: Unicode.Scalar = "\u{E001}"
 
     /// The snippet as HTML: text escaped, matches in `<mark>`.
     public var snippetHTML: String {
-        HTMLEscaping.escape(snippet)
-            .replacingOccurrences(of: String(Self.highlightStart), with: "<mark>")
-            .replacingOccurrences(of: String(Self.highlightEnd), with: "</mark>")
+        HTMLEscaping.escape(snippet, markup: [Self.highlightStart: "<mark>", Self.highlightEnd: "</mark>"])
     }
 }
 
@@ -35,12 +33,11 @@ extension WikiDatabase {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT p.title, p.updatedAt,
-                           snippet(pageSearch, 1, ?, ?, '…', 24) AS snippet
-                    FROM pageSearch JOIN page p ON p.id = pageSearch.rowid
-                    WHERE pageSearch MATCH ? AND p.deletedAt IS NULL
-                    ORDER BY bm25(pageSearch, 10.0, 1.0)
-                    LIMIT ? OFFSET ?
+                    SELECT p.title, p.updatedAt, hit.snippet FROM (
+                        SELECT rowid, rank, snippet(pageSearch, 1, ?, ?, '…', 24) AS snippet
+                        FROM pageSearch WHERE pageSearch MATCH ? ORDER BY rank LIMIT ? OFFSET ?
+                    ) AS hit JOIN page p ON p.id = hit.rowid
+                    ORDER BY hit.rank
                     """,
                 arguments: [String(SearchHit.highlightStart), String(SearchHit.highlightEnd), pattern, limit, offset])
             return rows.map { SearchHit(title: $0["title"], updatedAt: $0["updatedAt"], snippet: $0["snippet"]) }

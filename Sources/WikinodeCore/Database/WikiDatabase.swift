@@ -48,20 +48,3 @@ public final class WikiDatabase: Sendable {
     }
 }
 
-/// Tells whether anything was committed to the database, by this process or any other, since
-/// the last look: SQLite's `PRAGMA data_version`, on a connection of its own.
-public final class DataVersionProbe: Sendable {
-    private let connection: DatabaseQueue
-
-    public init(path: String) throws {
-        var configuration = Configuration()
-        configuration.readonly = true
-        configuration.busyMode = .timeout(10)
-        connection = try DatabaseQueue(path: path, configuration: configuration)
-    }
-
-    /// A number that changes whenever another connection commits.
-    public func current() throws -> Int64 {
-        try connection.inDatabase { db in try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) ?? 0 }
-    }
-}

@@ -49,7 +49,7 @@ struct APIController<Context: RequestContext> {
             links: try database.outgoingLinks(of: page).map { link(title: $0.title, exists: $0.exists) },
             externalLinks: try database.externalLinks(of: page),
             backlinks: try database.backlinks(of: page).map { link(title: $0.title, exists: true) })
-        return try Response.json(document, headers: [.eTag: "\"r\(page.revisionId)\""])
+        return Response.conditional(to: request, body: String(decoding: try Response.jsonData(document), as: UTF8.self), contentType: "application/json; charset=utf-8", lastModified: page.updatedAt)
     }
 
     private func link(title: String, exists: Bool) -> PageDocument.Link {

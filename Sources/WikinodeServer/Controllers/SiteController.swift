@@ -38,6 +38,8 @@ struct SiteController<Context: RequestContext> {
     }
 
     static var pageSize: Int { 50 }
+    /// Search results a page: each needs a snippet, made by re-reading the page's text.
+    static var searchPageSize: Int { 20 }
 
     /// `GET /recent?before=SEQ`
     @Sendable func recent(request: Request, context: Context) async throws -> Response {
@@ -82,13 +84,14 @@ struct SiteController<Context: RequestContext> {
         let query = try QueryParameters(request)
         let text = (query["q"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let page = Int(try query.integer("page", in: 1...1000) ?? 1)
-        let hits = text.isEmpty ? [] : try database.search(text, limit: Self.pageSize + 1, offset: (page - 1) * Self.pageSize)
+        let size = Self.searchPageSize
+        let hits = text.isEmpty ? [] : try database.search(text, limit: size + 1, offset: (page - 1) * size)
         let encoded = text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         let view = SearchView(
             site: site, query: text, hasQuery: !text.isEmpty,
-            hits: hits.prefix(Self.pageSize).map { SearchView.Hit(title: $0.title, path: PageLinkView(title: $0.title).path, snippetHTML: $0.snippetHTML, date: DateView($0.updatedAt)) },
+            hits: hits.prefix(size).map { SearchView.Hit(title: $0.title, path: PageLinkView(title: $0.title).path, snippetHTML: $0.snippetHTML, date: DateView($0.updatedAt)) },
             hasHits: !hits.isEmpty,
-            nextPath: hits.count > Self.pageSize ? "/search?q=\(encoded)&page=\(page + 1)" : nil,
+            nextPath: hits.count > size ? "/search?q=\(encoded)&page=\(page + 1)" : nil,
             previousPath: page > 1 ? "/search?q=\(encoded)&page=\(page - 1)" : nil)
         return Response.conditional(to: request, body: try renderer.render(view, template: "search"), contentType: "text/html; charset=utf-8")
     }
