@@ -46,8 +46,12 @@ struct Serve: AsyncParsableCommand {
         let app = try await buildApplication(configuration: configuration) { boundPort in
             var base = configuration.baseURL
             if port == 0, url == nil { base = "http://\(host):\(boundPort)" }
-            if isNew { print("Created \(directory.url.path): a new database, the node's key pair and a welcome page.") }
-            print("wikinode is serving \(base)/ (data in \(directory.url.path)). Press Ctrl-C to stop.")
+            // Written straight to the file descriptor: `print` would sit in a buffer when the
+            // output is a pipe, and whoever started the node waits for this line.
+            var message = ""
+            if isNew { message += "Created \(directory.url.path): a new database, the node's key pair and a welcome page.\n" }
+            message += "wikinode is serving \(base)/ (data in \(directory.url.path)). Press Ctrl-C to stop.\n"
+            FileHandle.standardOutput.write(Data(message.utf8))
         }
         try await app.runService()
     }

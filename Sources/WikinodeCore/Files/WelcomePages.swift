@@ -22,7 +22,7 @@ enum WelcomePages {
 
             Where to go from here:
 
-            - [[Markdown Help]] tells how pages are written, and how [[wiki links]] work.
+            - [[Markdown Help]] tells how pages are written, and how wiki links work.
             - [[Editing Pages]] tells how to change this page and add new ones.
             - [[Following Peers]] tells how nodes follow each other.
             - [Recent changes](/recent) lists what changed lately; the search box finds any page.
@@ -46,7 +46,7 @@ enum WelcomePages {
 
             - `[[Page Title]]` links to another page of this wiki: [[Welcome]].
             - `[[Page Title|some words]]` shows *some words* instead: [[Welcome|the front page]].
-            - A CamelCase word such as WikiNode is a link too (the node setting `camelCaseLinks` turns this off).
+            - A `CamelCase` word such as WikiNode is a link too (the node setting `camelCaseLinks` turns this off).
             - A link to a page that does not exist yet looks different; follow it to create the page.
             - `\\[[not a link]]` shows the brackets, and nothing inside `code` is a link: `[[Welcome]]`.
 

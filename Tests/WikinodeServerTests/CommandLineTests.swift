@@ -1,0 +1,161 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+import WikinodeCore
+import WikinodeTesting
+
+/// The `wikinode` executable itself, run as a user would run it.
+@Suite(.serialized) struct CommandLineTests {
+    let directory: TemporaryDirectory
+    var dataPath: String { directory.path("data").path }
+
+    init() throws {
+        directory = try TemporaryDirectory()
+    }
+
+    @Test func tokenCreatePrintsTheTokenAloneOnTheLastLine() throws {
+        let result = try WikinodeProcess.run(["token", "create", "--data", dataPath, "ci script"])
+        #expect(result.status == 0)
+        let token = try #require(result.output.split(separator: "\n").last.map(String.init))
+        #expect(token.hasPrefix("wkn_") && !token.contains(" "))
+        let database = try WikiDatabase.open(path: DataDirectory(path: dataPath).databasePath)
+        #expect(try database.token(forSecret: token)?.name == "ci script")
+    }
+
+    @Test func importAndExportThroughTheCommandLine() throws {
+        let source = directory.path("in")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        try Data("Hello from a file, see [[Second]].".utf8).write(to: source.appendingPathComponent("First Page.md"))
+        try Data("---\ntitle: Second\n---\nSecond page.".utf8).write(to: source.appendingPathComponent("second.md"))
+        let imported = try WikinodeProcess.run(["import", "--data", dataPath, source.path])
+        #expect(imported.status == 0)
+        #expect(imported.output.contains("Imported 2 files: 2 new pages"))
+
+        let out = directory.path("out")
+        let exported = try WikinodeProcess.run(["export", "--data", dataPath, out.path])
+        #expect(exported.status == 0)
+        let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        #expect(names.contains("First Page.md") && names.contains("Second.md") && names.contains("Welcome.md"))
+        let text = try String(contentsOf: out.appendingPathComponent("First Page.md"), encoding: .utf8)
+        #expect(text.hasSuffix("\n---\nHello from a file, see [[Second]]."))
+    }
+
+    @Test func failuresSayOneClearLineAndExitNonZero() throws {
+        let missing = try WikinodeProcess.run(["import", "--data", dataPath, directory.path("no such folder").path])
+        #expect(missing.status != 0)
+        #expect(missing.errors.contains("is not a folder"))
+        #expect(missing.errors.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count == 1)
+        let badSetting = try WikinodeProcess.run(["config", "--data", dataPath, "camelCaseLinks", "maybe"])
+        #expect(badSetting.status != 0)
+        #expect(badSetting.errors.contains("camelCaseLinks is on or off"))
+        let badPort = try WikinodeProcess.run(["serve", "--data", dataPath, "--port", "99999"])
+        #expect(badPort.status != 0)
+        #expect(try WikinodeProcess.run(["--help"]).output.contains("serve"))
+    }
+
+    @Test func serveStartsAnswersAndStopsGracefullyOnSIGTERM() async throws {
+        // Given a node started on a free loopback port
+        let process = try WikinodeProcess.start(["serve", "--data", dataPath, "--port", "0", "--log-level", "info"])
+        defer { if process.process.isRunning { process.process.terminate() } }
+        let url = try await process.waitForLine(containing: "wikinode is serving")
+            .split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") }.map { String($0) }
+        let base = try #require(url)
+        // When a browser asks for the front page
+        let (data, response) = try await URLSession.shared.data(from: URL(string: base)!)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        #expect(String(decoding: data, as: UTF8.self).contains("Welcome to your wikinode"))
+        // Then the request is logged as one structured line, and SIGTERM stops it cleanly
+        _ = try await process.waitForLine(containing: "status=200")
+        process.process.terminate()
+        process.process.waitUntilExit()
+        #expect(process.process.terminationStatus == 0)
+    }
+}
+
+/// Runs the `wikinode` executable built next to the tests.
+struct WikinodeProcess {
+    let process: Process
+    private let lines: LineCollector
+
+    struct Result {
+        let status: Int32
+        let output: String
+        let errors: String
+    }
+
+    static var executable: URL {
+        get throws {
+            var folder = Bundle.main.bundleURL
+            for _ in 0..<4 {
+                let candidate = folder.appendingPathComponent("wikinode")
+                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+                folder.deleteLastPathComponent()
+            }
+            let fallback = TestNode.repositoryRoot.appendingPathComponent(".build/debug/wikinode")
+            guard FileManager.default.isExecutableFile(atPath: fallback.path) else {
+                throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "wikinode executable (run swift build first)"])
+            }
+            return fallback
+        }
+    }
+
+    static func run(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = try executable
+        process.arguments = arguments
+        process.currentDirectoryURL = TestNode.repositoryRoot
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+            errors: String(decoding: errorData, as: UTF8.self))
+    }
+
+    static func start(_ arguments: [String]) throws -> WikinodeProcess {
+        let process = Process()
+        process.executableURL = try executable
+        process.arguments = arguments
+        process.currentDirectoryURL = TestNode.repositoryRoot
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        let collector = LineCollector()
+        output.fileHandleForReading.readabilityHandler = { handle in collector.append(handle.availableData) }
+        try process.run()
+        return WikinodeProcess(process: process, lines: collector)
+    }
+
+    /// Waits (at most 30 s) for a line of output containing `text`.
+    func waitForLine(containing text: String) async throws -> String {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if let line = lines.snapshot().first(where: { $0.contains(text) }) { return line }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "no line with \(text) in: \(lines.snapshot())"])
+    }
+}
+
+/// Output lines of a running process, collected from its pipe.
+final class LineCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var buffer = ""
+
+    func append(_ data: Data) {
+        lock.withLock { buffer += String(decoding: data, as: UTF8.self) }
+    }
+
+    func snapshot() -> [String] {
+        lock.withLock { buffer.split(separator: "\n").map(String.init) }
+    }
+}
