@@ -79,6 +79,31 @@ extension WikiDatabase {
             // FTS5 sorts by it itself, so `ORDER BY rank LIMIT n` makes snippets for n rows only.
             try db.execute(sql: "INSERT INTO pageSearch(pageSearch, rank) VALUES ('rank', 'bm25(10.0, 1.0)')")
         }
+        migrator.registerMigration("v2: accounts, sessions, drafts") { db in
+            try db.create(table: "user") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull()
+                t.column("nameKey", .text).notNull().unique()
+                t.column("passwordHash", .text).notNull()
+                t.column("role", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "session") { t in
+                t.primaryKey("idHash", .text)
+                t.belongsTo("user", onDelete: .cascade)
+                t.column("csrfToken", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.column("expiresAt", .datetime).notNull().indexed()
+            }
+            try db.create(table: "draft") { t in
+                t.primaryKey("id", .text)
+                t.column("title", .text).notNull()
+                t.column("markdown", .text).notNull()
+                t.column("summary", .text).notNull()
+                t.column("baseRevision", .integer)
+                t.column("createdAt", .datetime).notNull().indexed()
+            }
+        }
         return migrator
     }
 }

@@ -8,12 +8,7 @@ extension WikiDatabase {
         guard !name.isEmpty, name.count <= 100, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw WikiError.invalidInput("A token name must have 1 to 100 characters.")
         }
-        var bytes = [UInt8](repeating: 0, count: 32)
-        var generator = SystemRandomNumberGenerator()
-        for index in bytes.indices { bytes[index] = generator.next() }
-        let secret = "wkn_" + Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let secret = "wkn_" + Self.randomToken()
         var token = APIToken(id: nil, name: name, tokenHash: Self.tokenHash(secret), createdAt: Date(), lastUsedAt: nil)
         try writer.write { db in try token.insert(db) }
         return secret

@@ -86,8 +86,9 @@ enum WelcomePages {
             it tells its followers; this node publishes its public key at
             [/.well-known/wikinode](/.well-known/wikinode).
 
-            The command is `wikinode follow <peer-url>`. Its change feed, which followers read,
-            is at [/api/changes](/api/changes?since=0).
+            Following is done with `wikinode follow <peer-url>`; if `wikinode --help` does not list
+            that command yet, this node's version predates it. The change feed that followers read
+            is at [/api/changes](/api/changes?since=0), and every page's history is an Atom feed.
 
             Back to [[Welcome]].
             """

@@ -1,0 +1,151 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// A signed-in (or not yet signed-in) visitor, as a request sees them.
+public struct SessionState: Sendable, Equatable {
+    public let session: Session
+    public let user: User?
+}
+
+extension WikiDatabase {
+    /// How long a session lasts without use.
+    public static let sessionLifetime: TimeInterval = 14 * 24 * 3600
+    /// How long a stashed draft is kept.
+    public static let draftLifetime: TimeInterval = 7 * 24 * 3600
+
+    // MARK: Accounts
+
+    /// Adds an account; the first one is the node's owner.
+    @discardableResult
+    public func addUser(named name: String, password: String, hasher: PasswordHasher = PasswordHasher()) throws -> User {
+        let name = try Self.validUserName(name)
+        try PasswordHasher.validateNew(password)
+        let hash = try hasher.hash(password)
+        return try writer.write { db in
+            if try User.filter(User.Columns.nameKey == name.lowercased()).fetchCount(db) > 0 {
+                throw WikiError.invalidInput("There is already an account named \(name).")
+            }
+            let isFirst = try User.fetchCount(db) == 0
+            var user = User(id: nil, name: name, nameKey: name.lowercased(), passwordHash: hash, role: isFirst ? .owner : .member, createdAt: Date())
+            try user.insert(db)
+            return user
+        }
+    }
+
+    /// Sets a new password and signs the account out everywhere.
+    public func setPassword(ofUser name: String, to password: String, hasher: PasswordHasher = PasswordHasher()) throws {
+        try PasswordHasher.validateNew(password)
+        let hash = try hasher.hash(password)
+        try writer.write { db in
+            guard var user = try User.filter(User.Columns.nameKey == name.lowercased()).fetchOne(db) else {
+                throw WikiError.notFound("There is no account named \(name).")
+            }
+            user.passwordHash = hash
+            try user.update(db)
+            try Session.filter(Column("userId") == user.id!).deleteAll(db)
+        }
+    }
+
+    /// The account whose name and password these are. Takes as long when the name is unknown.
+    public func authenticate(name: String, password: String, hasher: PasswordHasher = PasswordHasher()) throws -> User? {
+        let user = try writer.read { db in try User.filter(User.Columns.nameKey == name.lowercased()).fetchOne(db) }
+        guard let user else {
+            _ = hasher.verify(password, against: Self.dummyHash)
+            return nil
+        }
+        return hasher.verify(password, against: user.passwordHash) ? user : nil
+    }
+
+    /// A hash of nothing in particular, verified when the name is unknown so timing tells nothing.
+    private static let dummyHash = (try? PasswordHasher().hash("not a real password at all")) ?? ""
+
+    public func userCount() throws -> Int {
+        try writer.read { db in try User.fetchCount(db) }
+    }
+
+    static func validUserName(_ raw: String) throws -> String {
+        let name = raw.trimmingCharacters(in: .whitespaces)
+        guard (1...40).contains(name.count),
+            name.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || $0.properties.numericType != nil || "-_. ".unicodeScalars.contains($0) })
+        else {
+            throw WikiError.invalidInput("An account name has 1 to 40 letters, digits, spaces, dots, dashes or underscores.")
+        }
+        return name
+    }
+
+    // MARK: Sessions
+
+    /// Starts a session (signed in when `user` is given) and returns the cookie's secret.
+    public func createSession(for user: User?) throws -> (secret: String, state: SessionState) {
+        let secret = Self.randomToken()
+        let now = Date()
+        let session = Session(
+            idHash: Self.tokenHash(secret), userId: user?.id, csrfToken: Self.randomToken(), createdAt: now,
+            expiresAt: now.addingTimeInterval(Self.sessionLifetime))
+        try writer.write { db in
+            try session.insert(db)
+            try Session.filter(Session.Columns.expiresAt < now).deleteAll(db)
+        }
+        return (secret, SessionState(session: session, user: user))
+    }
+
+    /// The live session whose cookie secret is `secret`, with its account; expired ones are nil.
+    /// Use pushes the expiry back, at most once an hour.
+    public func session(forSecret secret: String) throws -> SessionState? {
+        guard secret.utf8.count < 200 else { return nil }
+        let hash = Self.tokenHash(secret)
+        let now = Date()
+        let found: (Session, User?)? = try writer.read { db in
+            guard let session = try Session.fetchOne(db, key: hash), session.expiresAt > now else { return nil }
+            let user = try session.userId.flatMap { try User.fetchOne(db, id: $0) }
+            return (session, user)
+        }
+        guard var (session, user) = found else { return nil }
+        if session.userId != nil, user == nil { return nil }
+        let renewed = now.addingTimeInterval(Self.sessionLifetime)
+        if renewed.timeIntervalSince(session.expiresAt) > 3600 {
+            session.expiresAt = renewed
+            try writer.write { db in try session.update(db) }
+        }
+        return SessionState(session: session, user: user)
+    }
+
+    /// Ends a session.
+    public func deleteSession(secret: String) throws {
+        _ = try writer.write { db in try Session.deleteOne(db, key: Self.tokenHash(secret)) }
+    }
+
+    // MARK: Drafts
+
+    /// Keeps text that could not be saved (the session had expired) and returns its id.
+    public func stashDraft(title: PageTitle, markdown: String, summary: String, baseRevision: Int64?) throws -> String {
+        let id = Self.randomToken()
+        let now = Date()
+        try writer.write { db in
+            try Draft(id: id, title: title.text, markdown: markdown, summary: summary, baseRevision: baseRevision, createdAt: now).insert(db)
+            try Draft.filter(Draft.Columns.createdAt < now.addingTimeInterval(-Self.draftLifetime)).deleteAll(db)
+        }
+        return id
+    }
+
+    /// The draft with this id, if it is still kept.
+    public func draft(_ id: String) throws -> Draft? {
+        guard id.utf8.count < 100 else { return nil }
+        return try writer.read { db in try Draft.fetchOne(db, key: id) }
+    }
+
+    public func deleteDraft(_ id: String) throws {
+        _ = try writer.write { db in try Draft.deleteOne(db, key: id) }
+    }
+
+    /// 32 random bytes, base64url.
+    static func randomToken() -> String {
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for index in bytes.indices { bytes[index] = generator.next() }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}
