@@ -20,14 +20,15 @@ public func buildApplication(
 }
 
 /// The routes and middleware of a node.
-public func buildRouter(configuration: ServerConfiguration, database: WikiDatabase, identity: NodeIdentity, logger: Logger) async throws -> Router<BasicRequestContext> {
-    typealias Context = BasicRequestContext
+func buildRouter(configuration: ServerConfiguration, database: WikiDatabase, identity: NodeIdentity, logger: Logger) async throws -> Router<WikiRequestContext> {
+    typealias Context = WikiRequestContext
     let renderer = try await TemplateRenderer(folder: configuration.resourcesDirectory.appendingPathComponent("Templates"))
     let settings = try database.settings()
     let site = SiteView(name: settings.name, baseURL: configuration.baseURL)
 
     let router = Router(context: Context.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestLogMiddleware(logger: logger))
+    router.add(middleware: SessionMiddleware(database: database))
     router.add(middleware: ErrorPageMiddleware(renderer: renderer, site: site, logger: logger))
     router.add(middleware: DiscoveryHeadersMiddleware())
     router.add(
@@ -36,11 +37,15 @@ public func buildRouter(configuration: ServerConfiguration, database: WikiDataba
             cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(3600)])]), logger: logger))
 
     let cache = ResponseCache(probe: try DataVersionProbe(path: configuration.dataDirectory.databasePath))
-    let pages = PageController<Context>(database: database, renderer: renderer, site: site, cache: cache)
+    let pages = PageController(database: database, renderer: renderer, site: site, cache: cache)
     pages.addRoutes(to: router)
     let homePage = (try? PageTitle(settings.homePage)) ?? (try! PageTitle("Welcome"))
-    SiteController<Context>(database: database, renderer: renderer, site: site, homePage: homePage, pages: pages).addRoutes(to: router)
-    APIController<Context>(database: database, site: site).addRoutes(to: router)
-    DiscoveryController<Context>(database: database, site: site, identity: identity).addRoutes(to: router)
+    SiteController(database: database, renderer: renderer, site: site, homePage: homePage, pages: pages).addRoutes(to: router)
+    APIController(database: database, site: site).addRoutes(to: router)
+    DiscoveryController(database: database, site: site, identity: identity).addRoutes(to: router)
+    let cookies = SessionCookies(baseURL: configuration.baseURL)
+    let csrf = CSRFGuard(baseURL: configuration.baseURL)
+    AuthController(database: database, renderer: renderer, site: site, cookies: cookies, csrf: csrf, limiter: LoginRateLimiter()).addRoutes(to: router)
+    EditController(database: database, renderer: renderer, site: site, cookies: cookies, csrf: csrf).addRoutes(to: router)
     return router
 }

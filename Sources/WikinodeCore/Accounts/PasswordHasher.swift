@@ -58,7 +58,7 @@ public struct PasswordHasher: Sendable {
         return key.withUnsafeBytes { Data($0) }
     }
 
-    static func constantTimeEqual(_ a: Data, _ b: Data) -> Bool {
+    public static func constantTimeEqual(_ a: Data, _ b: Data) -> Bool {
         guard a.count == b.count else { return false }
         var difference: UInt8 = 0
         for (x, y) in zip(a, b) { difference |= x ^ y }

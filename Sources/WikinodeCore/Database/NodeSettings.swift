@@ -8,11 +8,13 @@ public struct NodeSettings: Sendable, Equatable {
     public var camelCaseLinks: Bool = true
     /// The page shown on the front page.
     public var homePage: String = "Welcome"
+    /// Who may edit pages.
+    public var editPolicy: EditPolicy = .accounts
 
     public init() {}
 
     /// Setting names as `wikinode config` takes them.
-    public static let keys = ["name", "camelCaseLinks", "homePage"]
+    public static let keys = ["name", "camelCaseLinks", "homePage", "editPolicy"]
 
     public var markdownOptions: MarkdownOptions { MarkdownOptions(camelCaseLinks: camelCaseLinks) }
 
@@ -38,6 +40,11 @@ public struct NodeSettings: Sendable, Equatable {
             }
         case "homePage":
             do { homePage = try PageTitle(value).text } catch { throw WikiError.invalidInput(error.description) }
+        case "editPolicy":
+            guard let policy = EditPolicy(rawValue: value) else {
+                throw WikiError.invalidInput("editPolicy is one of \(EditPolicy.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            editPolicy = policy
         default:
             throw WikiError.invalidInput("Unknown setting \(key); settings are \(Self.keys.joined(separator: ", ")).")
         }
@@ -48,6 +55,7 @@ public struct NodeSettings: Sendable, Equatable {
         case "name": name
         case "camelCaseLinks": camelCaseLinks ? "on" : "off"
         case "homePage": homePage
+        case "editPolicy": editPolicy.rawValue
         default: nil
         }
     }

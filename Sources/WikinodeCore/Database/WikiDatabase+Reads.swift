@@ -189,3 +189,23 @@ extension WikiDatabase {
         }
     }
 }
+
+extension WikiDatabase {
+    /// Markdown rendered exactly as a save would render it, without saving: for previews.
+    public func preview(_ markdown: String, title: PageTitle) throws -> String {
+        let settings = try settings()
+        let document = MarkdownDocument(markdown: markdown, options: settings.markdownOptions)
+        return try writer.read { db in
+            var titles = try existingTitles(document.wikiLinks.map(\.key), in: db)
+            titles[title.key] = titles[title.key] ?? title
+            return document.renderHTML { titles[$0.key] }
+        }
+    }
+
+    /// The current Markdown of a live page.
+    public func currentMarkdown(of page: Page) throws -> String {
+        try writer.read { db in
+            try String.fetchOne(db, sql: "SELECT markdown FROM revision WHERE id = ?", arguments: [page.revisionId]) ?? ""
+        }
+    }
+}

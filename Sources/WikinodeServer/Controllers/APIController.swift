@@ -3,7 +3,9 @@ import Hummingbird
 import WikinodeCore
 
 /// Pages as JSON for scripts and peers; writes need a bearer token.
-struct APIController<Context: RequestContext> {
+struct APIController {
+    typealias Context = WikiRequestContext
+
     let database: WikiDatabase
     let site: SiteView
 
@@ -163,6 +165,10 @@ struct APIController<Context: RequestContext> {
         let secret = header.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
         guard let token = try database.token(forSecret: secret) else {
             throw HTTPError(.unauthorized, message: "The token is not valid.")
+        }
+        // The same rule as for people in the browser decides.
+        guard try database.settings().editPolicy.allows(.token(token)) else {
+            throw HTTPError(.forbidden, message: "This token may not change pages.")
         }
         return token
     }

@@ -3,7 +3,9 @@ import Hummingbird
 import WikinodeCore
 
 /// What machines read to learn about the node: node info, robots.txt, sitemap.
-struct DiscoveryController<Context: RequestContext> {
+struct DiscoveryController {
+    typealias Context = WikiRequestContext
+
     let database: WikiDatabase
     let site: SiteView
     let identity: NodeIdentity

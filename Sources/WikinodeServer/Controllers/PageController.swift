@@ -3,7 +3,9 @@ import Hummingbird
 import WikinodeCore
 
 /// Pages as people read them: the page, its source, history, old revisions, diffs and links.
-struct PageController<Context: RequestContext> {
+struct PageController {
+    typealias Context = WikiRequestContext
+
     let database: WikiDatabase
     let renderer: TemplateRenderer
     let site: SiteView
@@ -27,23 +29,28 @@ struct PageController<Context: RequestContext> {
             return try source(segment.dropLast(3), request: request)
         }
         let version = try cache.currentVersion()
-        let key = request.uri.path
+        let key = Self.cacheKey(request.uri.path, context)
         if let cached = cache.body(for: key, version: version) {
             return Response.conditional(to: request, body: cached)
         }
         switch try resolver.resolve(segment, suffix: "", request: request) {
         case .redirect(let response): return response
-        case .page(let page, _): return try render(page, request: request, cacheKey: key, version: version)
-        case .deleted(let page, let title): return try deleted(page, title: title, request: request)
-        case .missing(let title): return try missing(title, request: request)
+        case .page(let page, _): return try render(page, request: request, context: context, cacheKey: key, version: version)
+        case .deleted(let page, let title): return try deleted(page, title: title, request: request, context: context)
+        case .missing(let title): return try missing(title, request: request, context: context)
         }
+    }
+
+    /// The cache key of a page view: its address, and who is signed in (the header differs).
+    static func cacheKey(_ path: String, _ context: Context) -> String {
+        path + "\u{0}" + (context.visitor.user?.name ?? "")
     }
 
     /// Renders a live page and keeps it in the cache under `cacheKey` for this data `version`;
     /// the front page uses this too.
-    func render(_ page: Page, request: Request, isFrontPage: Bool = false, cacheKey: String, version: Int64) throws -> Response {
+    func render(_ page: Page, request: Request, context: Context, isFrontPage: Bool = false, cacheKey: String, version: Int64) throws -> Response {
         let data = try database.pageView(page)
-        let html = try renderer.render(PageView(site: site, data: data, isFrontPage: isFrontPage), template: "page")
+        let html = try renderer.render(PageView(site: site, data: data, isFrontPage: isFrontPage), template: "page", viewer: context.viewer(for: request))
         let lastModified = ([page.updatedAt] + data.backlinks.map(\.updatedAt)).max()
         let body = CachedBody(html, contentType: "text/html; charset=utf-8", lastModified: lastModified)
         cache.store(body, for: cacheKey, version: version)
@@ -64,17 +71,17 @@ struct PageController<Context: RequestContext> {
         }
     }
 
-    func missing(_ title: PageTitle, request: Request) throws -> Response {
+    func missing(_ title: PageTitle, request: Request, context: Context) throws -> Response {
         let linking = try database.pagesLinking(to: title).map { PageLinkView(title: $0.title) }
         let view = MissingPageView(site: site, title: title, backlinks: linking)
-        let html = try renderer.render(view, template: "missing")
+        let html = try renderer.render(view, template: "missing", viewer: context.viewer(for: request))
         return Response.conditional(to: request, body: html, contentType: "text/html; charset=utf-8", status: .notFound)
     }
 
-    func deleted(_ page: Page, title: PageTitle, request: Request) throws -> Response {
+    func deleted(_ page: Page, title: PageTitle, request: Request, context: Context) throws -> Response {
         guard let summary = try database.revisionSummary(page.revisionId, of: page) else { throw HTTPError(.gone) }
         let view = DeletedPageView(site: site, title: title.text, tools: PageToolsView(title), lastChange: RevisionView(summary, title: title, latestId: page.revisionId))
-        let html = try renderer.render(view, template: "deleted")
+        let html = try renderer.render(view, template: "deleted", viewer: context.viewer(for: request))
         return Response.conditional(to: request, body: html, contentType: "text/html; charset=utf-8", status: .gone)
     }
 
@@ -93,7 +100,7 @@ struct PageController<Context: RequestContext> {
         try withPage(request, context, suffix: "/history") { page, title in
             let revisions = try database.history(of: page).map { RevisionView($0, title: title, latestId: page.revisionId) }
             let view = HistoryView(site: site, title: title.text, tools: PageToolsView(title), revisions: revisions)
-            return Response.conditional(to: request, body: try renderer.render(view, template: "history"), contentType: "text/html; charset=utf-8", lastModified: page.updatedAt)
+            return Response.conditional(to: request, body: try renderer.render(view, template: "history", viewer: context.viewer(for: request)), contentType: "text/html; charset=utf-8", lastModified: page.updatedAt)
         }
     }
 
@@ -128,8 +135,10 @@ struct PageController<Context: RequestContext> {
             }
             let view = OldRevisionView(
                 site: site, title: title.text, tools: PageToolsView(title), revision: RevisionView(summary, title: title, latestId: page.revisionId),
-                html: revision.html, isDeletion: revision.kind == .delete)
-            return Response.conditional(to: request, body: try renderer.render(view, template: "revision"), contentType: "text/html; charset=utf-8", lastModified: revision.createdAt)
+                html: revision.html, isDeletion: revision.kind == .delete,
+                csrfToken: revision.kind == .delete || summary.id == page.revisionId ? nil : context.visitor.state?.session.csrfToken,
+                revertPath: title.path + "/revert")
+            return Response.conditional(to: request, body: try renderer.render(view, template: "revision", viewer: context.viewer(for: request)), contentType: "text/html; charset=utf-8", lastModified: revision.createdAt)
         }
     }
 
@@ -156,7 +165,7 @@ struct PageController<Context: RequestContext> {
                 from: RevisionView(fromSummary, title: title, latestId: page.revisionId),
                 to: RevisionView(toSummary, title: title, latestId: page.revisionId),
                 diff: LineDiff(old: from.markdown, new: to.markdown))
-            return Response.conditional(to: request, body: try renderer.render(view, template: "diff"), contentType: "text/html; charset=utf-8")
+            return Response.conditional(to: request, body: try renderer.render(view, template: "diff", viewer: context.viewer(for: request)), contentType: "text/html; charset=utf-8")
         }
     }
 
@@ -169,7 +178,7 @@ struct PageController<Context: RequestContext> {
             let view = LinksView(
                 site: site, title: title.text, tools: PageToolsView(title), backlinks: backlinks, hasBacklinks: !backlinks.isEmpty,
                 outgoing: outgoing, hasOutgoing: !outgoing.isEmpty, external: external, hasExternal: !external.isEmpty)
-            return Response.conditional(to: request, body: try renderer.render(view, template: "links"), contentType: "text/html; charset=utf-8")
+            return Response.conditional(to: request, body: try renderer.render(view, template: "links", viewer: context.viewer(for: request)), contentType: "text/html; charset=utf-8")
         }
     }
 }

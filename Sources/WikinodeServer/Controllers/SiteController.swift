@@ -3,12 +3,14 @@ import Hummingbird
 import WikinodeCore
 
 /// The node as a whole: front page, page index, recent changes, search.
-struct SiteController<Context: RequestContext> {
+struct SiteController {
+    typealias Context = WikiRequestContext
+
     let database: WikiDatabase
     let renderer: TemplateRenderer
     let site: SiteView
     let homePage: PageTitle
-    let pages: PageController<Context>
+    let pages: PageController
 
     func addRoutes(to router: Router<Context>) {
         router.get("/", use: frontPage)
@@ -21,11 +23,12 @@ struct SiteController<Context: RequestContext> {
     /// `GET /`: the home page's content, under the node's own address.
     @Sendable func frontPage(request: Request, context: Context) async throws -> Response {
         let version = try pages.cache.currentVersion()
-        if let cached = pages.cache.body(for: "/", version: version) {
+        let key = PageController.cacheKey("/", context)
+        if let cached = pages.cache.body(for: key, version: version) {
             return Response.conditional(to: request, body: cached)
         }
         if case .found(let page) = try database.lookup(homePage) {
-            return try pages.render(page, request: request, isFrontPage: true, cacheKey: "/", version: version)
+            return try pages.render(page, request: request, context: context, isFrontPage: true, cacheKey: key, version: version)
         }
         return .redirecting(to: "/recent", status: .seeOther)
     }
@@ -34,7 +37,7 @@ struct SiteController<Context: RequestContext> {
     @Sendable func index(request: Request, context: Context) async throws -> Response {
         let titles = try database.allTitles()
         let view = IndexView(site: site, pages: titles.map { PageLinkView(title: $0.title) }, count: titles.count)
-        return Response.conditional(to: request, body: try renderer.render(view, template: "index"), contentType: "text/html; charset=utf-8")
+        return Response.conditional(to: request, body: try renderer.render(view, template: "index", viewer: context.viewer(for: request)), contentType: "text/html; charset=utf-8")
     }
 
     static var pageSize: Int { 50 }
@@ -49,7 +52,7 @@ struct SiteController<Context: RequestContext> {
         let view = RecentView(
             site: site, changes: changes.map(changeView), hasChanges: !changes.isEmpty,
             olderPath: changes.count == Self.pageSize ? changes.last?.seq.map { "/recent?before=\($0)" } : nil)
-        return Response.conditional(to: request, body: try renderer.render(view, template: "recent"), contentType: "text/html; charset=utf-8", lastModified: changes.first?.createdAt)
+        return Response.conditional(to: request, body: try renderer.render(view, template: "recent", viewer: context.viewer(for: request)), contentType: "text/html; charset=utf-8", lastModified: changes.first?.createdAt)
     }
 
     func changeView(_ change: PageChange) -> RecentView.Change {
@@ -93,6 +96,6 @@ struct SiteController<Context: RequestContext> {
             hasHits: !hits.isEmpty,
             nextPath: hits.count > size ? "/search?q=\(encoded)&page=\(page + 1)" : nil,
             previousPath: page > 1 ? "/search?q=\(encoded)&page=\(page - 1)" : nil)
-        return Response.conditional(to: request, body: try renderer.render(view, template: "search"), contentType: "text/html; charset=utf-8")
+        return Response.conditional(to: request, body: try renderer.render(view, template: "search", viewer: context.viewer(for: request)), contentType: "text/html; charset=utf-8")
     }
 }

@@ -5,7 +5,9 @@ import WikinodeCore
 
 /// Turns every thrown error into a response: an HTML page for people, JSON for machines.
 /// Errors are thrown where they happen and rendered only here.
-struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
+struct ErrorPageMiddleware: RouterMiddleware {
+    typealias Context = WikiRequestContext
+
     let renderer: TemplateRenderer
     let site: SiteView
     let logger: Logger
@@ -27,7 +29,7 @@ struct ErrorPageMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             let view = ErrorView(site: site, status: Int(status.code), reason: status.reasonPhrase, message: message)
             headers[.contentType] = "text/html; charset=utf-8"
-            let html = (try? renderer.render(view, template: "error")) ?? HTMLEscaping.escape(message)
+            let html = (try? renderer.render(view, template: "error", viewer: context.viewer(for: request))) ?? HTMLEscaping.escape(message)
             return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
         }
     }

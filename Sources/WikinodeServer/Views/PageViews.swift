@@ -97,6 +97,9 @@ struct OldRevisionView: Sendable {
     let revision: RevisionView
     let html: String
     let isDeletion: Bool
+    /// Set when the visitor has a session, so the revert button can carry its token.
+    let csrfToken: String?
+    let revertPath: String
 }
 
 struct DiffView: Sendable {
@@ -128,7 +131,14 @@ struct DiffView: Sendable {
         tools = PageToolsView(title)
         self.from = from
         self.to = to
-        hunks = diff.hunks.map { hunk in
+        hunks = Self.hunks(of: diff)
+        isSame = diff.isEmpty
+        addedCount = diff.addedCount
+        removedCount = diff.removedCount
+    }
+
+    static func hunks(of diff: LineDiff) -> [Hunk] {
+        diff.hunks.map { hunk in
             Hunk(lines: hunk.lines.map { line in
                 Line(
                     kind: line.kind.rawValue,
@@ -138,9 +148,6 @@ struct DiffView: Sendable {
                     newNumber: line.newNumber.map(String.init) ?? "")
             })
         }
-        isSame = diff.isEmpty
-        addedCount = diff.addedCount
-        removedCount = diff.removedCount
     }
 }
 

@@ -42,9 +42,11 @@ struct PageToolsView: Sendable {
     let linksPath: String
     let sourcePath: String
     let historyFeedPath: String
+    let editPath: String
 
     init(_ title: PageTitle) {
         path = title.path
+        editPath = title.path + "/edit"
         historyPath = title.path + "/history"
         linksPath = title.path + "/links"
         sourcePath = title.path + ".md"

@@ -9,6 +9,7 @@ struct TemplateRenderer: Sendable {
 
     static let requiredTemplates = [
         "layout", "page", "missing", "deleted", "history", "revision", "diff", "links", "recent", "search", "error", "index",
+        "edit", "login", "logout",
     ]
 
     init(folder: URL) async throws {
@@ -24,8 +25,10 @@ struct TemplateRenderer: Sendable {
 
     /// The template filled with `view`. Templates were checked at start-up, so a missing one is
     /// a programming error reported as a 500.
-    func render(_ view: some Any, template: String) throws -> String {
-        guard let html = library.render(TemplateContext.make(view), withTemplate: template) else {
+    func render(_ view: some Any, template: String, viewer: ViewerView) throws -> String {
+        var context = TemplateContext.make(view) as? [String: Any] ?? [:]
+        context["viewer"] = TemplateContext.make(viewer)
+        guard let html = library.render(context, withTemplate: template) else {
             throw HTTPError(.internalServerError, message: "The template \(template) is missing.")
         }
         return html

@@ -1,0 +1,118 @@
+import Foundation
+import Hummingbird
+import WikinodeCore
+
+/// Signing in and out: `/login` and `/logout`, each a form and its submission, side by side.
+struct AuthController {
+    typealias Context = WikiRequestContext
+
+    let database: WikiDatabase
+    let renderer: TemplateRenderer
+    let site: SiteView
+    let cookies: SessionCookies
+    let csrf: CSRFGuard
+    let limiter: LoginRateLimiter
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/login", use: loginForm)
+        router.post("/login", use: login)
+        router.get("/logout", use: logoutForm)
+        router.post("/logout", use: logout)
+    }
+
+    /// `GET /login?return=PATH&draft=ID`
+    @Sendable func loginForm(request: Request, context: Context) async throws -> Response {
+        let query = try QueryParameters(request)
+        let notice = query["draft"] != nil ? "Your session had ended. Sign in, and the text you were saving comes back in the editor." : nil
+        var response = Response.html("", status: .ok)
+        let state = try SessionSupport.ensureSession(context.visitor, database: database, cookies: cookies, response: &response)
+        let view = LoginView(
+            site: site, csrfToken: state.session.csrfToken, returnPath: Self.localPath(query["return"]), draft: query["draft"] ?? "",
+            name: "", error: nil, notice: notice)
+        response.body = .init(byteBuffer: ByteBuffer(string: try renderer.render(view, template: "login", viewer: context.viewer(for: request))))
+        return response
+    }
+
+    /// `POST /login` with `name`, `password`, `csrf`, `return`, `draft`.
+    @Sendable func login(request: Request, context: Context) async throws -> Response {
+        let form = try await FormBody(request)
+        try csrf.verify(request, visitor: context.visitor, token: form["csrf"])
+        let returnPath = Self.localPath(form["return"])
+        let draft = form["draft"] ?? ""
+        let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
+        func again(_ error: String, status: HTTPResponse.Status, headers: HTTPFields = [:]) throws -> Response {
+            let view = LoginView(
+                site: site, csrfToken: context.visitor.state?.session.csrfToken ?? "", returnPath: returnPath, draft: draft, name: name,
+                error: error, notice: nil)
+            var response = Response.html(try renderer.render(view, template: "login", viewer: context.viewer(for: request)), status: status)
+            for field in headers { response.headers.append(field) }
+            return response
+        }
+        if let wait = limiter.retryAfter(for: context.visitor.address) {
+            return try again("Too many failed sign-ins from your address; try again in \(wait / 60 + 1) minutes.", status: .tooManyRequests, headers: [.retryAfter: "\(wait)"])
+        }
+        guard let user = try database.authenticate(name: name, password: form["password"] ?? "") else {
+            limiter.recordFailure(for: context.visitor.address)
+            return try again("That name and password do not match an account.", status: .unauthorized)
+        }
+        limiter.recordSuccess(for: context.visitor.address)
+        // A new session at sign-in, so a session id known before cannot be used after.
+        if let old = context.visitor.secret { try database.deleteSession(secret: old) }
+        let (secret, _) = try database.createSession(for: user)
+        var target = returnPath
+        if !draft.isEmpty, let saved = try database.draft(draft), let title = try? PageTitle(saved.title) {
+            target = title.path + "/edit?draft=" + draft
+        }
+        var response = Response.redirecting(to: target, status: .seeOther)
+        response.setCookie(cookies.cookie(for: secret))
+        return response
+    }
+
+    /// `GET /logout`: a button, since signing out changes state and so is a POST.
+    @Sendable func logoutForm(request: Request, context: Context) async throws -> Response {
+        guard let state = context.visitor.state, context.visitor.isSignedIn else {
+            return Response.redirecting(to: "/", status: .seeOther)
+        }
+        let html = try renderer.render(LogoutView(site: site, csrfToken: state.session.csrfToken), template: "logout", viewer: context.viewer(for: request))
+        return Response.html(html, status: .ok)
+    }
+
+    /// `POST /logout`
+    @Sendable func logout(request: Request, context: Context) async throws -> Response {
+        let form = try await FormBody(request)
+        try csrf.verify(request, visitor: context.visitor, token: form["csrf"])
+        if let secret = context.visitor.secret { try database.deleteSession(secret: secret) }
+        var response = Response.redirecting(to: "/", status: .seeOther)
+        response.setCookie(cookies.expiredCookie())
+        return response
+    }
+
+    /// A path on this node to go back to; anything else (other hosts, `//host`) becomes `/`.
+    static func localPath(_ path: String?) -> String {
+        guard let path, path.hasPrefix("/"), !path.hasPrefix("//"), !path.hasPrefix("/\\"),
+            !path.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\\" })
+        else { return "/" }
+        return path
+    }
+}
+
+/// Sessions as the forms need them.
+enum SessionSupport {
+    /// The visitor's session, or a new anonymous one (its cookie set on `response`), so that a
+    /// form can carry a CSRF token.
+    static func ensureSession(_ visitor: Visitor, database: WikiDatabase, cookies: SessionCookies, response: inout Response) throws -> SessionState {
+        if let state = visitor.state { return state }
+        let (secret, state) = try database.createSession(for: nil)
+        response.setCookie(cookies.cookie(for: secret))
+        return state
+    }
+}
+
+extension Response {
+    /// An HTML page that is never cached (forms carry per-session tokens).
+    static func html(_ html: String, status: HTTPResponse.Status) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}

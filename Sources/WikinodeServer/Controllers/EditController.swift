@@ -1,0 +1,269 @@
+import Foundation
+import Hummingbird
+import WikinodeCore
+
+/// Editing in the browser: the form and its save side by side, previews, conflicts, reverts.
+struct EditController {
+    typealias Context = WikiRequestContext
+
+    let database: WikiDatabase
+    let renderer: TemplateRenderer
+    let site: SiteView
+    let cookies: SessionCookies
+    let csrf: CSRFGuard
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("/wiki/:title/edit", use: editForm)
+        router.post("/wiki/:title/edit", use: save)
+        router.post("/wiki/:title/preview", use: preview)
+        router.post("/wiki/:title/revert", use: revert)
+    }
+
+    /// The page being edited: a live or deleted page, or a title to create.
+    struct Target {
+        let title: PageTitle
+        let page: Page?
+        var isLive: Bool { page.map { !$0.isDeleted } ?? false }
+    }
+
+    /// Resolves `{title}`; non-canonical spellings and old titles answer with a redirect.
+    private func target(_ request: Request, _ context: Context, suffix: String) throws -> Result<Target, RedirectResponse> {
+        switch try TitleResolver(database: database).resolve(try context.parameters.titleSegment(), suffix: suffix, request: request) {
+        case .redirect(let response): return .failure(RedirectResponse(response: response))
+        case .page(let page, let title), .deleted(let page, let title): return .success(Target(title: title, page: page))
+        case .missing(let title): return .success(Target(title: title, page: nil))
+        }
+    }
+
+    struct RedirectResponse: Error {
+        let response: Response
+    }
+
+    private func editor(_ visitor: Visitor) -> EditPolicy.Editor {
+        visitor.user.map { .account($0) } ?? .visitor
+    }
+
+    /// Why the visitor may not edit, as a response: sign in first, or 403.
+    private func refusal(_ target: Target, _ context: Context, policy: EditPolicy) -> Response? {
+        if policy.allows(editor(context.visitor)) { return nil }
+        if !context.visitor.isSignedIn {
+            let back = (target.title.path + "/edit").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
+            return .redirecting(to: "/login?return=" + back, status: .seeOther)
+        }
+        return nil
+    }
+
+    private func requirePermission(_ target: Target, _ context: Context, policy: EditPolicy) throws -> Response? {
+        if let response = refusal(target, context, policy: policy) { return response }
+        if !policy.allows(editor(context.visitor)) {
+            throw HTTPError(.forbidden, message: "On this node only the owner may edit pages.")
+        }
+        return nil
+    }
+
+    /// `GET /wiki/{title}/edit`, optionally `?draft=ID` to bring back text saved from a lost session.
+    @Sendable func editForm(request: Request, context: Context) async throws -> Response {
+        let target: Target
+        switch try self.target(request, context, suffix: "/edit") {
+        case .failure(let redirect): return redirect.response
+        case .success(let found): target = found
+        }
+        let policy = try database.settings().editPolicy
+        if let response = try requirePermission(target, context, policy: policy) { return response }
+
+        var response = Response.html("", status: .ok)
+        let state = try SessionSupport.ensureSession(context.visitor, database: database, cookies: cookies, response: &response)
+        var markdown = try target.page.flatMap { $0.isDeleted ? nil : try database.currentMarkdown(of: $0) } ?? ""
+        var summary = ""
+        var base = target.isLive ? target.page?.revisionId : nil
+        var notice: String? = target.page?.isDeleted == true ? "This page was deleted; saving brings it back, with its history." : nil
+        if let draftId = try QueryParameters(request)["draft"], let draft = try database.draft(draftId), draft.title == target.title.text {
+            markdown = draft.markdown
+            summary = draft.summary
+            base = draft.baseRevision
+            notice = "Here is the text you were saving when your session ended. Check it and save again."
+        }
+        let view = EditView(
+            site: site, title: target.title.text, tools: PageToolsView(target.title), isNew: !target.isLive, markdown: markdown,
+            summary: summary, baseRevision: base.map(String.init) ?? "", csrfToken: state.session.csrfToken,
+            asksForName: !context.visitor.isSignedIn, name: "", previewHTML: nil, notice: notice, error: nil, conflict: nil)
+        response.body = .init(byteBuffer: ByteBuffer(string: try renderer.render(view, template: "edit", viewer: context.viewer(for: request))))
+        return response
+    }
+
+    /// What the form sent.
+    struct Submission {
+        let markdown: String
+        let summary: String
+        let baseRevision: Int64?
+        let name: String
+        let isPreview: Bool
+
+        init(_ form: FormBody) throws {
+            // Browsers send CRLF line breaks from a textarea; pages are stored with LF.
+            markdown = try form.required("markdown", label: "text")
+                .replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            summary = (form["summary"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            let base = form["baseRevision"] ?? ""
+            if base.isEmpty {
+                baseRevision = nil
+            } else if let value = Int64(base), value > 0 {
+                baseRevision = value
+            } else {
+                throw HTTPError(.badRequest, message: "The form's revision is not a revision number.")
+            }
+            name = (form["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            isPreview = form["action"] == "preview"
+        }
+    }
+
+    /// `POST /wiki/{title}/edit`: preview, or save (merging with changes made meanwhile).
+    @Sendable func save(request: Request, context: Context) async throws -> Response {
+        let target: Target
+        switch try self.target(request, context, suffix: "/edit") {
+        case .failure(let redirect): return redirect.response
+        case .success(let found): target = found
+        }
+        let form = try await FormBody(request)
+        let submission = try Submission(form)
+        guard csrf.isSameOrigin(request) else {
+            throw HTTPError(.forbidden, message: "This form was sent from another site; nothing was changed.")
+        }
+        let policy = try database.settings().editPolicy
+        let tokenMatches = (try? csrf.verify(request, visitor: context.visitor, token: form["csrf"])) != nil
+        if !tokenMatches || !policy.allows(editor(context.visitor)) && !context.visitor.isSignedIn {
+            // The session ended (or never was) while they typed: keep the text, and bring it back.
+            guard form["csrf"].map({ !$0.isEmpty }) == true else {
+                throw HTTPError(.forbidden, message: "The form has no security token; nothing was changed.")
+            }
+            let draft = try database.stashDraft(title: target.title, markdown: submission.markdown, summary: submission.summary, baseRevision: submission.baseRevision)
+            if context.visitor.isSignedIn, policy.allows(editor(context.visitor)) {
+                return .redirecting(to: target.title.path + "/edit?draft=" + draft, status: .seeOther)
+            }
+            let back = (target.title.path + "/edit").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
+            return .redirecting(to: "/login?draft=\(draft)&return=\(back)", status: .seeOther)
+        }
+        guard policy.allows(editor(context.visitor)) else {
+            throw HTTPError(.forbidden, message: "On this node only the owner may edit pages.")
+        }
+        let author: String
+        if let user = context.visitor.user {
+            author = user.name
+        } else if submission.name.isEmpty || submission.name.count > 60 {
+            return try editForm(target, submission, context, request, error: "Give your name (up to 60 characters): it is shown in the page's history.")
+        } else {
+            author = submission.name + " (not signed in)"
+        }
+        if submission.isPreview {
+            return try editForm(target, submission, context, request, preview: try database.preview(submission.markdown, title: target.title))
+        }
+        return try commit(target, submission, author: author, context: context, request: request)
+    }
+
+    /// Saves, merging three ways when the page changed since the form was opened.
+    private func commit(_ target: Target, _ submission: Submission, author: String, context: Context, request: Request) throws -> Response {
+        var expectation: PageEdit.Expectation = submission.baseRevision.map { .revision($0) } ?? .newPage
+        var markdown = submission.markdown
+        var summary = submission.summary
+        for _ in 0..<3 {
+            do {
+                let result = try database.savePage(PageEdit(title: target.title, markdown: markdown, summary: summary, author: author, expectation: expectation))
+                return .redirecting(to: result.page.pageTitle.path, status: .seeOther)
+            } catch WikiError.conflict(let current, _) {
+                guard case .found(let page) = try database.lookup(target.title) else { throw WikiError.conflict(currentRevision: current, message: "The page changed while you edited it.") }
+                let base: String
+                if let baseId = submission.baseRevision {
+                    guard let revision = try database.revision(baseId, of: page) else {
+                        throw HTTPError(.badRequest, message: "Revision \(baseId) is not a revision of \(target.title.text).")
+                    }
+                    base = revision.markdown
+                } else {
+                    base = ""
+                }
+                let theirs = try database.currentMarkdown(of: page)
+                let merge = ThreeWayMerge(base: base, ours: submission.markdown, theirs: theirs)
+                guard merge.isClean else {
+                    return try conflictForm(target, submission, page: page, base: base, theirs: theirs, merge: merge, context: context, request: request)
+                }
+                markdown = merge.text
+                expectation = .revision(page.revisionId)
+                if summary.isEmpty { summary = "Merged with revision \(page.revisionId)" }
+            }
+        }
+        throw WikiError.conflict(currentRevision: 0, message: "The page keeps changing; try saving again.")
+    }
+
+    private func conflictForm(
+        _ target: Target, _ submission: Submission, page: Page, base: String, theirs: String, merge: ThreeWayMerge, context: Context,
+        request: Request
+    ) throws -> Response {
+        let latest = try database.revisionSummary(page.revisionId, of: page)
+        let conflict = ConflictView(
+            otherAuthor: latest?.author ?? "someone", otherRevision: page.revisionId, otherDate: DateView(latest?.createdAt ?? Date()),
+            otherChange: DiffView.hunks(of: LineDiff(old: base, new: theirs)),
+            regions: merge.conflicts.map {
+                ConflictView.Region(ours: $0.ours.joined(separator: "\n"), theirs: $0.theirs.joined(separator: "\n"), base: $0.base.joined(separator: "\n"))
+            })
+        // The editor keeps their own text; saving again is against the revision now current.
+        let rebased = try Submission(rebasing: submission, onto: page.revisionId)
+        return try editForm(target, rebased, context, request, conflict: conflict, status: .conflict)
+    }
+
+    private func editForm(
+        _ target: Target, _ submission: Submission, _ context: Context, _ request: Request, preview: String? = nil, error: String? = nil,
+        conflict: ConflictView? = nil, status: HTTPResponse.Status = .ok
+    ) throws -> Response {
+        let view = EditView(
+            site: site, title: target.title.text, tools: PageToolsView(target.title), isNew: !target.isLive, markdown: submission.markdown,
+            summary: submission.summary, baseRevision: submission.baseRevision.map(String.init) ?? "",
+            csrfToken: context.visitor.state?.session.csrfToken ?? "", asksForName: !context.visitor.isSignedIn, name: submission.name,
+            previewHTML: preview, notice: nil, error: error, conflict: conflict)
+        return .html(try renderer.render(view, template: "edit", viewer: context.viewer(for: request)), status: error == nil ? status : .badRequest)
+    }
+
+    /// `POST /wiki/{title}/preview` with `markdown` and `csrf`: the rendered HTML alone, for the
+    /// editor's live preview.
+    @Sendable func preview(request: Request, context: Context) async throws -> Response {
+        let title = try PageTitle(pathSegment: try context.parameters.titleSegment())
+        let form = try await FormBody(request)
+        try csrf.verify(request, visitor: context.visitor, token: form["csrf"])
+        let markdown = try form.required("markdown", label: "text")
+        guard markdown.utf8.count <= PageEdit.maximumMarkdownBytes else {
+            throw HTTPError(.contentTooLarge, message: "The text is larger than a page may be.")
+        }
+        return .html(try database.preview(markdown, title: title), status: .ok)
+    }
+
+    /// `POST /wiki/{title}/revert` with `revision` and `csrf`: a new revision with that old text.
+    @Sendable func revert(request: Request, context: Context) async throws -> Response {
+        let target: Target
+        switch try self.target(request, context, suffix: "/revert") {
+        case .failure(let redirect): return redirect.response
+        case .success(let found): target = found
+        }
+        let form = try await FormBody(request)
+        try csrf.verify(request, visitor: context.visitor, token: form["csrf"])
+        let policy = try database.settings().editPolicy
+        if let response = try requirePermission(target, context, policy: policy) { return response }
+        guard let page = target.page else { throw HTTPError(.notFound, message: "There is no page \(target.title.text).") }
+        guard let id = Int64(form["revision"] ?? ""), let revision = try database.revision(id, of: page) else {
+            throw HTTPError(.notFound, message: "The page \(target.title.text) has no such revision.")
+        }
+        guard revision.kind != .delete else {
+            throw HTTPError(.badRequest, message: "Revision \(id) deleted the page; revert to the one before it.")
+        }
+        let author = context.visitor.user?.name ?? "visitor"
+        try database.savePage(PageEdit(title: target.title, markdown: revision.markdown, summary: "Reverted to revision \(id)", author: author))
+        return .redirecting(to: target.title.path, status: .seeOther)
+    }
+}
+
+extension EditController.Submission {
+    init(rebasing submission: Self, onto revision: Int64) throws {
+        markdown = submission.markdown
+        summary = submission.summary
+        baseRevision = revision
+        name = submission.name
+        isPreview = false
+    }
+}

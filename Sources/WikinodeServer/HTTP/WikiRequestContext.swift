@@ -1,0 +1,37 @@
+import Hummingbird
+import NIOCore
+import WikinodeCore
+
+/// Who is behind a request: their session (if any) and network address.
+struct Visitor: Sendable {
+    /// The session, when the request carried a cookie for a live one.
+    var state: SessionState?
+    /// The cookie's secret for that session.
+    var secret: String?
+    /// The peer address, for rate limits ("unknown" in router tests).
+    var address: String
+
+    var user: User? { state?.user }
+    var isSignedIn: Bool { user != nil }
+}
+
+/// The request context of every route: Hummingbird's, plus the visitor.
+struct WikiRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    var visitor: Visitor
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        visitor = Visitor(state: nil, secret: nil, address: source.channel.remoteAddress?.ipAddress ?? "unknown")
+    }
+
+    /// Forms and pages are small; JSON pages may be large (the API checks its own limit).
+    var maxUploadSize: Int { 4 << 20 }
+}
+
+extension WikiRequestContext {
+    /// The header's view of the visitor, with a way back to `request`'s address after signing in.
+    func viewer(for request: Request) -> ViewerView {
+        ViewerView(visitor: visitor, returnPath: request.uri.path + (request.uri.query.map { "?" + $0 } ?? ""))
+    }
+}

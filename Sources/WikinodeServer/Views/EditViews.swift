@@ -1,0 +1,63 @@
+import Foundation
+import WikinodeCore
+
+/// The header's view of who is browsing.
+struct ViewerView: Sendable {
+    let isSignedIn: Bool
+    let name: String
+    let signInPath: String
+
+    init(visitor: Visitor?, returnPath: String) {
+        isSignedIn = visitor?.isSignedIn ?? false
+        name = visitor?.user?.name ?? ""
+        signInPath = "/login?return=" + (returnPath.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")
+    }
+}
+
+/// The edit form, also when it shows a preview or a conflict.
+struct EditView: Sendable {
+    let site: SiteView
+    let title: String
+    let tools: PageToolsView
+    let isNew: Bool
+    let markdown: String
+    let summary: String
+    let baseRevision: String
+    let csrfToken: String
+    let asksForName: Bool
+    let name: String
+    let previewHTML: String?
+    let notice: String?
+    let error: String?
+    let conflict: ConflictView?
+}
+
+/// What the editor needs to resolve a conflict: the other change and the clashing regions.
+struct ConflictView: Sendable {
+    struct Region: Sendable {
+        let ours: String
+        let theirs: String
+        let base: String
+    }
+
+    let otherAuthor: String
+    let otherRevision: Int64
+    let otherDate: DateView
+    let otherChange: [DiffView.Hunk]
+    let regions: [Region]
+}
+
+struct LoginView: Sendable {
+    let site: SiteView
+    let csrfToken: String
+    let returnPath: String
+    let draft: String
+    let name: String
+    let error: String?
+    let notice: String?
+}
+
+struct LogoutView: Sendable {
+    let site: SiteView
+    let csrfToken: String
+}
