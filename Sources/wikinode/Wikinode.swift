@@ -8,7 +8,7 @@ import WikinodeServer
 struct Wikinode: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "A federated wiki and weblog node.",
-        subcommands: [Serve.self, Import.self, Export.self, Token.self, Config.self])
+        subcommands: [Serve.self, Import.self, Export.self, UserCommand.self, Passwd.self, Token.self, Config.self])
 }
 
 /// `--data DIR`, shared by every command.
@@ -50,6 +50,9 @@ struct Serve: AsyncParsableCommand {
             // output is a pipe, and whoever started the node waits for this line.
             var message = ""
             if isNew { message += "Created \(directory.url.path): a new database, the node's key pair and a welcome page.\n" }
+            if (try? WikiDatabase.open(path: directory.databasePath).userCount()) == 0 {
+                message += "To edit in the browser, make the owner's account: wikinode user add <name> --data \(directory.url.path)\n"
+            }
             message += "wikinode is serving \(base)/ (data in \(directory.url.path)). Press Ctrl-C to stop.\n"
             FileHandle.standardOutput.write(Data(message.utf8))
         }
@@ -89,6 +92,38 @@ struct Export: AsyncParsableCommand {
     }
 }
 
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Accounts that can sign in.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add an account; the first one is the node's owner. The password is read from the terminal or stdin.")
+
+        @OptionGroup var dataOptions: DataOptions
+        @Argument(help: "The account's name.") var name: String
+
+        func run() async throws {
+            let (database, _, _) = try dataOptions.directory.open()
+            let user = try database.addUser(named: name, password: try PasswordReader.read())
+            print("Added \(user.role == .owner ? "the owner" : "the account") \(user.name). Sign in at /login.")
+        }
+    }
+}
+
+struct Passwd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Set an account's password (read from the terminal or stdin); its sessions end.")
+
+    @OptionGroup var dataOptions: DataOptions
+    @Argument(help: "The account's name.") var name: String
+
+    func run() async throws {
+        let (database, _, _) = try dataOptions.directory.open()
+        try database.setPassword(ofUser: name, to: try PasswordReader.read())
+        print("Changed the password of \(name).")
+    }
+}
+
 struct Token: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "API tokens for scripts.", subcommands: [Create.self])
 
@@ -110,7 +145,7 @@ struct Token: AsyncParsableCommand {
 
 struct Config: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show or change a node setting (name, camelCaseLinks, homePage). Restart serve to apply.")
+        abstract: "Show or change a node setting (name, camelCaseLinks, homePage, editPolicy). Restart serve for name and homePage.")
 
     @OptionGroup var dataOptions: DataOptions
     @Argument(help: "The setting.") var key: String?

@@ -157,7 +157,11 @@ struct EditController {
         if submission.isPreview {
             return try editForm(target, submission, context, request, preview: try database.preview(submission.markdown, title: target.title))
         }
-        return try commit(target, submission, author: author, context: context, request: request)
+        do {
+            return try commit(target, submission, author: author, context: context, request: request)
+        } catch WikiError.invalidInput(let message) {
+            return try editForm(target, submission, context, request, error: message)
+        }
     }
 
     /// Saves, merging three ways when the page changed since the form was opened.
