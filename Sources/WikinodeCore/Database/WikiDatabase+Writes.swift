@@ -276,6 +276,6 @@ extension WikiDatabase {
     }
 
     static func contentHash(_ markdown: String) -> String {
-        SHA256.hash(data: Data(markdown.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Data(markdown.utf8)))
     }
 }

@@ -101,8 +101,7 @@ struct EditController {
 
         init(_ form: FormBody) throws {
             // Browsers send CRLF line breaks from a textarea; pages are stored with LF.
-            markdown = try form.required("markdown", label: "text")
-                .replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            markdown = Self.lineFeeds(try form.required("markdown", label: "text"))
             summary = (form["summary"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             let base = form["baseRevision"] ?? ""
             if base.isEmpty {
@@ -114,6 +113,23 @@ struct EditController {
             }
             name = (form["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             isPreview = form["action"] == "preview"
+        }
+
+        /// CRLF and CR line breaks as LF.
+        static func lineFeeds(_ text: String) -> String {
+            guard text.utf8.contains(UInt8(ascii: "\r")) else { return text }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count)
+            var previousWasCR = false
+            for byte in text.utf8 {
+                if byte == UInt8(ascii: "\n"), previousWasCR {
+                    previousWasCR = false
+                    continue
+                }
+                previousWasCR = byte == UInt8(ascii: "\r")
+                bytes.append(previousWasCR ? UInt8(ascii: "\n") : byte)
+            }
+            return String(decoding: bytes, as: UTF8.self)
         }
     }
 

@@ -19,12 +19,7 @@ struct CachedBody: Sendable {
     }
 
     static func etag(of bytes: ByteBuffer) -> String {
-        let digest = Insecure.SHA1.hash(data: bytes.readableBytesView)
-        var text = "\""
-        for byte in digest.prefix(12) {
-            text += byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
-        }
-        return text + "\""
+        "\"" + Hex.encode(Insecure.SHA1.hash(data: bytes.readableBytesView).prefix(12)) + "\""
     }
 }
 
