@@ -95,24 +95,3 @@ struct AuthController {
         return path
     }
 }
-
-/// Sessions as the forms need them.
-enum SessionSupport {
-    /// The visitor's session, or a new anonymous one (its cookie set on `response`), so that a
-    /// form can carry a CSRF token.
-    static func ensureSession(_ visitor: Visitor, database: WikiDatabase, cookies: SessionCookies, response: inout Response) throws -> SessionState {
-        if let state = visitor.state { return state }
-        let (secret, state) = try database.createSession(for: nil)
-        response.setCookie(cookies.cookie(for: secret))
-        return state
-    }
-}
-
-extension Response {
-    /// An HTML page that is never cached (forms carry per-session tokens).
-    static func html(_ html: String, status: HTTPResponse.Status) -> Response {
-        Response(
-            status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: html)))
-    }
-}

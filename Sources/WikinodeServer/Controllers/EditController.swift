@@ -43,22 +43,15 @@ struct EditController {
         visitor.user.map { .account($0) } ?? .visitor
     }
 
-    /// Why the visitor may not edit, as a response: sign in first, or 403.
-    private func refusal(_ target: Target, _ context: Context, policy: EditPolicy) -> Response? {
+    /// Nil when the visitor may edit; a redirect to sign in for a visitor who is not signed in;
+    /// a 403 for an account that the policy leaves out.
+    private func refusal(_ target: Target, _ context: Context, policy: EditPolicy) throws -> Response? {
         if policy.allows(editor(context.visitor)) { return nil }
         if !context.visitor.isSignedIn {
             let back = (target.title.path + "/edit").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
             return .redirecting(to: "/login?return=" + back, status: .seeOther)
         }
-        return nil
-    }
-
-    private func requirePermission(_ target: Target, _ context: Context, policy: EditPolicy) throws -> Response? {
-        if let response = refusal(target, context, policy: policy) { return response }
-        if !policy.allows(editor(context.visitor)) {
-            throw HTTPError(.forbidden, message: "On this node only the owner may edit pages.")
-        }
-        return nil
+        throw HTTPError(.forbidden, message: "On this node only the owner may edit pages.")
     }
 
     /// `GET /wiki/{title}/edit`, optionally `?draft=ID` to bring back text saved from a lost session.
@@ -69,7 +62,7 @@ struct EditController {
         case .success(let found): target = found
         }
         let policy = try database.settings().editPolicy
-        if let response = try requirePermission(target, context, policy: policy) { return response }
+        if let response = try refusal(target, context, policy: policy) { return response }
 
         var response = Response.html("", status: .ok)
         let state = try SessionSupport.ensureSession(context.visitor, database: database, cookies: cookies, response: &response)
@@ -147,7 +140,7 @@ struct EditController {
         }
         let policy = try database.settings().editPolicy
         let tokenMatches = (try? csrf.verify(request, visitor: context.visitor, token: form["csrf"])) != nil
-        if !tokenMatches || !policy.allows(editor(context.visitor)) && !context.visitor.isSignedIn {
+        if !tokenMatches || (!policy.allows(editor(context.visitor)) && !context.visitor.isSignedIn) {
             // The session ended (or never was) while they typed: keep the text, and bring it back.
             guard form["csrf"].map({ !$0.isEmpty }) == true else {
                 throw HTTPError(.forbidden, message: "The form has no security token; nothing was changed.")
@@ -225,7 +218,7 @@ struct EditController {
                 ConflictView.Region(ours: $0.ours.joined(separator: "\n"), theirs: $0.theirs.joined(separator: "\n"), base: $0.base.joined(separator: "\n"))
             })
         // The editor keeps their own text; saving again is against the revision now current.
-        let rebased = try Submission(rebasing: submission, onto: page.revisionId)
+        let rebased = Submission(rebasing: submission, onto: page.revisionId)
         return try editForm(target, rebased, context, request, conflict: conflict, status: .conflict)
     }
 
@@ -264,7 +257,7 @@ struct EditController {
         let form = try await FormBody(request)
         try csrf.verify(request, visitor: context.visitor, token: form["csrf"])
         let policy = try database.settings().editPolicy
-        if let response = try requirePermission(target, context, policy: policy) { return response }
+        if let response = try refusal(target, context, policy: policy) { return response }
         guard let page = target.page else { throw HTTPError(.notFound, message: "There is no page \(target.title.text).") }
         guard let id = Int64(form["revision"] ?? ""), let revision = try database.revision(id, of: page) else {
             throw HTTPError(.notFound, message: "The page \(target.title.text) has no such revision.")
@@ -279,7 +272,7 @@ struct EditController {
 }
 
 extension EditController.Submission {
-    init(rebasing submission: Self, onto revision: Int64) throws {
+    init(rebasing submission: Self, onto revision: Int64) {
         markdown = submission.markdown
         summary = submission.summary
         baseRevision = revision

@@ -56,4 +56,11 @@ extension Response {
         encoder.dateEncodingStrategy = .iso8601
         return try encoder.encode(value)
     }
+
+    /// An HTML page that is never cached (forms carry per-session tokens).
+    static func html(_ html: String, status: HTTPResponse.Status) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
 }
