@@ -30,7 +30,6 @@ func buildRouter(configuration: ServerConfiguration, database: WikiDatabase, ide
     router.add(middleware: RequestLogMiddleware(logger: logger))
     router.add(middleware: SessionMiddleware(database: database))
     router.add(middleware: ErrorPageMiddleware(renderer: renderer, site: site, logger: logger))
-    router.add(middleware: DiscoveryHeadersMiddleware())
     router.add(
         middleware: FileMiddleware(
             configuration.resourcesDirectory.appendingPathComponent("Public").path, urlBasePath: "/static",

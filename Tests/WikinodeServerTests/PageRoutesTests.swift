@@ -30,6 +30,9 @@ import WikinodeTesting
             #expect(html.contains("<q>first</q>"))
             #expect(html.contains(#"<a href="/wiki/Other_Page">Other Page</a>"#), "backlinks section")
             #expect(html.contains(#"rel="alternate" type="application/atom+xml""#))
+            #expect(response.headers[HTTPField.Name("Link")!]?.contains("</recent.atom>; rel=\"alternate\"") == true)
+            let missing = try await client.execute(uri: "/wiki/Nowhere", method: .get)
+            #expect(missing.headers[HTTPField.Name("Link")!] != nil)
         }
     }
 

@@ -20,7 +20,7 @@ public struct NodeSettings: Sendable, Equatable {
 
     static func read(_ db: Database) throws -> NodeSettings {
         var settings = NodeSettings()
-        for row in try Row.fetchAll(db, sql: "SELECT key, value FROM setting") {
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT key, value FROM setting")) {
             try settings.set(row["key"], to: row["value"])
         }
         return settings

@@ -97,8 +97,13 @@ extension WikiDatabase {
         let hash = Self.tokenHash(secret)
         let now = Date()
         let found: (Session, User?)? = try writer.read { db in
-            guard let session = try Session.fetchOne(db, key: hash), session.expiresAt > now else { return nil }
-            let user = try session.userId.flatMap { try User.fetchOne(db, id: $0) }
+            // Every request with a cookie asks this: cached statements, prepared once.
+            guard let session = try Session.fetchOne(db.cachedStatement(sql: "SELECT * FROM session WHERE idHash = ?"), arguments: [hash]),
+                session.expiresAt > now
+            else { return nil }
+            let user = try session.userId.flatMap {
+                try User.fetchOne(db.cachedStatement(sql: "SELECT * FROM user WHERE id = ?"), arguments: [$0])
+            }
             return (session, user)
         }
         guard var (session, user) = found else { return nil }

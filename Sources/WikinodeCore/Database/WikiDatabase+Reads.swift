@@ -52,7 +52,7 @@ extension WikiDatabase {
     }
 
     func lookup(_ title: PageTitle, in db: Database) throws -> PageLookup {
-        if let page = try Page.filter(Page.Columns.titleKey == title.key).fetchOne(db) {
+        if let page = try page(key: title.key, in: db) {
             return page.isDeleted ? .deleted(page) : .found(page)
         }
         if let alias = try TitleAlias.fetchOne(db, key: title.key), let page = try Page.fetchOne(db, id: alias.pageId) {
@@ -61,10 +61,15 @@ extension WikiDatabase {
         return .missing
     }
 
+    /// The page row with this title key, deleted or not.
+    func page(key: String, in db: Database) throws -> Page? {
+        try Page.fetchOne(db.cachedStatement(sql: "SELECT * FROM page WHERE titleKey = ?"), arguments: [key])
+    }
+
     /// The page, its last change and its backlinks, from one consistent snapshot.
     public func pageView(_ page: Page) throws -> PageViewData {
         try writer.read { db in
-            let summary = try RevisionSummary.fetchOne(db, sql: Self.revisionSummarySQL + " WHERE id = ?", arguments: [page.revisionId])!
+            let summary = try RevisionSummary.fetchOne(db.cachedStatement(sql: Self.revisionSummarySQL + " WHERE id = ?"), arguments: [page.revisionId])!
             return PageViewData(page: page, lastChange: summary, backlinks: try backlinks(of: page, in: db))
         }
     }
@@ -76,13 +81,13 @@ extension WikiDatabase {
 
     func backlinks(of page: Page, in db: Database) throws -> [PageReference] {
         try Row.fetchAll(
-            db,
-            sql: """
-                SELECT DISTINCT p.title, p.updatedAt FROM pageLink l JOIN page p ON p.id = l.pageId
-                WHERE p.deletedAt IS NULL AND p.id != ?
-                  AND (l.targetKey = ? OR l.targetKey IN (SELECT titleKey FROM titleAlias WHERE pageId = ?))
-                ORDER BY p.titleKey
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT DISTINCT p.title, p.updatedAt FROM pageLink l JOIN page p ON p.id = l.pageId
+                    WHERE p.deletedAt IS NULL AND p.id != ?
+                      AND (l.targetKey = ? OR l.targetKey IN (SELECT titleKey FROM titleAlias WHERE pageId = ?))
+                    ORDER BY p.titleKey
+                    """),
             arguments: [page.id, page.titleKey, page.id]
         ).map { PageReference(title: $0["title"], updatedAt: $0["updatedAt"]) }
     }
@@ -185,7 +190,7 @@ extension WikiDatabase {
     /// A summary of one revision of `page`.
     public func revisionSummary(_ id: Int64, of page: Page) throws -> RevisionSummary? {
         try writer.read { db in
-            try RevisionSummary.fetchOne(db, sql: Self.revisionSummarySQL + " WHERE id = ? AND pageId = ?", arguments: [id, page.id])
+            try RevisionSummary.fetchOne(db.cachedStatement(sql: Self.revisionSummarySQL + " WHERE id = ? AND pageId = ?"), arguments: [id, page.id])
         }
     }
 }
@@ -205,7 +210,7 @@ extension WikiDatabase {
     /// The current Markdown of a live page.
     public func currentMarkdown(of page: Page) throws -> String {
         try writer.read { db in
-            try String.fetchOne(db, sql: "SELECT markdown FROM revision WHERE id = ?", arguments: [page.revisionId]) ?? ""
+            try String.fetchOne(db.cachedStatement(sql: "SELECT markdown FROM revision WHERE id = ?"), arguments: [page.revisionId]) ?? ""
         }
     }
 }

@@ -117,7 +117,7 @@ extension WikiDatabase {
 
     /// The page with this title, if it exists and is not deleted (an old title finds it too).
     func livePage(_ title: PageTitle, in db: Database) throws -> Page? {
-        if let page = try Page.filter(Page.Columns.titleKey == title.key).fetchOne(db) {
+        if let page = try page(key: title.key, in: db) {
             return page.isDeleted ? nil : page
         }
         if let alias = try TitleAlias.fetchOne(db, key: title.key), let page = try Page.fetchOne(db, id: alias.pageId),
@@ -131,7 +131,7 @@ extension WikiDatabase {
     func save(
         _ edit: PageEdit, in db: Database, settings: NodeSettings, createdKeys: inout Set<String>, presumedTitles: [String: PageTitle] = [:]
     ) throws -> SaveResult {
-        let existing = try Page.filter(Page.Columns.titleKey == edit.title.key).fetchOne(db)
+        let existing = try page(key: edit.title.key, in: db)
         let isLive = existing.map { !$0.isDeleted } ?? false
         switch edit.expectation {
         case .any:
@@ -150,11 +150,11 @@ extension WikiDatabase {
         }
         let now = edit.date ?? Date()
         let hash = Self.contentHash(edit.markdown)
-        if let existing, isLive {
-            let current = try Revision.fetchOne(db, id: existing.revisionId)!
-            if current.contentHash == hash && current.markdown == edit.markdown {
-                return SaveResult(page: existing, revision: current, isChanged: false, isCreated: false)
-            }
+        if let existing, isLive,
+            try String.fetchOne(db.cachedStatement(sql: "SELECT contentHash FROM revision WHERE id = ?"), arguments: [existing.revisionId]) == hash,
+            let current = try Revision.fetchOne(db, id: existing.revisionId), current.markdown == edit.markdown
+        {
+            return SaveResult(page: existing, revision: current, isChanged: false, isCreated: false)
         }
 
         let document = MarkdownDocument(markdown: edit.markdown, options: settings.markdownOptions)
@@ -183,10 +183,9 @@ extension WikiDatabase {
         try page.update(db)
 
         try replaceLinks(of: page.id!, with: document, in: db)
-        try db.execute(sql: "DELETE FROM pageSearch WHERE rowid = ?", arguments: [page.id])
-        try db.execute(
-            sql: "INSERT INTO pageSearch(rowid, title, body) VALUES (?, ?, ?)",
-            arguments: [page.id, page.title, document.plainText])
+        try db.cachedStatement(sql: "DELETE FROM pageSearch WHERE rowid = ?").execute(arguments: [page.id])
+        try db.cachedStatement(sql: "INSERT INTO pageSearch(rowid, title, body) VALUES (?, ?, ?)")
+            .execute(arguments: [page.id, page.title, document.plainText])
         try logChange(of: page, revision: revision, previousTitle: nil, in: db)
         if !isLive {
             // A new page takes its title over from any renamed page that still answered to it.
@@ -197,13 +196,16 @@ extension WikiDatabase {
     }
 
     func replaceLinks(of pageId: Int64, with document: MarkdownDocument, in db: Database) throws {
-        try PageLink.filter(PageLink.Columns.pageId == pageId).deleteAll(db)
+        // Statements prepared once per connection: a save runs these every time.
+        try db.cachedStatement(sql: "DELETE FROM pageLink WHERE pageId = ?").execute(arguments: [pageId])
+        let insertLink = try db.cachedStatement(sql: "INSERT INTO pageLink(pageId, targetKey, targetTitle) VALUES (?, ?, ?)")
         for title in document.wikiLinks {
-            try PageLink(pageId: pageId, targetKey: title.key, targetTitle: title.text).insert(db)
+            try insertLink.execute(arguments: [pageId, title.key, title.text])
         }
-        try ExternalLink.filter(ExternalLink.Columns.pageId == pageId).deleteAll(db)
+        try db.cachedStatement(sql: "DELETE FROM externalLink WHERE pageId = ?").execute(arguments: [pageId])
+        let insertURL = try db.cachedStatement(sql: "INSERT INTO externalLink(pageId, url) VALUES (?, ?)")
         for url in document.externalLinks {
-            try ExternalLink(pageId: pageId, url: url).insert(db)
+            try insertURL.execute(arguments: [pageId, url])
         }
     }
 
@@ -216,20 +218,19 @@ extension WikiDatabase {
     }
 
     /// Which of `keys` name a live page, directly or as an old title, with that page's title now.
+    /// The keys travel as one JSON array, so the statement is the same every time and cached.
     func existingTitles(_ keys: [String], in db: Database) throws -> [String: PageTitle] {
+        guard !keys.isEmpty else { return [:] }
+        let list = String(decoding: try JSONEncoder().encode(Array(Set(keys))), as: UTF8.self)
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT titleKey AS key, title FROM page WHERE deletedAt IS NULL AND titleKey IN (SELECT value FROM json_each(?1))
+                UNION ALL SELECT a.titleKey AS key, p.title FROM titleAlias a JOIN page p ON p.id = a.pageId
+                WHERE p.deletedAt IS NULL AND a.titleKey IN (SELECT value FROM json_each(?1))
+                """)
         var found: [String: PageTitle] = [:]
-        let unique = Array(Set(keys))
-        for start in stride(from: 0, to: unique.count, by: 500) {
-            let chunk = Array(unique[start..<min(start + 500, unique.count)])
-            let marks = databaseQuestionMarks(count: chunk.count)
-            let sql = """
-                SELECT titleKey AS key, title FROM page WHERE deletedAt IS NULL AND titleKey IN (\(marks))
-                UNION SELECT a.titleKey AS key, p.title FROM titleAlias a JOIN page p ON p.id = a.pageId
-                WHERE p.deletedAt IS NULL AND a.titleKey IN (\(marks))
-                """
-            for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(chunk + chunk)) {
-                if let title = try? PageTitle(row["title"] as String) { found[row["key"]] = title }
-            }
+        for row in try Row.fetchAll(statement, arguments: [list]) {
+            if let title = try? PageTitle(row["title"] as String) { found[row["key"]] = title }
         }
         return found
     }
@@ -260,7 +261,7 @@ extension WikiDatabase {
 
     private func rerender(pageId: Int64, in db: Database, settings: NodeSettings, relink: Bool = false) throws {
         guard var page = try Page.fetchOne(db, id: pageId), !page.isDeleted,
-            let markdown = try String.fetchOne(db, sql: "SELECT markdown FROM revision WHERE id = ?", arguments: [page.revisionId])
+            let markdown = try String.fetchOne(db.cachedStatement(sql: "SELECT markdown FROM revision WHERE id = ?"), arguments: [page.revisionId])
         else { return }
         let document = MarkdownDocument(markdown: markdown, options: settings.markdownOptions)
         var existing = try existingTitles(document.wikiLinks.map(\.key), in: db)

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 extension Response {
@@ -18,6 +19,7 @@ extension Response {
             return Response(status: .notModified, headers: headers)
         }
         headers[.contentType] = body.contentType
+        if body.isHTML { headers[Self.link] = Self.discoveryLinks }
         return Response(status: status, headers: headers, body: .init(byteBuffer: body.bytes))
     }
 
@@ -58,9 +60,17 @@ extension Response {
     }
 
     /// An HTML page that is never cached (forms carry per-session tokens).
-    static func html(_ html: String, status: HTTPResponse.Status) -> Response {
-        Response(
-            status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: html)))
+    static func html(_ html: String, status: HTTPResponse.Status, headers extra: HTTPFields = [:]) -> Response {
+        var headers = extra
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        headers[link] = discoveryLinks
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
+
+    static let link = HTTPField.Name("Link")!
+
+    /// What every HTML page advertises in a `Link` header (and in its `<head>`), so feed readers
+    /// and peers find it from any page.
+    static let discoveryLinks = "</recent.atom>; rel=\"alternate\"; type=\"application/atom+xml\"; title=\"Recent changes\""
 }

@@ -11,6 +11,8 @@ struct CachedBody: Sendable {
     let contentType: String
     let lastModified: Date?
 
+    var isHTML: Bool { contentType.hasPrefix("text/html") }
+
     init(_ body: String, contentType: String, lastModified: Date?) {
         bytes = ByteBuffer(string: body)
         etag = Self.etag(of: bytes)

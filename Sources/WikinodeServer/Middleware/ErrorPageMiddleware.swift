@@ -28,9 +28,8 @@ struct ErrorPageMiddleware: RouterMiddleware {
                 return try Response.json(body, status: status, headers: headers)
             }
             let view = ErrorView(site: site, status: Int(status.code), reason: status.reasonPhrase, message: message)
-            headers[.contentType] = "text/html; charset=utf-8"
             let html = (try? renderer.render(view, template: "error", viewer: context.viewer(for: request))) ?? HTMLEscaping.escape(message)
-            return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+            return Response.html(html, status: status, headers: headers)
         }
     }
 
