@@ -83,7 +83,9 @@ public struct PageTitle: Hashable, Sendable, CustomStringConvertible, Comparable
         var result = ""
         result.reserveCapacity(raw.utf8.count)
         var pendingSpace = false
-        for scalar in raw.precomposedStringWithCanonicalMapping.unicodeScalars {
+        // ASCII is already in NFC; Foundation's normalization is slow on hot paths.
+        let composed = raw.utf8.allSatisfy { $0 < 0x80 } ? raw : raw.precomposedStringWithCanonicalMapping
+        for scalar in composed.unicodeScalars {
             if scalar == "_" || (scalar.properties.isWhitespace && scalar.value >= 0x20 && scalar != "\u{2028}" && scalar != "\u{2029}") {
                 pendingSpace = !result.isEmpty
                 continue

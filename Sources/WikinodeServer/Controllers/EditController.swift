@@ -77,7 +77,7 @@ struct EditController {
             notice = "Here is the text you were saving when your session ended. Check it and save again."
         }
         let view = EditView(
-            site: site, title: target.title.text, tools: PageToolsView(target.title), isNew: !target.isLive, markdown: markdown,
+            site: site, title: target.title.text, tools: PageToolsView(target.title), isNew: !target.isLive, markdownHTML: HTMLEscaping.escape(markdown),
             summary: summary, baseRevision: base.map(String.init) ?? "", csrfToken: state.session.csrfToken,
             asksForName: !context.visitor.isSignedIn, name: "", previewHTML: nil, notice: notice, error: nil, conflict: nil)
         response.body = .init(byteBuffer: ByteBuffer(string: try renderer.render(view, template: "edit", viewer: context.viewer(for: request))))
@@ -227,7 +227,7 @@ struct EditController {
         conflict: ConflictView? = nil, status: HTTPResponse.Status = .ok
     ) throws -> Response {
         let view = EditView(
-            site: site, title: target.title.text, tools: PageToolsView(target.title), isNew: !target.isLive, markdown: submission.markdown,
+            site: site, title: target.title.text, tools: PageToolsView(target.title), isNew: !target.isLive, markdownHTML: HTMLEscaping.escape(submission.markdown),
             summary: submission.summary, baseRevision: submission.baseRevision.map(String.init) ?? "",
             csrfToken: context.visitor.state?.session.csrfToken ?? "", asksForName: !context.visitor.isSignedIn, name: submission.name,
             previewHTML: preview, notice: nil, error: error, conflict: conflict)

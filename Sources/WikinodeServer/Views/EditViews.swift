@@ -20,7 +20,9 @@ struct EditView: Sendable {
     let title: String
     let tools: PageToolsView
     let isNew: Bool
-    let markdown: String
+    /// The text, escaped once here: a page can be large, and this is faster than the template's
+    /// escaping.
+    let markdownHTML: String
     let summary: String
     let baseRevision: String
     let csrfToken: String
