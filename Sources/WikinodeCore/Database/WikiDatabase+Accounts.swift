@@ -96,7 +96,7 @@ extension WikiDatabase {
         guard secret.utf8.count < 200 else { return nil }
         let hash = Self.tokenHash(secret)
         let now = Date()
-        let found: (Session, User?)? = try writer.read { db in
+        let found: (Session, User?)? = try writer.unsafeRead { db in
             // Every request with a cookie asks this: cached statements, prepared once.
             guard let session = try Session.fetchOne(db.cachedStatement(sql: "SELECT * FROM session WHERE idHash = ?"), arguments: [hash]),
                 session.expiresAt > now

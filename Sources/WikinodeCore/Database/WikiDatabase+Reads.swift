@@ -48,7 +48,8 @@ public struct RevisionSummary: Sendable, Equatable, Codable, FetchableRecord {
 extension WikiDatabase {
     /// Finds what a title names: a page, an old title of one, a deleted one, or nothing.
     public func lookup(_ title: PageTitle) throws -> PageLookup {
-        try writer.read { db in try lookup(title, in: db) }
+        // Asked on every request for a page; a snapshot transaction around it buys nothing.
+        try writer.unsafeRead { db in try lookup(title, in: db) }
     }
 
     func lookup(_ title: PageTitle, in db: Database) throws -> PageLookup {
@@ -209,7 +210,7 @@ extension WikiDatabase {
 
     /// The current Markdown of a live page.
     public func currentMarkdown(of page: Page) throws -> String {
-        try writer.read { db in
+        try writer.unsafeRead { db in
             try String.fetchOne(db.cachedStatement(sql: "SELECT markdown FROM revision WHERE id = ?"), arguments: [page.revisionId]) ?? ""
         }
     }

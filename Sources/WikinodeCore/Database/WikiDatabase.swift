@@ -29,7 +29,8 @@ public final class WikiDatabase: Sendable {
 
     /// The node's settings.
     public func settings() throws -> NodeSettings {
-        try writer.read(NodeSettings.read)
+        // One statement: no transaction needed around it.
+        try writer.unsafeRead(NodeSettings.read)
     }
 
     /// Changes one setting. Changing how links are found re-renders every page.
