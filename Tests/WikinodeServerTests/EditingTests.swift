@@ -236,7 +236,7 @@ import WikinodeTesting
             #expect(created.status == .seeOther)
             guard case .found(let page) = try database.lookup(try PageTitle("Brand New")) else { Issue.record("not created"); return }
             let firstRevision = page.revisionId
-            try database.savePage(PageEdit(title: try PageTitle("Brand New"), markdown: "second", author: "bob"))
+            try await database.savePage(PageEdit(title: try PageTitle("Brand New"), markdown: "second", author: "bob"))
             let old = try await browser.get(client, "/wiki/Brand_New/rev/\(firstRevision)")
             #expect(old.text.contains("Revert to this revision"))
             let reverted = try await browser.post(client, "/wiki/Brand_New/revert", [("revision", "\(firstRevision)")])

@@ -103,7 +103,7 @@ import WikinodeTesting
     @Test func editChangesTheETag() async throws {
         try await node.test { client in
             let before = try await client.execute(uri: "/wiki/Front_Page", method: .get).headers[.eTag]
-            try node.database().savePage(PageEdit(title: try PageTitle("Front Page"), markdown: "Changed.", author: "alice"))
+            try await node.database().savePage(PageEdit(title: try PageTitle("Front Page"), markdown: "Changed.", author: "alice"))
             let after = try await client.execute(uri: "/wiki/Front_Page", method: .get, headers: [.ifNoneMatch: before ?? ""])
             #expect(after.status == .ok)
             #expect(after.text.contains("Changed."))
@@ -142,8 +142,8 @@ import WikinodeTesting
 
     @Test func historyRevisionAndDiff() async throws {
         let database = try node.database()
-        let first = try database.savePage(PageEdit(title: try PageTitle("Log"), markdown: "line one\nline two\n", author: "alice"))
-        let second = try database.savePage(PageEdit(title: try PageTitle("Log"), markdown: "line one\nline 2 <script>\n", summary: "fix", author: "bob"))
+        let first = try await database.savePage(PageEdit(title: try PageTitle("Log"), markdown: "line one\nline two\n", author: "alice"))
+        let second = try await database.savePage(PageEdit(title: try PageTitle("Log"), markdown: "line one\nline 2 <script>\n", summary: "fix", author: "bob"))
         let firstId = first.revision.id!, secondId = second.revision.id!
         try await node.test { client in
             let history = try await client.execute(uri: "/wiki/Log/history", method: .get)

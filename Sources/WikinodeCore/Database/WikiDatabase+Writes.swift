@@ -16,6 +16,20 @@ extension WikiDatabase {
         }
     }
 
+    /// Saves new Markdown for a page without blocking the calling thread while the writer is
+    /// busy: requests wait their turn suspended, not holding one of the few threads.
+    @discardableResult
+    public func savePage(_ edit: PageEdit) async throws -> SaveResult {
+        try edit.validate()
+        return try await writer.write { db in
+            let settings = try NodeSettings.read(db)
+            var createdKeys = Set<String>()
+            let result = try self.save(edit, in: db, settings: settings, createdKeys: &createdKeys)
+            try self.refreshPagesLinking(to: createdKeys, in: db, settings: settings)
+            return result
+        }
+    }
+
     /// Saves many pages in one transaction, re-rendering pages that link to new ones once at the
     /// end. `progress` is called after each page with the number done.
     public func importPages(_ edits: [PageEdit], progress: (Int) -> Void = { _ in }) throws -> [SaveResult] {

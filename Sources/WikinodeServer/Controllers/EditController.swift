@@ -167,20 +167,20 @@ struct EditController {
             return try editForm(target, submission, context, request, preview: try database.preview(submission.markdown, title: target.title))
         }
         do {
-            return try commit(target, submission, author: author, context: context, request: request)
+            return try await commit(target, submission, author: author, context: context, request: request)
         } catch WikiError.invalidInput(let message) {
             return try editForm(target, submission, context, request, error: message)
         }
     }
 
     /// Saves, merging three ways when the page changed since the form was opened.
-    private func commit(_ target: Target, _ submission: Submission, author: String, context: Context, request: Request) throws -> Response {
+    private func commit(_ target: Target, _ submission: Submission, author: String, context: Context, request: Request) async throws -> Response {
         var expectation: PageEdit.Expectation = submission.baseRevision.map { .revision($0) } ?? .newPage
         var markdown = submission.markdown
         var summary = submission.summary
         for _ in 0..<3 {
             do {
-                let result = try database.savePage(PageEdit(title: target.title, markdown: markdown, summary: summary, author: author, expectation: expectation))
+                let result = try await database.savePage(PageEdit(title: target.title, markdown: markdown, summary: summary, author: author, expectation: expectation))
                 return .redirecting(to: result.page.pageTitle.path, status: .seeOther)
             } catch WikiError.conflict(let current, _) {
                 guard case .found(let page) = try database.lookup(target.title) else { throw WikiError.conflict(currentRevision: current, message: "The page changed while you edited it.") }
@@ -266,7 +266,7 @@ struct EditController {
             throw HTTPError(.badRequest, message: "Revision \(id) deleted the page; revert to the one before it.")
         }
         let author = context.visitor.user?.name ?? "visitor"
-        try database.savePage(PageEdit(title: target.title, markdown: revision.markdown, summary: "Reverted to revision \(id)", author: author))
+        try await database.savePage(PageEdit(title: target.title, markdown: revision.markdown, summary: "Reverted to revision \(id)", author: author))
         return .redirecting(to: target.title.path, status: .seeOther)
     }
 }
