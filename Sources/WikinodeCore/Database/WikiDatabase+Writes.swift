@@ -7,13 +7,7 @@ extension WikiDatabase {
     @discardableResult
     public func savePage(_ edit: PageEdit) throws -> SaveResult {
         try edit.validate()
-        return try writer.write { db in
-            let settings = try NodeSettings.read(db)
-            var createdKeys = Set<String>()
-            let result = try save(edit, in: db, settings: settings, createdKeys: &createdKeys)
-            try refreshPagesLinking(to: createdKeys, in: db, settings: settings)
-            return result
-        }
+        return try writer.write(saveTransaction(edit))
     }
 
     /// Saves new Markdown for a page without blocking the calling thread while the writer is
@@ -21,7 +15,12 @@ extension WikiDatabase {
     @discardableResult
     public func savePage(_ edit: PageEdit) async throws -> SaveResult {
         try edit.validate()
-        return try await writer.write { db in
+        return try await writer.write(saveTransaction(edit))
+    }
+
+    /// The one transaction of a save: the page, and the pages whose links to it changed.
+    private func saveTransaction(_ edit: PageEdit) -> @Sendable (Database) throws -> SaveResult {
+        { db in
             let settings = try NodeSettings.read(db)
             var createdKeys = Set<String>()
             let result = try self.save(edit, in: db, settings: settings, createdKeys: &createdKeys)
