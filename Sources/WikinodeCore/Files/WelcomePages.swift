@@ -59,10 +59,22 @@ enum WelcomePages {
             """
             # Editing pages
 
-            Every page keeps its whole history: see *History* under any page for old revisions and
-            the differences between them.
+            Every page has an **Edit** link. Sign in first (the node's owner makes accounts with
+            `wikinode user add <name>`); the node setting `editPolicy` says who may edit: the
+            owner only, anyone with an account (the default), or anyone at all.
 
-            Ways to write pages on this node:
+            - The editor shows a live preview, rendered exactly as the page will be.
+            - A link to a page that does not exist yet leads to an invitation to create it.
+            - If someone else saved the page while you were editing, changes to different lines
+              are merged; if you both changed the same lines, you get your text back with their
+              change beside it, and nothing is saved until you choose.
+            - If your session ends while you type, your text is kept and comes back after you
+              sign in again.
+
+            Every page keeps its whole history: see *History* under any page for old revisions, the
+            differences between them, and a button to revert to any of them.
+
+            Pages can also be written without a browser:
 
             1. **Import a folder** of Markdown files: `wikinode import <folder>` (the file name is
                the title; front matter between `---` lines may set `title` and `date`).
