@@ -44,7 +44,10 @@ func buildRouter(configuration: ServerConfiguration, database: WikiDatabase, ide
     DiscoveryController(database: database, site: site, identity: identity).addRoutes(to: router)
     let cookies = SessionCookies(baseURL: configuration.baseURL)
     let csrf = CSRFGuard(baseURL: configuration.baseURL)
-    AuthController(database: database, renderer: renderer, site: site, cookies: cookies, csrf: csrf, limiter: LoginRateLimiter()).addRoutes(to: router)
+    AuthController(
+        database: database, renderer: renderer, site: site, cookies: cookies, csrf: csrf, limiter: LoginRateLimiter(),
+        hashing: PasswordHashing()
+    ).addRoutes(to: router)
     EditController(database: database, renderer: renderer, site: site, cookies: cookies, csrf: csrf).addRoutes(to: router)
     return router
 }

@@ -6,7 +6,9 @@ import HummingbirdTesting
 /// A browser as the router sees it: a session cookie, the CSRF token of the last form, and an
 /// `Origin` header on every form it sends.
 public struct BrowserSession: Sendable {
-    public var cookie: String?
+    /// The cookies this node set, by name.
+    public var cookies: [String: String] = [:]
+    public var cookie: String? { cookies["wikinode_session"] }
     public var csrfToken: String?
     public var origin = "http://127.0.0.1:8080"
 
@@ -41,15 +43,19 @@ public struct BrowserSession: Sendable {
 
     public func headers() -> HTTPFields {
         var headers: HTTPFields = [:]
-        if let cookie { headers[.cookie] = "wikinode_session=\(cookie)" }
+        if !cookies.isEmpty {
+            headers[.cookie] = cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
+        }
         return headers
     }
 
     private mutating func absorb(_ response: TestResponse) {
         for value in response.headers[values: .setCookie] {
-            guard value.hasPrefix("wikinode_session=") else { continue }
-            let cookieValue = value.dropFirst("wikinode_session=".count).prefix { $0 != ";" }
-            cookie = cookieValue.isEmpty ? nil : String(cookieValue)
+            let pair = value.prefix { $0 != ";" }
+            guard let equals = pair.firstIndex(of: "=") else { continue }
+            let name = String(pair[..<equals])
+            let cookieValue = String(pair[pair.index(after: equals)...])
+            cookies[name] = cookieValue.isEmpty ? nil : cookieValue
         }
         if let token = Self.hiddenValue(named: "csrf", in: String(buffer: response.body)) { csrfToken = token }
     }

@@ -48,3 +48,11 @@ import Testing
         #expect(merge.text == "a\n<<<<<<< yours\nmine\n||||||| original\nb\n=======\nyours\n>>>>>>> theirs\nc\n")
     }
 }
+
+extension ThreeWayMergeTests {
+    @Test func keepingOursSettlesConflictsForOurSide() {
+        let merge = ThreeWayMerge(base: "a\nb\nc\nd\n", ours: "a\nb\nmine\nd\n", theirs: "A\nb\nyours\nd\n")
+        #expect(!merge.isClean)
+        #expect(merge.textKeepingOurs == "A\nb\nmine\nd\n")
+    }
+}

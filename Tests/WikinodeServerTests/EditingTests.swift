@@ -201,20 +201,27 @@ import WikinodeTesting
             let lost = try await browser.post(client, "/wiki/Shared/edit", [("markdown", "precious words\n"), ("baseRevision", base)])
             #expect(lost.status == .seeOther)
             let login = try #require(lost.headers[.location])
-            #expect(login.hasPrefix("/login?draft="))
+            #expect(login.hasPrefix("/login?draft=1"))
+            #expect(browser.cookies["wikinode_draft"] != nil, "the draft is this browser's")
             #expect(try current("Shared") == "one\ntwo\nthree\nfour\nfive\n")
+
+            // Someone else's browser gets nothing from the draft.
+            var stranger = BrowserSession()
+            _ = try await stranger.signIn(client, name: "bob", password: "bob's long secret")
+            let strangerForm = try await stranger.get(client, "/wiki/Shared/edit?draft=1")
+            #expect(!strangerForm.text.contains("precious words"))
 
             let loginPage = try await browser.get(client, login)
             #expect(loginPage.text.contains("comes back"))
-            let draft = try #require(BrowserSession.hiddenValue(named: "draft", in: loginPage.text))
-            let signedIn = try await browser.post(client, "/login", [("name", "alice"), ("password", "alice's long secret"), ("draft", draft), ("return", "/")])
+            let signedIn = try await browser.post(client, "/login", [("name", "alice"), ("password", "alice's long secret"), ("return", "/")])
             let back = try #require(signedIn.headers[.location])
-            #expect(back.hasPrefix("/wiki/Shared/edit?draft="))
+            #expect(back == "/wiki/Shared/edit?draft=1")
             let form = try await browser.get(client, back)
             #expect(form.text.contains("precious words\n</textarea>"))
             let saved = try await browser.post(client, "/wiki/Shared/edit", [("markdown", "precious words\n"), ("baseRevision", base)])
             #expect(saved.status == .seeOther)
             #expect(try current("Shared") == "precious words\n")
+            #expect(browser.cookies["wikinode_draft"] == nil, "the draft is gone once saved")
         }
     }
 

@@ -130,6 +130,8 @@ extension WikiDatabase {
         try writer.write { db in
             try Draft(id: id, title: title.text, markdown: markdown, summary: summary, baseRevision: baseRevision, createdAt: now).insert(db)
             try Draft.filter(Draft.Columns.createdAt < now.addingTimeInterval(-Self.draftLifetime)).deleteAll(db)
+            // A bound on what visitors can leave here: the newest thousand drafts are kept.
+            try db.execute(sql: "DELETE FROM draft WHERE id NOT IN (SELECT id FROM draft ORDER BY createdAt DESC LIMIT 1000)")
         }
         return id
     }
@@ -143,6 +145,9 @@ extension WikiDatabase {
     public func deleteDraft(_ id: String) throws {
         _ = try writer.write { db in try Draft.deleteOne(db, key: id) }
     }
+
+    /// 32 random bytes, base64url: for secrets and CSRF tokens.
+    public static func makeRandomToken() -> String { randomToken() }
 
     /// 32 random bytes, base64url.
     static func randomToken() -> String {

@@ -28,9 +28,13 @@ public final class MarkdownDocument {
     /// dropped, stricter than cmark's own safe mode, which lets `data:image/…` through.
     static let allowedSchemes: Set<String> = ["http", "https", "mailto", "ftp", "ftps", "irc", "ircs", "xmpp", "tel", "gemini", "news", "geo"]
 
+    /// Safe mode: the default since cmark 0.29, and asked for explicitly so that an older
+    /// libcmark does not let raw HTML through.
+    static let cmarkOptions = CMARK_OPT_DEFAULT | CMARK_OPT_SAFE
+
     public init(markdown: String, options: MarkdownOptions = MarkdownOptions()) {
         let length = markdown.utf8.count
-        root = markdown.withCString { cmark_parse_document($0, length, CMARK_OPT_DEFAULT) }
+        root = markdown.withCString { cmark_parse_document($0, length, Self.cmarkOptions) }
         transformWikiLinks(source: SourceText(markdown), scanner: WikiLinkScanner(camelCaseLinks: options.camelCaseLinks))
         collectLinks()
     }
@@ -52,7 +56,7 @@ public final class MarkdownDocument {
             cmark_node_set_on_enter(node.pointer, open)
             cmark_node_set_on_exit(node.pointer, "</a>")
         }
-        guard let html = cmark_render_html(root, CMARK_OPT_DEFAULT) else { return "" }
+        guard let html = cmark_render_html(root, Self.cmarkOptions) else { return "" }
         defer { free(html) }
         return String(cString: html)
     }

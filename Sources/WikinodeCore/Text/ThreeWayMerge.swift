@@ -34,6 +34,17 @@ public struct ThreeWayMerge: Sendable, Equatable {
         return lines.joined(separator: "\n")
     }
 
+    /// The merge with every conflict settled for our side: all of our text, and their changes
+    /// wherever they do not clash with ours.
+    public var textKeepingOurs: String {
+        regions.flatMap { region -> [String] in
+            switch region {
+            case .resolved(let lines): lines
+            case .conflict(_, let ours, _): ours
+            }
+        }.joined(separator: "\n")
+    }
+
     /// Merges `ours` and `theirs`, both edited from `base`. Line endings are read as LF, CRLF or CR
     /// and written as LF.
     public init(base: String, ours: String, theirs: String) {

@@ -12,6 +12,7 @@ struct AuthController {
     let cookies: SessionCookies
     let csrf: CSRFGuard
     let limiter: LoginRateLimiter
+    let hashing: PasswordHashing
 
     func addRoutes(to router: Router<Context>) {
         router.get("/login", use: loginForm)
@@ -25,10 +26,8 @@ struct AuthController {
         let query = try QueryParameters(request)
         let notice = query["draft"] != nil ? "Your session had ended. Sign in, and the text you were saving comes back in the editor." : nil
         var response = Response.html("", status: .ok)
-        let state = try SessionSupport.ensureSession(context.visitor, database: database, cookies: cookies, response: &response)
-        let view = LoginView(
-            site: site, csrfToken: state.session.csrfToken, returnPath: Self.localPath(query["return"]), draft: query["draft"] ?? "",
-            name: "", error: nil, notice: notice)
+        let token = cookies.ensureToken(context.visitor, response: &response)
+        let view = LoginView(site: site, csrfToken: token, returnPath: Self.localPath(query["return"]), name: "", error: nil, notice: notice)
         response.body = .init(byteBuffer: ByteBuffer(string: try renderer.render(view, template: "login", viewer: context.viewer(for: request))))
         return response
     }
@@ -38,12 +37,9 @@ struct AuthController {
         let form = try await FormBody(request)
         try csrf.verify(request, visitor: context.visitor, token: form["csrf"])
         let returnPath = Self.localPath(form["return"])
-        let draft = form["draft"] ?? ""
         let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
         func again(_ error: String, status: HTTPResponse.Status, headers: HTTPFields = [:]) throws -> Response {
-            let view = LoginView(
-                site: site, csrfToken: context.visitor.state?.session.csrfToken ?? "", returnPath: returnPath, draft: draft, name: name,
-                error: error, notice: nil)
+            let view = LoginView(site: site, csrfToken: context.visitor.csrfToken ?? "", returnPath: returnPath, name: name, error: error, notice: nil)
             var response = Response.html(try renderer.render(view, template: "login", viewer: context.viewer(for: request)), status: status)
             for field in headers { response.headers.append(field) }
             return response
@@ -51,7 +47,7 @@ struct AuthController {
         if let wait = limiter.retryAfter(for: context.visitor.address) {
             return try again("Too many failed sign-ins from your address; try again in \(wait / 60 + 1) minutes.", status: .tooManyRequests, headers: [.retryAfter: "\(wait)"])
         }
-        guard let user = try database.authenticate(name: name, password: form["password"] ?? "") else {
+        guard let user = try await hashing.authenticate(database, name: name, password: form["password"] ?? "") else {
             limiter.recordFailure(for: context.visitor.address)
             return try again("That name and password do not match an account.", status: .unauthorized)
         }
@@ -59,9 +55,12 @@ struct AuthController {
         // A new session at sign-in, so a session id known before cannot be used after.
         if let old = context.visitor.secret { try database.deleteSession(secret: old) }
         let (secret, _) = try database.createSession(for: user)
+        // Text kept from a lost session (its id is in a cookie of this browser only) comes back.
         var target = returnPath
-        if !draft.isEmpty, let saved = try database.draft(draft), let title = try? PageTitle(saved.title) {
-            target = title.path + "/edit?draft=" + draft
+        if let draftId = request.cookies[SessionMiddleware.draftCookieName]?.value, let saved = try database.draft(draftId),
+            let title = try? PageTitle(saved.title)
+        {
+            target = title.path + "/edit?draft=1"
         }
         var response = Response.redirecting(to: target, status: .seeOther)
         response.setCookie(cookies.cookie(for: secret))

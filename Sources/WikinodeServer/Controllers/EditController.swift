@@ -65,12 +65,14 @@ struct EditController {
         if let response = try refusal(target, context, policy: policy) { return response }
 
         var response = Response.html("", status: .ok)
-        let state = try SessionSupport.ensureSession(context.visitor, database: database, cookies: cookies, response: &response)
+        let token = cookies.ensureToken(context.visitor, response: &response)
         var markdown = try target.page.flatMap { $0.isDeleted ? nil : try database.currentMarkdown(of: $0) } ?? ""
         var summary = ""
         var base = target.isLive ? target.page?.revisionId : nil
         var notice: String? = target.page?.isDeleted == true ? "This page was deleted; saving brings it back, with its history." : nil
-        if let draftId = try QueryParameters(request)["draft"], let draft = try database.draft(draftId), draft.title == target.title.text {
+        if try QueryParameters(request)["draft"] != nil, let draftId = request.cookies[SessionMiddleware.draftCookieName]?.value,
+            let draft = try database.draft(draftId), draft.title == target.title.text
+        {
             markdown = draft.markdown
             summary = draft.summary
             base = draft.baseRevision
@@ -78,7 +80,7 @@ struct EditController {
         }
         let view = EditView(
             site: site, title: target.title.text, tools: PageToolsView(target.title), isNew: !target.isLive, markdownHTML: HTMLEscaping.escape(markdown),
-            summary: summary, baseRevision: base.map(String.init) ?? "", csrfToken: state.session.csrfToken,
+            summary: summary, baseRevision: base.map(String.init) ?? "", csrfToken: token,
             asksForName: !context.visitor.isSignedIn, name: "", previewHTML: nil, notice: notice, error: nil, conflict: nil)
         response.body = .init(byteBuffer: ByteBuffer(string: try renderer.render(view, template: "edit", viewer: context.viewer(for: request))))
         return response
@@ -142,15 +144,21 @@ struct EditController {
         let tokenMatches = (try? csrf.verify(request, visitor: context.visitor, token: form["csrf"])) != nil
         if !tokenMatches || (!policy.allows(editor(context.visitor)) && !context.visitor.isSignedIn) {
             // The session ended (or never was) while they typed: keep the text, and bring it back.
-            guard form["csrf"].map({ !$0.isEmpty }) == true else {
-                throw HTTPError(.forbidden, message: "The form has no security token; nothing was changed.")
+            // Only for a form a browser sent from this node's page; the draft's id goes into a
+            // cookie of that browser alone, so nobody can hand someone else a planted text.
+            guard form["csrf"].map({ !$0.isEmpty }) == true, csrf.isFromThisNodesPage(request) else {
+                throw HTTPError(.forbidden, message: "The form has no valid security token; nothing was changed.")
             }
             let draft = try database.stashDraft(title: target.title, markdown: submission.markdown, summary: submission.summary, baseRevision: submission.baseRevision)
-            if context.visitor.isSignedIn, policy.allows(editor(context.visitor)) {
-                return .redirecting(to: target.title.path + "/edit?draft=" + draft, status: .seeOther)
+            var response: Response
+            if policy.allows(editor(context.visitor)) {
+                response = .redirecting(to: target.title.path + "/edit?draft=1", status: .seeOther)
+            } else {
+                let back = (target.title.path + "/edit").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
+                response = .redirecting(to: "/login?draft=1&return=\(back)", status: .seeOther)
             }
-            let back = (target.title.path + "/edit").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
-            return .redirecting(to: "/login?draft=\(draft)&return=\(back)", status: .seeOther)
+            response.setCookie(cookies.draftCookie(draft))
+            return response
         }
         guard policy.allows(editor(context.visitor)) else {
             throw HTTPError(.forbidden, message: "On this node only the owner may edit pages.")
@@ -167,7 +175,12 @@ struct EditController {
             return try editForm(target, submission, context, request, preview: try database.preview(submission.markdown, title: target.title))
         }
         do {
-            return try await commit(target, submission, author: author, context: context, request: request)
+            var response = try await commit(target, submission, author: author, context: context, request: request)
+            if response.status == .seeOther, let draftId = request.cookies[SessionMiddleware.draftCookieName]?.value {
+                try database.deleteDraft(draftId)
+                response.setCookie(cookies.expiredDraftCookie())
+            }
+            return response
         } catch WikiError.invalidInput(let message) {
             return try editForm(target, submission, context, request, error: message)
         }
@@ -183,7 +196,11 @@ struct EditController {
                 let result = try await database.savePage(PageEdit(title: target.title, markdown: markdown, summary: summary, author: author, expectation: expectation))
                 return .redirecting(to: result.page.pageTitle.path, status: .seeOther)
             } catch WikiError.conflict(let current, _) {
-                guard case .found(let page) = try database.lookup(target.title) else { throw WikiError.conflict(currentRevision: current, message: "The page changed while you edited it.") }
+                let page: Page
+                switch try database.lookup(target.title) {
+                case .found(let found), .deleted(let found): page = found
+                default: throw WikiError.conflict(currentRevision: current, message: "The page changed while you edited it.")
+                }
                 let base: String
                 if let baseId = submission.baseRevision {
                     guard let revision = try database.revision(baseId, of: page) else {
@@ -193,7 +210,8 @@ struct EditController {
                 } else {
                     base = ""
                 }
-                let theirs = try database.currentMarkdown(of: page)
+                // A page deleted meanwhile has no text: everything they wrote is a change of theirs.
+                let theirs = page.isDeleted ? "" : try database.currentMarkdown(of: page)
                 let merge = ThreeWayMerge(base: base, ours: submission.markdown, theirs: theirs)
                 guard merge.isClean else {
                     return try conflictForm(target, submission, page: page, base: base, theirs: theirs, merge: merge, context: context, request: request)
@@ -217,8 +235,9 @@ struct EditController {
             regions: merge.conflicts.map {
                 ConflictView.Region(ours: $0.ours.joined(separator: "\n"), theirs: $0.theirs.joined(separator: "\n"), base: $0.base.joined(separator: "\n"))
             })
-        // The editor keeps their own text; saving again is against the revision now current.
-        let rebased = Submission(rebasing: submission, onto: page.revisionId)
+        // The editor keeps all their text, with the other change merged in where it does not
+        // clash; saving again is against the revision now current, so nothing of theirs is lost.
+        let rebased = Submission(rebasing: submission, text: merge.textKeepingOurs, onto: page.revisionId)
         return try editForm(target, rebased, context, request, conflict: conflict, status: .conflict)
     }
 
@@ -229,7 +248,7 @@ struct EditController {
         let view = EditView(
             site: site, title: target.title.text, tools: PageToolsView(target.title), isNew: !target.isLive, markdownHTML: HTMLEscaping.escape(submission.markdown),
             summary: submission.summary, baseRevision: submission.baseRevision.map(String.init) ?? "",
-            csrfToken: context.visitor.state?.session.csrfToken ?? "", asksForName: !context.visitor.isSignedIn, name: submission.name,
+            csrfToken: context.visitor.csrfToken ?? "", asksForName: !context.visitor.isSignedIn, name: submission.name,
             previewHTML: preview, notice: nil, error: error, conflict: conflict)
         return .html(try renderer.render(view, template: "edit", viewer: context.viewer(for: request)), status: error == nil ? status : .badRequest)
     }
@@ -272,8 +291,8 @@ struct EditController {
 }
 
 extension EditController.Submission {
-    init(rebasing submission: Self, onto revision: Int64) {
-        markdown = submission.markdown
+    init(rebasing submission: Self, text: String, onto revision: Int64) {
+        markdown = text
         summary = submission.summary
         baseRevision = revision
         name = submission.name

@@ -50,7 +50,7 @@ struct PageController {
     /// the front page uses this too.
     func render(_ page: Page, request: Request, context: Context, isFrontPage: Bool = false, cacheKey: String, version: Int64) throws -> Response {
         let data = try database.pageView(page)
-        let html = try renderer.render(PageView(site: site, data: data, isFrontPage: isFrontPage), template: "page", viewer: context.viewer(for: request))
+        let html = try renderer.render(PageView(site: site, data: data, isFrontPage: isFrontPage), template: "page", viewer: context.sharedViewer(for: request))
         let lastModified = ([page.updatedAt] + data.backlinks.map(\.updatedAt)).max()
         let body = CachedBody(html, contentType: "text/html; charset=utf-8", lastModified: lastModified)
         cache.store(body, for: cacheKey, version: version)
@@ -136,7 +136,7 @@ struct PageController {
             let view = OldRevisionView(
                 site: site, title: title.text, tools: PageToolsView(title), revision: RevisionView(summary, title: title, latestId: page.revisionId),
                 html: revision.html, isDeletion: revision.kind == .delete,
-                csrfToken: revision.kind == .delete || summary.id == page.revisionId ? nil : context.visitor.state?.session.csrfToken,
+                csrfToken: revision.kind == .delete || summary.id == page.revisionId ? nil : context.visitor.csrfToken,
                 revertPath: title.path + "/revert")
             return Response.conditional(to: request, body: try renderer.render(view, template: "revision", viewer: context.viewer(for: request)), contentType: "text/html; charset=utf-8", lastModified: revision.createdAt)
         }

@@ -18,24 +18,31 @@ struct TitleResolver {
     func resolve(_ segment: Substring, suffix: String, request: Request) throws -> ResolvedTitle {
         let title = try PageTitle(pathSegment: segment)
         let query = request.uri.query.map { "?" + $0 } ?? ""
+        // A form posted to an old spelling or title is sent on with its body (307), not turned
+        // into a GET that would drop what was typed.
+        let isRead = request.method == .get || request.method == .head
+        let spelling: HTTPResponse.Status = isRead ? .movedPermanently : .temporaryRedirect
+        // The product promises 301 for old titles too (browsers cache it; renaming back and
+        // forth is the price, and the page is still reachable under its current title).
+        let oldTitle = spelling
         switch try database.lookup(title) {
         case .found(let page):
             let canonical = page.pageTitle
             if segment != canonical.pathSegment {
-                return .redirect(.redirecting(to: canonical.path + suffix + query))
+                return .redirect(.redirecting(to: canonical.path + suffix + query, status: spelling))
             }
             return .page(page, canonical)
         case .renamed(let page):
-            return .redirect(.redirecting(to: page.pageTitle.path + suffix + query))
+            return .redirect(.redirecting(to: page.pageTitle.path + suffix + query, status: oldTitle))
         case .deleted(let page):
             let canonical = page.pageTitle
             if segment != canonical.pathSegment {
-                return .redirect(.redirecting(to: canonical.path + suffix + query))
+                return .redirect(.redirecting(to: canonical.path + suffix + query, status: spelling))
             }
             return .deleted(page, canonical)
         case .missing:
             if segment != title.pathSegment {
-                return .redirect(.redirecting(to: title.path + suffix + query))
+                return .redirect(.redirecting(to: title.path + suffix + query, status: spelling))
             }
             return .missing(title)
         }

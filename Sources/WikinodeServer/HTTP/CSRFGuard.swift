@@ -31,6 +31,12 @@ struct CSRFGuard: Sendable {
         return origins
     }
 
+    /// Whether a browser said where the request comes from, and it is this node: the condition
+    /// for keeping text when the token does not match.
+    func isFromThisNodesPage(_ request: Request) -> Bool {
+        (request.headers[.origin] != nil || request.headers[.referer] != nil) && isSameOrigin(request)
+    }
+
     static func origin(of url: String) -> String {
         guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else { return url }
         return "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
@@ -41,7 +47,7 @@ struct CSRFGuard: Sendable {
         guard isSameOrigin(request) else {
             throw HTTPError(.forbidden, message: "This form was sent from another site; nothing was changed.")
         }
-        guard let expected = visitor.state?.session.csrfToken, let token,
+        guard let expected = visitor.csrfToken, let token,
             PasswordHasher.constantTimeEqual(Data(expected.utf8), Data(token.utf8))
         else {
             throw HTTPError(.forbidden, message: "The form's security token is missing or out of date; reload the page and try again. Nothing was changed.")

@@ -17,9 +17,25 @@ final class LoginRateLimiter: Sendable {
         self.period = period
     }
 
+    /// The unit that is limited: an IPv4 address, or an IPv6 /64 (one subscriber's network,
+    /// which is trivially many addresses).
+    static func key(for address: String) -> String {
+        guard address.contains(":") else { return address }
+        let groups = address.split(separator: ":", omittingEmptySubsequences: false)
+        if address.contains("::") && groups.count < 8 {
+            // Expand `::` so that the first four groups are the network.
+            let head = address.components(separatedBy: "::")[0].split(separator: ":").map(String.init)
+            let tail = address.components(separatedBy: "::").dropFirst().joined().split(separator: ":").map(String.init)
+            let zeros = [String](repeating: "0", count: max(0, 8 - head.count - tail.count))
+            return (head + zeros + tail).prefix(4).joined(separator: ":") + "::/64"
+        }
+        return groups.prefix(4).joined(separator: ":") + "::/64"
+    }
+
     /// Seconds to wait before trying again, or nil when `address` may try now.
     func retryAfter(for address: String, now: Date = Date()) -> Int? {
-        windows.withLock { windows in
+        let address = Self.key(for: address)
+        return windows.withLock { windows in
             guard let window = windows[address], window.failures >= maximumFailures else { return nil }
             let remaining = period - now.timeIntervalSince(window.start)
             if remaining <= 0 {
@@ -31,6 +47,7 @@ final class LoginRateLimiter: Sendable {
     }
 
     func recordFailure(for address: String, now: Date = Date()) {
+        let address = Self.key(for: address)
         windows.withLock { windows in
             if windows.count > 10_000 { windows = windows.filter { now.timeIntervalSince($0.value.start) < period } }
             var window = windows[address] ?? Window(start: now, failures: 0)
@@ -41,6 +58,7 @@ final class LoginRateLimiter: Sendable {
     }
 
     func recordSuccess(for address: String) {
+        let address = Self.key(for: address)
         windows.withLock { $0[address] = nil }
     }
 }

@@ -21,14 +21,22 @@ struct SessionCookies: Sendable {
     }
 }
 
-/// Sessions as the forms need them.
-enum SessionSupport {
-    /// The visitor's session, or a new anonymous one (its cookie set on `response`), so that a
-    /// form can carry a CSRF token.
-    static func ensureSession(_ visitor: Visitor, database: WikiDatabase, cookies: SessionCookies, response: inout Response) throws -> SessionState {
-        if let state = visitor.state { return state }
-        let (secret, state) = try database.createSession(for: nil)
-        response.setCookie(cookies.cookie(for: secret))
-        return state
+extension SessionCookies {
+    /// The CSRF token for a form: the visitor's, or a new anonymous one set as a cookie on
+    /// `response` (no session is created until someone signs in).
+    func ensureToken(_ visitor: Visitor, response: inout Response) -> String {
+        if let token = visitor.csrfToken { return token }
+        let token = WikiDatabase.makeRandomToken()
+        response.setCookie(Cookie(name: SessionMiddleware.tokenCookieName, value: token, path: "/", secure: isSecure, httpOnly: true, sameSite: .lax))
+        return token
+    }
+
+    /// Remembers, in this browser only, the draft kept for it.
+    func draftCookie(_ id: String) -> Cookie {
+        Cookie(name: SessionMiddleware.draftCookieName, value: id, maxAge: 24 * 3600, path: "/", secure: isSecure, httpOnly: true, sameSite: .lax)
+    }
+
+    func expiredDraftCookie() -> Cookie {
+        Cookie(name: SessionMiddleware.draftCookieName, value: "", maxAge: 0, path: "/", secure: isSecure, httpOnly: true, sameSite: .lax)
     }
 }

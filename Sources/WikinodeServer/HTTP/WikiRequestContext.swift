@@ -10,8 +10,13 @@ struct Visitor: Sendable {
     var secret: String?
     /// The peer address, for rate limits ("unknown" in router tests).
     var address: String
+    /// A visitor without a session carries their CSRF token in a cookie of its own, so that
+    /// showing a form writes nothing to the database.
+    var anonymousToken: String?
 
     var user: User? { state?.user }
+    /// The token forms must carry: the session's, else the anonymous cookie's.
+    var csrfToken: String? { state?.session.csrfToken ?? anonymousToken }
     var isSignedIn: Bool { user != nil }
 }
 
@@ -22,7 +27,7 @@ struct WikiRequestContext: RequestContext {
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        visitor = Visitor(state: nil, secret: nil, address: source.channel.remoteAddress?.ipAddress ?? "unknown")
+        visitor = Visitor(state: nil, secret: nil, address: source.channel.remoteAddress?.ipAddress ?? "unknown", anonymousToken: nil)
     }
 
     /// Forms and pages are small; JSON pages may be large (the API checks its own limit).
@@ -33,5 +38,11 @@ extension WikiRequestContext {
     /// The header's view of the visitor, with a way back to `request`'s address after signing in.
     func viewer(for request: Request) -> ViewerView {
         ViewerView(visitor: visitor, returnPath: request.uri.path + (request.uri.query.map { "?" + $0 } ?? ""))
+    }
+
+    /// The header's view for a page that is cached for everyone with this account (or none):
+    /// the way back after signing in leaves out the query.
+    func sharedViewer(for request: Request) -> ViewerView {
+        ViewerView(visitor: visitor, returnPath: request.uri.path)
     }
 }

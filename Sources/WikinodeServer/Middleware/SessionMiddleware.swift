@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import WikinodeCore
 
@@ -6,6 +7,8 @@ import WikinodeCore
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = WikiRequestContext
     static let cookieName = "wikinode_session"
+    static let tokenCookieName = "wikinode_csrf"
+    static let draftCookieName = "wikinode_draft"
 
     let database: WikiDatabase
 
@@ -17,6 +20,18 @@ struct SessionMiddleware: RouterMiddleware {
             context.visitor.state = state
             context.visitor.secret = secret
         }
-        return try await next(request, context)
+        if let token = request.cookies[Self.tokenCookieName]?.value, token.utf8.count >= 32, token.utf8.count < 100 {
+            context.visitor.anonymousToken = token
+        }
+        var response = try await next(request, context)
+        // Pages can differ by session (the header, forms' tokens): shared caches must not keep
+        // one visitor's page for another.
+        if response.headers[.contentType]?.hasPrefix("text/html") == true {
+            response.headers.append(HTTPField(name: .vary, value: "Cookie"))
+            if context.visitor.state != nil, response.headers[.cacheControl] == "no-cache" {
+                response.headers[.cacheControl] = "private, no-cache"
+            }
+        }
+        return response
     }
 }

@@ -53,7 +53,6 @@ struct LoginView: Sendable {
     let site: SiteView
     let csrfToken: String
     let returnPath: String
-    let draft: String
     let name: String
     let error: String?
     let notice: String?
