@@ -104,6 +104,23 @@ extension WikiDatabase {
                 t.column("createdAt", .datetime).notNull().indexed()
             }
         }
+        migrator.registerMigration("v3: weblog posts and tags") { db in
+            try db.create(table: "post") { t in
+                t.primaryKey("pageId", .integer).references("page", onDelete: .cascade)
+                t.column("slug", .text).notNull()
+                t.column("year", .integer).notNull()
+                t.column("month", .integer).notNull()
+                t.column("publishedAt", .datetime).notNull().indexed()
+                t.column("status", .text).notNull()
+                t.uniqueKey(["year", "month", "slug"])
+            }
+            try db.create(table: "postTag") { t in
+                t.belongsTo("page", onDelete: .cascade).notNull()
+                t.column("tag", .text).notNull()
+                t.column("tagKey", .text).notNull().indexed()
+                t.primaryKey(["pageId", "tagKey"])
+            }
+        }
         return migrator
     }
 }

@@ -44,14 +44,24 @@ public final class MarkdownDocument {
     }
 
     /// HTML in cmark's safe mode. `canonicalTitle` gives the current title of a linked page
-    /// that exists, or nil; links to missing pages get the class `missing`.
-    public func renderHTML(canonicalTitle: (PageTitle) -> PageTitle?) -> String {
+    /// that exists, or nil; links to missing pages get the class `missing`. With
+    /// `absoluteBase` (a feed's content), addresses on this node are written in full.
+    public func renderHTML(absoluteBase: String? = nil, canonicalTitle: (PageTitle) -> PageTitle?) -> String {
+        let base = absoluteBase ?? ""
+        if absoluteBase != nil {
+            walkCmarkTree(root) { node, entering in
+                guard entering, node.type == CMARK_NODE_LINK || node.type == CMARK_NODE_IMAGE, let url = node.url,
+                    url.hasPrefix("/"), !url.hasPrefix("//")
+                else { return }
+                node.setURL(base + url)
+            }
+        }
         for (node, title) in wikiLinkNodes {
             let open: String
             if let target = canonicalTitle(title) {
-                open = "<a class=\"wikilink\" href=\"\(HTMLEscaping.escape(target.path))\">"
+                open = "<a class=\"wikilink\" href=\"\(HTMLEscaping.escape(base + target.path))\">"
             } else {
-                open = "<a class=\"wikilink missing\" href=\"\(HTMLEscaping.escape(title.path))\" title=\"\(HTMLEscaping.escape(title.text)) (this page does not exist yet)\">"
+                open = "<a class=\"wikilink missing\" href=\"\(HTMLEscaping.escape(base + title.path))\" title=\"\(HTMLEscaping.escape(title.text)) (this page does not exist yet)\">"
             }
             cmark_node_set_on_enter(node.pointer, open)
             cmark_node_set_on_exit(node.pointer, "</a>")

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import WikinodeCore
 
 extension Response {
     /// A cacheable response: `ETag` from the body, `Last-Modified` when known, and 304 when the

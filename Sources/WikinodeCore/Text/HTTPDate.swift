@@ -1,11 +1,11 @@
 import Foundation
 
-/// Dates as HTTP headers write them (RFC 9110 IMF-fixdate), always in GMT.
-enum HTTPDate {
+/// Dates as HTTP headers (RFC 9110 IMF-fixdate) and RSS (RFC 822) write them, always in GMT.
+public enum HTTPDate {
     private static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    static func format(_ date: Date) -> String {
+    public static func format(_ date: Date) -> String {
         var time = time_t(date.timeIntervalSince1970.rounded(.down))
         var parts = tm()
         gmtime_r(&time, &parts)
@@ -14,7 +14,7 @@ enum HTTPDate {
     }
 
     /// Parses an IMF-fixdate; other (obsolete) forms give nil, which means "no condition".
-    static func parse(_ text: String) -> Date? {
+    public static func parse(_ text: String) -> Date? {
         let fields = text.split(separator: " ")
         guard fields.count == 6, fields[5] == "GMT", let day = Int(fields[1]), let month = months.firstIndex(of: String(fields[2])),
             let year = Int(fields[3])
