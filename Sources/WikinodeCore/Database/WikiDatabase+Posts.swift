@@ -42,6 +42,12 @@ extension WikiDatabase {
             guard let page = try livePage(title, in: db) else {
                 throw WikiError.notFound("There is no page \(title.text) to publish.")
             }
+            return try publish(page, as: settings, tags: tags, now: now, in: db)
+        }
+    }
+
+    func publish(_ page: Page, as settings: PostSettings, tags: [String], now: Date, in db: Database) throws -> Post {
+        do {
             var post: Post
             if var existing = try Post.fetchOne(db, key: page.id!) {
                 existing.status = settings.status
@@ -67,6 +73,15 @@ extension WikiDatabase {
                 try PostTag(pageId: page.id!, tag: tag, tagKey: tag.lowercased()).insert(db)
             }
             return post
+        }
+    }
+
+    /// Turns a post back into a plain page (its address then answers 404).
+    public func unpublish(_ title: PageTitle) throws {
+        try writer.write { db in
+            guard let page = try livePage(title, in: db) else { return }
+            try Post.deleteOne(db, key: page.id!)
+            try db.execute(sql: "DELETE FROM postTag WHERE pageId = ?", arguments: [page.id])
         }
     }
 

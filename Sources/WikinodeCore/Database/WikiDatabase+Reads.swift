@@ -67,29 +67,43 @@ extension WikiDatabase {
         try Page.fetchOne(db.cachedStatement(sql: "SELECT * FROM page WHERE titleKey = ?"), arguments: [key])
     }
 
-    /// The page, its last change and its backlinks, from one consistent snapshot.
-    public func pageView(_ page: Page) throws -> PageViewData {
+    /// Whether `page` is a post that readers may not see at `now` (a draft, or scheduled later).
+    public func isHiddenPost(_ page: Page, at now: Date) throws -> Bool {
+        try writer.unsafeRead { db in
+            try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM post WHERE pageId = ? AND (status != 'published' OR publishedAt > ?))"),
+                arguments: [page.id, now]) ?? false
+        }
+    }
+
+    /// SQL that is true when the page `p` is not a post hidden at the time bound to the next `?`.
+    static let notHiddenPost = "NOT EXISTS (SELECT 1 FROM post h WHERE h.pageId = p.id AND (h.status != 'published' OR h.publishedAt > ?))"
+
+    /// The page, its last change and its backlinks, from one consistent snapshot. With
+    /// `visibleAt`, pages that are hidden posts at that time are left out.
+    public func pageView(_ page: Page, visibleAt now: Date? = nil) throws -> PageViewData {
         try writer.read { db in
             let summary = try RevisionSummary.fetchOne(db.cachedStatement(sql: Self.revisionSummarySQL + " WHERE id = ?"), arguments: [page.revisionId])!
-            return PageViewData(page: page, lastChange: summary, backlinks: try backlinks(of: page, in: db))
+            return PageViewData(page: page, lastChange: summary, backlinks: try backlinks(of: page, visibleAt: now, in: db))
         }
     }
 
     /// Live pages that link to `page`, under its title or any old one.
-    public func backlinks(of page: Page) throws -> [PageReference] {
-        try writer.read { db in try backlinks(of: page, in: db) }
+    public func backlinks(of page: Page, visibleAt now: Date? = nil) throws -> [PageReference] {
+        try writer.read { db in try backlinks(of: page, visibleAt: now, in: db) }
     }
 
-    func backlinks(of page: Page, in db: Database) throws -> [PageReference] {
+    func backlinks(of page: Page, visibleAt now: Date?, in db: Database) throws -> [PageReference] {
         try Row.fetchAll(
             db.cachedStatement(
                 sql: """
                     SELECT DISTINCT p.title, p.updatedAt FROM pageLink l JOIN page p ON p.id = l.pageId
                     WHERE p.deletedAt IS NULL AND p.id != ?
                       AND (l.targetKey = ? OR l.targetKey IN (SELECT titleKey FROM titleAlias WHERE pageId = ?))
+                      AND (? IS NULL OR \(Self.notHiddenPost))
                     ORDER BY p.titleKey
                     """),
-            arguments: [page.id, page.titleKey, page.id]
+            arguments: [page.id, page.titleKey, page.id, now, now]
         ).map { PageReference(title: $0["title"], updatedAt: $0["updatedAt"]) }
     }
 
@@ -128,19 +142,25 @@ extension WikiDatabase {
         }
     }
 
-    /// Changes, newest first, before `seq` when given.
-    public func recentChanges(limit: Int, before seq: Int64? = nil) throws -> [PageChange] {
+    static let changeOfVisiblePage =
+        "NOT EXISTS (SELECT 1 FROM post h WHERE h.pageId = pageChange.pageId AND (h.status != 'published' OR h.publishedAt > ?))"
+
+    /// Changes, newest first, before `seq` when given; with `visibleAt`, none of hidden posts.
+    public func recentChanges(limit: Int, before seq: Int64? = nil, visibleAt now: Date? = nil) throws -> [PageChange] {
         try writer.read { db in
             var request = PageChange.order(PageChange.Columns.seq.desc).limit(limit)
             if let seq { request = request.filter(PageChange.Columns.seq < seq) }
+            if let now { request = request.filter(sql: Self.changeOfVisiblePage, arguments: [now]) }
             return try request.fetchAll(db)
         }
     }
 
     /// Changes after `seq`, oldest first: the feed followers read with a cursor.
-    public func changes(since seq: Int64, limit: Int) throws -> [PageChange] {
+    public func changes(since seq: Int64, limit: Int, visibleAt now: Date? = nil) throws -> [PageChange] {
         try writer.read { db in
-            try PageChange.filter(PageChange.Columns.seq > seq).order(PageChange.Columns.seq).limit(limit).fetchAll(db)
+            var request = PageChange.filter(PageChange.Columns.seq > seq).order(PageChange.Columns.seq).limit(limit)
+            if let now { request = request.filter(sql: Self.changeOfVisiblePage, arguments: [now]) }
+            return try request.fetchAll(db)
         }
     }
 
@@ -165,9 +185,11 @@ extension WikiDatabase {
     }
 
     /// All live page titles, in title order.
-    public func allTitles() throws -> [PageReference] {
+    public func allTitles(visibleAt now: Date? = nil) throws -> [PageReference] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT title, updatedAt FROM page WHERE deletedAt IS NULL ORDER BY titleKey")
+            try Row.fetchAll(
+                db, sql: "SELECT title, updatedAt FROM page p WHERE deletedAt IS NULL AND (? IS NULL OR \(Self.notHiddenPost)) ORDER BY titleKey",
+                arguments: [now, now])
                 .map { PageReference(title: $0["title"], updatedAt: $0["updatedAt"]) }
         }
     }
@@ -175,15 +197,15 @@ extension WikiDatabase {
 
 extension WikiDatabase {
     /// Live pages that link to a title, whether or not a page has it.
-    public func pagesLinking(to title: PageTitle) throws -> [PageReference] {
+    public func pagesLinking(to title: PageTitle, visibleAt now: Date? = nil) throws -> [PageReference] {
         try writer.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT DISTINCT p.title, p.updatedAt FROM pageLink l JOIN page p ON p.id = l.pageId
-                    WHERE p.deletedAt IS NULL AND l.targetKey = ? ORDER BY p.titleKey
+                    WHERE p.deletedAt IS NULL AND l.targetKey = ? AND (? IS NULL OR \(Self.notHiddenPost)) ORDER BY p.titleKey
                     """,
-                arguments: [title.key]
+                arguments: [title.key, now, now]
             ).map { PageReference(title: $0["title"], updatedAt: $0["updatedAt"]) }
         }
     }

@@ -23,7 +23,7 @@ extension WikiDatabase {
 
     /// Pages matching every word of `query`, best first (a hit in the title weighs more), the
     /// last word also as a prefix.
-    public func search(_ query: String, limit: Int = 20, offset: Int = 0) throws -> [SearchHit] {
+    public func search(_ query: String, limit: Int = 20, offset: Int = 0, visibleAt now: Date? = nil) throws -> [SearchHit] {
         guard query.count <= Self.maximumQueryLength else {
             throw WikiError.invalidInput("A search can have at most \(Self.maximumQueryLength) characters.")
         }
@@ -35,11 +35,13 @@ extension WikiDatabase {
                 sql: """
                     SELECT p.title, p.updatedAt, hit.snippet FROM (
                         SELECT rowid, rank, snippet(pageSearch, 1, ?, ?, '…', 24) AS snippet
-                        FROM pageSearch WHERE pageSearch MATCH ? ORDER BY rank LIMIT ? OFFSET ?
+                        FROM pageSearch WHERE pageSearch MATCH ?
+                          AND (? IS NULL OR rowid NOT IN (SELECT pageId FROM post WHERE status != 'published' OR publishedAt > ?))
+                        ORDER BY rank LIMIT ? OFFSET ?
                     ) AS hit JOIN page p ON p.id = hit.rowid
                     ORDER BY hit.rank
                     """,
-                arguments: [String(SearchHit.highlightStart), String(SearchHit.highlightEnd), pattern, limit, offset])
+                arguments: [String(SearchHit.highlightStart), String(SearchHit.highlightEnd), pattern, now, now, limit, offset])
             return rows.map { SearchHit(title: $0["title"], updatedAt: $0["updatedAt"], snippet: $0["snippet"]) }
         }
     }

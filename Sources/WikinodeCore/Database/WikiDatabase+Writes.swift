@@ -12,19 +12,26 @@ extension WikiDatabase {
 
     /// Saves new Markdown for a page without blocking the calling thread while the writer is
     /// busy: requests wait their turn suspended, not holding one of the few threads.
+    /// Saves, and with `post` publishes the page as a weblog post (or changes how), in the
+    /// same transaction.
     @discardableResult
-    public func savePage(_ edit: PageEdit) async throws -> SaveResult {
+    public func savePage(_ edit: PageEdit, post: PostSettings? = nil) async throws -> SaveResult {
         try edit.validate()
-        return try await writer.write(saveTransaction(edit))
+        let tags = try post.map { try Self.validTags($0.tags) } ?? []
+        return try await writer.write(saveTransaction(edit, post: post, tags: tags))
     }
 
-    /// The one transaction of a save: the page, and the pages whose links to it changed.
-    private func saveTransaction(_ edit: PageEdit) -> @Sendable (Database) throws -> SaveResult {
+    /// The one transaction of a save: the page, its post settings, and the pages whose links to
+    /// it changed.
+    private func saveTransaction(_ edit: PageEdit, post: PostSettings? = nil, tags: [String] = []) -> @Sendable (Database) throws -> SaveResult {
         { db in
             let settings = try NodeSettings.read(db)
             var createdKeys = Set<String>()
             let result = try self.save(edit, in: db, settings: settings, createdKeys: &createdKeys)
             try self.refreshPagesLinking(to: createdKeys, in: db, settings: settings)
+            if let post {
+                _ = try self.publish(result.page, as: post, tags: tags, now: Date(), in: db)
+            }
             return result
         }
     }

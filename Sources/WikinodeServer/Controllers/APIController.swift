@@ -50,7 +50,7 @@ struct APIController {
             created: page.createdAt, updated: page.updatedAt, markdown: revision.markdown, html: page.html,
             links: try database.outgoingLinks(of: page).map { link(title: $0.title, exists: $0.exists) },
             externalLinks: try database.externalLinks(of: page),
-            backlinks: try database.backlinks(of: page).map { link(title: $0.title, exists: true) })
+            backlinks: try database.backlinks(of: page, visibleAt: Date()).map { link(title: $0.title, exists: true) })
         return Response.conditional(to: request, body: String(decoding: try Response.jsonData(document), as: UTF8.self), contentType: "application/json; charset=utf-8", lastModified: page.updatedAt)
     }
 
@@ -136,7 +136,7 @@ struct APIController {
         let query = try QueryParameters(request)
         let since = try query.integer("since", in: 0...Int64.max) ?? 0
         let limit = Int(try query.integer("limit", in: 1...1000) ?? 100)
-        let changes = try database.changes(since: since, limit: limit)
+        let changes = try database.changes(since: since, limit: limit, visibleAt: Date())
         let document = ChangesDocument(
             changes: changes.map {
                 .init(
@@ -151,7 +151,10 @@ struct APIController {
     private func livePage(_ context: Context) throws -> Page {
         let title = try PageTitle(pathSegment: try context.parameters.titleSegment())
         switch try database.lookup(title) {
-        case .found(let page), .renamed(let page): return page
+        case .found(let page), .renamed(let page):
+            // The API reads as anyone does: unpublished posts are not there.
+            if try database.isHiddenPost(page, at: Date()) { throw HTTPError(.notFound, message: "There is no page \(title.text).") }
+            return page
         case .deleted(let page): throw HTTPError(.gone, message: "The page \(page.title) was deleted.")
         case .missing: throw HTTPError(.notFound, message: "There is no page \(title.text).")
         }

@@ -56,7 +56,7 @@ struct DiscoveryController {
 
     /// `GET /sitemap.xml`
     @Sendable func sitemap(request: Request, context: Context) async throws -> Response {
-        let pages = try database.allTitles()
+        let pages = try database.allTitles(visibleAt: Date())
         var writer = XMLWriter()
         writer.element("urlset", ["xmlns": "http://www.sitemaps.org/schemas/sitemap/0.9"]) { set in
             for page in pages {

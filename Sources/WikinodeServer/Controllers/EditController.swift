@@ -54,6 +54,13 @@ struct EditController {
         throw HTTPError(.forbidden, message: "On this node only the owner may edit pages.")
     }
 
+    /// Unpublished posts are edited by accounts only, even where visitors may edit.
+    private func refuseHiddenPost(_ target: Target, _ context: Context) throws {
+        if !context.visitor.isSignedIn, let page = target.page, try database.isHiddenPost(page, at: Date()) {
+            throw HTTPError(.forbidden, message: "This is an unpublished post; sign in to edit it.")
+        }
+    }
+
     /// `GET /wiki/{title}/edit`, optionally `?draft=ID` to bring back text saved from a lost session.
     @Sendable func editForm(request: Request, context: Context) async throws -> Response {
         let target: Target
@@ -63,6 +70,7 @@ struct EditController {
         }
         let policy = try database.settings().editPolicy
         if let response = try refusal(target, context, policy: policy) { return response }
+        try refuseHiddenPost(target, context)
 
         var response = Response.html("", status: .ok)
         let token = cookies.ensureToken(context.visitor, response: &response)
@@ -163,6 +171,7 @@ struct EditController {
         guard policy.allows(editor(context.visitor)) else {
             throw HTTPError(.forbidden, message: "On this node only the owner may edit pages.")
         }
+        try refuseHiddenPost(target, context)
         let author: String
         if let user = context.visitor.user {
             author = user.name

@@ -12,6 +12,7 @@ struct PageController {
     let cache: ResponseCache
 
     var resolver: TitleResolver { TitleResolver(database: database) }
+    var drafts: DraftVisibility { DraftVisibility(database: database) }
 
     func addRoutes(to router: Router<Context>) {
         router.get("/wiki/:title", use: show)
@@ -25,15 +26,16 @@ struct PageController {
     /// `GET /wiki/{title}`, or `GET /wiki/{title}.md` for the Markdown source.
     @Sendable func show(request: Request, context: Context) async throws -> Response {
         let segment = try context.parameters.titleSegment()
+        let cutoff = try drafts.cutoff(for: context.visitor)
         if segment.hasSuffix(".md") {
-            return try source(segment.dropLast(3), request: request)
+            return try source(segment.dropLast(3), request: request, visibleAt: cutoff)
         }
         let version = try cache.currentVersion()
         let key = Self.cacheKey(request.uri.path, context)
         if let cached = cache.body(for: key, version: version) {
             return Response.conditional(to: request, body: cached)
         }
-        switch try resolver.resolve(segment, suffix: "", request: request) {
+        switch try resolver.resolve(segment, suffix: "", request: request, visibleAt: cutoff) {
         case .redirect(let response): return response
         case .page(let page, _): return try render(page, request: request, context: context, cacheKey: key, version: version)
         case .deleted(let page, let title): return try deleted(page, title: title, request: request, context: context)
@@ -49,7 +51,7 @@ struct PageController {
     /// Renders a live page and keeps it in the cache under `cacheKey` for this data `version`;
     /// the front page uses this too.
     func render(_ page: Page, request: Request, context: Context, isFrontPage: Bool = false, cacheKey: String, version: Int64) throws -> Response {
-        let data = try database.pageView(page)
+        let data = try database.pageView(page, visibleAt: try drafts.cutoff(for: context.visitor))
         let html = try renderer.render(PageView(site: site, data: data, isFrontPage: isFrontPage), template: "page", viewer: context.sharedViewer(for: request))
         let lastModified = ([page.updatedAt] + data.backlinks.map(\.updatedAt)).max()
         let body = CachedBody(html, contentType: "text/html; charset=utf-8", lastModified: lastModified)
@@ -57,8 +59,8 @@ struct PageController {
         return Response.conditional(to: request, body: body)
     }
 
-    func source(_ segment: Substring, request: Request) throws -> Response {
-        switch try resolver.resolve(segment, suffix: ".md", request: request) {
+    func source(_ segment: Substring, request: Request, visibleAt cutoff: Date?) throws -> Response {
+        switch try resolver.resolve(segment, suffix: ".md", request: request, visibleAt: cutoff) {
         case .redirect(let response):
             return response
         case .page(let page, _):
@@ -72,7 +74,7 @@ struct PageController {
     }
 
     func missing(_ title: PageTitle, request: Request, context: Context) throws -> Response {
-        let linking = try database.pagesLinking(to: title).map { PageLinkView(title: $0.title) }
+        let linking = try database.pagesLinking(to: title, visibleAt: try drafts.cutoff(for: context.visitor)).map { PageLinkView(title: $0.title) }
         let view = MissingPageView(site: site, title: title, backlinks: linking)
         let html = try renderer.render(view, template: "missing", viewer: context.viewer(for: request))
         return Response.conditional(to: request, body: html, contentType: "text/html; charset=utf-8", status: .notFound)
@@ -88,7 +90,8 @@ struct PageController {
     /// Runs `body` with the page, live or deleted, for the views that show history; a redirect
     /// or a missing page answers here instead.
     private func withPage(_ request: Request, _ context: Context, suffix: String, _ body: (Page, PageTitle) throws -> Response) throws -> Response {
-        switch try resolver.resolve(try context.parameters.titleSegment(), suffix: suffix, request: request) {
+        let cutoff = try drafts.cutoff(for: context.visitor)
+        switch try resolver.resolve(try context.parameters.titleSegment(), suffix: suffix, request: request, visibleAt: cutoff) {
         case .redirect(let response): return response
         case .page(let page, let title), .deleted(let page, let title): return try body(page, title)
         case .missing(let title): throw HTTPError(.notFound, message: "There is no page \(title.text).")
@@ -172,7 +175,7 @@ struct PageController {
     /// `GET /wiki/{title}/links`: what links here, and where this page links to.
     @Sendable func links(request: Request, context: Context) async throws -> Response {
         try withPage(request, context, suffix: "/links") { page, title in
-            let backlinks = try database.backlinks(of: page).map { PageLinkView(title: $0.title) }
+            let backlinks = try database.backlinks(of: page, visibleAt: try drafts.cutoff(for: context.visitor)).map { PageLinkView(title: $0.title) }
             let outgoing = page.isDeleted ? [] : try database.outgoingLinks(of: page).map { PageLinkView(title: $0.title, isMissing: !$0.exists) }
             let external = page.isDeleted ? [] : try database.externalLinks(of: page)
             let view = LinksView(

@@ -35,7 +35,7 @@ struct SiteController {
 
     /// `GET /wiki`: every page, by title.
     @Sendable func index(request: Request, context: Context) async throws -> Response {
-        let titles = try database.allTitles()
+        let titles = try database.allTitles(visibleAt: try DraftVisibility(database: database).cutoff(for: context.visitor))
         let view = IndexView(site: site, pages: titles.map { PageLinkView(title: $0.title) }, count: titles.count)
         return Response.conditional(to: request, body: try renderer.render(view, template: "index", viewer: context.viewer(for: request)), contentType: "text/html; charset=utf-8")
     }
@@ -48,7 +48,7 @@ struct SiteController {
     @Sendable func recent(request: Request, context: Context) async throws -> Response {
         let query = try QueryParameters(request)
         let before = try query.integer("before", in: 1...Int64.max)
-        let changes = try database.recentChanges(limit: Self.pageSize, before: before)
+        let changes = try database.recentChanges(limit: Self.pageSize, before: before, visibleAt: try DraftVisibility(database: database).cutoff(for: context.visitor))
         let view = RecentView(
             site: site, changes: changes.map(changeView), hasChanges: !changes.isEmpty,
             olderPath: changes.count == Self.pageSize ? changes.last?.seq.map { "/recent?before=\($0)" } : nil)
@@ -65,7 +65,7 @@ struct SiteController {
 
     /// `GET /recent.atom`
     @Sendable func recentFeed(request: Request, context: Context) async throws -> Response {
-        let changes = try database.recentChanges(limit: Self.pageSize)
+        let changes = try database.recentChanges(limit: Self.pageSize, visibleAt: Date())
         let entries = changes.map { change in
             let path = PageLinkView(title: change.title).path
             let link = change.kind == .edit ? "\(site.baseURL)\(path)/diff?to=\(change.revisionId)" : "\(site.baseURL)\(path)/rev/\(change.revisionId)"
@@ -88,7 +88,8 @@ struct SiteController {
         let text = (query["q"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let page = Int(try query.integer("page", in: 1...1000) ?? 1)
         let size = Self.searchPageSize
-        let hits = text.isEmpty ? [] : try database.search(text, limit: size + 1, offset: (page - 1) * size)
+        let cutoff = try DraftVisibility(database: database).cutoff(for: context.visitor)
+        let hits = text.isEmpty ? [] : try database.search(text, limit: size + 1, offset: (page - 1) * size, visibleAt: cutoff)
         let encoded = text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         let view = SearchView(
             site: site, query: text, hasQuery: !text.isEmpty,

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import WikinodeCore
 
@@ -15,7 +16,9 @@ enum ResolvedTitle {
 struct TitleResolver {
     let database: WikiDatabase
 
-    func resolve(_ segment: Substring, suffix: String, request: Request) throws -> ResolvedTitle {
+    /// Resolves `segment`; with `visibleAt`, a post hidden at that time (a draft, or scheduled
+    /// later) resolves as missing.
+    func resolve(_ segment: Substring, suffix: String, request: Request, visibleAt now: Date? = nil) throws -> ResolvedTitle {
         let title = try PageTitle(pathSegment: segment)
         let query = request.uri.query.map { "?" + $0 } ?? ""
         // A form posted to an old spelling or title is sent on with its body (307), not turned
@@ -25,7 +28,15 @@ struct TitleResolver {
         // The product promises 301 for old titles too (browsers cache it; renaming back and
         // forth is the price, and the page is still reachable under its current title).
         let oldTitle = spelling
-        switch try database.lookup(title) {
+        var lookup = try database.lookup(title)
+        if let now {
+            switch lookup {
+            case .found(let page), .renamed(let page):
+                if try database.isHiddenPost(page, at: now) { lookup = .missing }
+            default: break
+            }
+        }
+        switch lookup {
         case .found(let page):
             let canonical = page.pageTitle
             if segment != canonical.pathSegment {
