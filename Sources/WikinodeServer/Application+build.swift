@@ -24,7 +24,7 @@ func buildRouter(configuration: ServerConfiguration, database: WikiDatabase, ide
     typealias Context = WikiRequestContext
     let renderer = try await TemplateRenderer(folder: configuration.resourcesDirectory.appendingPathComponent("Templates"))
     let settings = try database.settings()
-    let site = SiteView(name: settings.name, baseURL: configuration.baseURL)
+    let site = SiteView(name: settings.name, baseURL: configuration.baseURL, ownerName: try database.ownerName() ?? settings.name)
 
     let router = Router(context: Context.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestLogMiddleware(logger: logger))
@@ -41,6 +41,7 @@ func buildRouter(configuration: ServerConfiguration, database: WikiDatabase, ide
     let homePage = (try? PageTitle(settings.homePage)) ?? (try! PageTitle("Welcome"))
     SiteController(database: database, renderer: renderer, site: site, homePage: homePage, pages: pages).addRoutes(to: router)
     APIController(database: database, site: site).addRoutes(to: router)
+    BlogController(database: database, renderer: renderer, site: site, cache: cache).addRoutes(to: router)
     DiscoveryController(database: database, site: site, identity: identity).addRoutes(to: router)
     let cookies = SessionCookies(baseURL: configuration.baseURL)
     let csrf = CSRFGuard(baseURL: configuration.baseURL)

@@ -60,6 +60,11 @@ extension WikiDatabase {
     /// A hash of nothing in particular, verified when the name is unknown so timing tells nothing.
     private static let dummyHash = (try? PasswordHasher().hash("not a real password at all")) ?? ""
 
+    /// The owner's account name, if there is an owner yet.
+    public func ownerName() throws -> String? {
+        try writer.read { db in try String.fetchOne(db, sql: "SELECT name FROM user WHERE role = 'owner' ORDER BY id LIMIT 1") }
+    }
+
     public func userCount() throws -> Int {
         try writer.read { db in try User.fetchCount(db) }
     }

@@ -30,6 +30,15 @@ public struct PostEntry: Sendable, Equatable {
     /// Who wrote the page's first revision.
     public let author: String
     public let updatedAt: Date
+
+    public init(post: Post, title: String, html: String, tags: [String], author: String, updatedAt: Date) {
+        self.post = post
+        self.title = title
+        self.html = html
+        self.tags = tags
+        self.author = author
+        self.updatedAt = updatedAt
+    }
 }
 
 extension WikiDatabase {
@@ -145,6 +154,17 @@ extension WikiDatabase {
                 let page = try Page.fetchOne(db, id: post.pageId), !page.isDeleted
             else { return nil }
             return (post, page)
+        }
+    }
+
+    /// How many posts readers see at `now`, and the newest date among them: what a cached blog
+    /// page or feed depends on besides the data itself (scheduled posts appear by time alone).
+    public func visiblePostsMark(at now: Date) throws -> String {
+        try writer.unsafeRead { db in
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT COUNT(*) AS count, MAX(publishedAt) AS newest FROM post WHERE status = 'published' AND publishedAt <= ?"),
+                arguments: [now])
+            return "\(row?["count"] as Int? ?? 0)/\(row?["newest"] as String? ?? "")"
         }
     }
 

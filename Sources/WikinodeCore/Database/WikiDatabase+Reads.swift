@@ -31,6 +31,10 @@ public struct PageViewData: Sendable {
     public let page: Page
     public let lastChange: RevisionSummary
     public let backlinks: [PageReference]
+    /// Set when the page is published as a post.
+    public let post: Post?
+    /// Who wrote the first revision.
+    public let firstAuthor: String
 }
 
 /// A revision without its text, for history lists.
@@ -84,7 +88,11 @@ extension WikiDatabase {
     public func pageView(_ page: Page, visibleAt now: Date? = nil) throws -> PageViewData {
         try writer.read { db in
             let summary = try RevisionSummary.fetchOne(db.cachedStatement(sql: Self.revisionSummarySQL + " WHERE id = ?"), arguments: [page.revisionId])!
-            return PageViewData(page: page, lastChange: summary, backlinks: try backlinks(of: page, visibleAt: now, in: db))
+            let post = try Post.fetchOne(db.cachedStatement(sql: "SELECT * FROM post WHERE pageId = ?"), arguments: [page.id])
+            let firstAuthor = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT author FROM revision WHERE pageId = ? ORDER BY id LIMIT 1"), arguments: [page.id]) ?? ""
+            return PageViewData(
+                page: page, lastChange: summary, backlinks: try backlinks(of: page, visibleAt: now, in: db), post: post, firstAuthor: firstAuthor)
         }
     }
 

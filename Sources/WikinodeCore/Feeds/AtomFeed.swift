@@ -9,15 +9,22 @@ public struct AtomFeed: Sendable {
         public var author: String
         public var link: String
         public var summary: String?
+        public var published: Date?
+        public var categories: [String]
         public var contentHTML: String?
 
-        public init(id: String, title: String, updated: Date, author: String, link: String, summary: String? = nil, contentHTML: String? = nil) {
+        public init(
+            id: String, title: String, updated: Date, author: String, link: String, summary: String? = nil, published: Date? = nil,
+            categories: [String] = [], contentHTML: String? = nil
+        ) {
             self.id = id
             self.title = title
             self.updated = updated
             self.author = author
             self.link = link
             self.summary = summary
+            self.published = published
+            self.categories = categories
             self.contentHTML = contentHTML
         }
     }
@@ -58,6 +65,8 @@ public struct AtomFeed: Sendable {
                     item.element("id", text: entry.id)
                     item.element("title", ["type": "text"], text: entry.title)
                     item.element("updated", text: Self.timestamp(entry.updated))
+                    if let published = entry.published { item.element("published", text: Self.timestamp(published)) }
+                    for category in entry.categories { item.emptyElement("category", ["term": category]) }
                     item.element("author") { $0.element("name", text: entry.author) }
                     item.emptyElement("link", ["rel": "alternate", "type": "text/html", "href": entry.link])
                     if let summary = entry.summary { item.element("summary", ["type": "text"], text: summary) }

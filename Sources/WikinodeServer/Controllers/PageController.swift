@@ -51,8 +51,11 @@ struct PageController {
     /// Renders a live page and keeps it in the cache under `cacheKey` for this data `version`;
     /// the front page uses this too.
     func render(_ page: Page, request: Request, context: Context, isFrontPage: Bool = false, cacheKey: String, version: Int64) throws -> Response {
-        let data = try database.pageView(page, visibleAt: try drafts.cutoff(for: context.visitor))
-        let html = try renderer.render(PageView(site: site, data: data, isFrontPage: isFrontPage), template: "page", viewer: context.sharedViewer(for: request))
+        let cutoff = try drafts.cutoff(for: context.visitor)
+        let data = try database.pageView(page, visibleAt: cutoff)
+        let latest = isFrontPage ? try database.posts(visibleAt: cutoff ?? Date(), limit: 5) : []
+        let view = PageView(site: site, data: data, isFrontPage: isFrontPage, latestPosts: latest)
+        let html = try renderer.render(view, template: "page", viewer: context.sharedViewer(for: request))
         let lastModified = ([page.updatedAt] + data.backlinks.map(\.updatedAt)).max()
         let body = CachedBody(html, contentType: "text/html; charset=utf-8", lastModified: lastModified)
         cache.store(body, for: cacheKey, version: version)

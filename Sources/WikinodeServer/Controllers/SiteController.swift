@@ -23,7 +23,8 @@ struct SiteController {
     /// `GET /`: the home page's content, under the node's own address.
     @Sendable func frontPage(request: Request, context: Context) async throws -> Response {
         let version = try pages.cache.currentVersion()
-        let key = PageController.cacheKey("/", context)
+        // Scheduled posts appear on the front page by time alone, so they are part of the key.
+        let key = PageController.cacheKey("/", context) + "\u{0}" + (try database.visiblePostsMark(at: Date()))
         if let cached = pages.cache.body(for: key, version: version) {
             return Response.conditional(to: request, body: cached)
         }

@@ -12,8 +12,19 @@ struct PageView: Sendable {
     let backlinks: [PageLinkView]
     let hasBacklinks: Bool
     let isFrontPage: Bool
+    let post: PostInfo?
+    let latestPosts: [PostEntryView]
+    let hasLatestPosts: Bool
 
-    init(site: SiteView, data: PageViewData, isFrontPage: Bool = false) {
+    /// A note on a page that is also a post.
+    struct PostInfo: Sendable {
+        let permalink: String
+        let date: DateView
+        let isDraft: Bool
+        let isScheduled: Bool
+    }
+
+    init(site: SiteView, data: PageViewData, isFrontPage: Bool = false, latestPosts: [PostEntry] = []) {
         self.site = site
         let title = data.page.pageTitle
         self.title = title.text
@@ -24,6 +35,11 @@ struct PageView: Sendable {
         backlinks = data.backlinks.map { PageLinkView(title: $0.title) }
         hasBacklinks = !backlinks.isEmpty
         self.isFrontPage = isFrontPage
+        post = data.post.map {
+            PostInfo(permalink: $0.permalinkPath, date: DateView($0.publishedAt), isDraft: $0.status == .draft, isScheduled: $0.status == .published && $0.publishedAt > Date())
+        }
+        self.latestPosts = latestPosts.map { PostEntryView($0, site: site) }
+        hasLatestPosts = !latestPosts.isEmpty
     }
 }
 

@@ -5,6 +5,8 @@ import WikinodeCore
 struct SiteView: Sendable {
     let name: String
     let baseURL: String
+    /// The node's owner, as the h-card and feeds name them.
+    let ownerName: String
 }
 
 /// A date as pages show it: readable text and a machine-readable `datetime`.

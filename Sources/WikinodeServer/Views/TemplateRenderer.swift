@@ -9,7 +9,7 @@ struct TemplateRenderer: Sendable {
 
     static let requiredTemplates = [
         "layout", "page", "missing", "deleted", "history", "revision", "diff", "links", "recent", "search", "error", "index",
-        "edit", "login", "logout",
+        "edit", "login", "logout", "blog", "post",
     ]
 
     init(folder: URL) async throws {
