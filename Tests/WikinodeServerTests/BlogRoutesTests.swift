@@ -123,4 +123,47 @@ import FoundationXML
             #expect(try await client.execute(uri: "/feed.atom", method: .get, headers: [.ifNoneMatch: etag]).status == .notModified)
         }
     }
+
+    @Test func writingAPostInTheEditor() async throws {
+        try await node.test { client in
+            var owner = BrowserSession()
+            owner.origin = "https://blog.example"
+            _ = try await owner.signIn(client, name: "owner", password: "the owner's secret")
+            _ = try await owner.get(client, "/wiki/From_The_Editor/edit")
+            let saved = try await owner.post(client, "/wiki/From_The_Editor/edit", [
+                ("markdown", "Written in the browser."), ("baseRevision", ""), ("post", "1"), ("status", "published"), ("postDate", ""),
+                ("tags", "browser, Swift"), ("action", "save"),
+            ])
+            #expect(saved.status == .seeOther)
+            let address = try permalink("From The Editor")
+            #expect(address.hasSuffix("/from-the-editor"))
+            #expect(try await client.execute(uri: "/blog", method: .get).text.contains("Written in the browser."))
+            #expect(try await client.execute(uri: "/tags/browser", method: .get).text.contains("From The Editor"))
+
+            // Back to a draft: gone for readers, there for the owner.
+            let form = try await owner.get(client, "/wiki/From_The_Editor/edit")
+            #expect(form.text.contains(#"name="post" value="1" checked"#))
+            let base = try #require(BrowserSession.hiddenValue(named: "baseRevision", in: form.text))
+            _ = try await owner.post(client, "/wiki/From_The_Editor/edit", [
+                ("markdown", "Written in the browser."), ("baseRevision", base), ("post", "1"), ("status", "draft"), ("wasPost", "1"), ("tags", "browser"),
+            ])
+            #expect(try await client.execute(uri: address, method: .get).status == .notFound)
+            #expect(try await owner.get(client, address).status == .ok)
+
+            // A bad date is an error in the form, with the text kept.
+            let bad = try await owner.post(client, "/wiki/From_The_Editor/edit", [
+                ("markdown", "Kept text."), ("baseRevision", base), ("post", "1"), ("postDate", "tomorrow-ish"),
+            ])
+            #expect(bad.status == .badRequest)
+            #expect(bad.text.contains("publication date"))
+            #expect(bad.text.contains("Kept text."))
+
+            // Unticking the box turns it back into a plain page.
+            let again = try await owner.get(client, "/wiki/From_The_Editor/edit")
+            let base2 = try #require(BrowserSession.hiddenValue(named: "baseRevision", in: again.text))
+            _ = try await owner.post(client, "/wiki/From_The_Editor/edit", [("markdown", "Just a page now."), ("baseRevision", base2), ("wasPost", "1")])
+            #expect(try await owner.get(client, address).status == .notFound)
+            #expect(try await client.execute(uri: "/wiki/From_The_Editor", method: .get).status == .ok)
+        }
+    }
 }

@@ -86,10 +86,16 @@ struct EditController {
             base = draft.baseRevision
             notice = "Here is the text you were saving when your session ended. Check it and save again."
         }
+        var postForm = PostFormView.none
+        if let page = target.page, let (post, tags) = try database.post(of: page) {
+            postForm = PostFormView(
+                isPost: true, isDraft: post.status == .draft, date: PostFormView.dateField(post.publishedAt), tags: tags.joined(separator: ", "),
+                permalink: post.permalinkPath)
+        }
         let view = EditView(
             site: site, title: target.title.text, tools: PageToolsView(target.title), isNew: !target.isLive, markdownHTML: HTMLEscaping.escape(markdown),
             summary: summary, baseRevision: base.map(String.init) ?? "", csrfToken: token,
-            asksForName: !context.visitor.isSignedIn, name: "", previewHTML: nil, notice: notice, error: nil, conflict: nil)
+            asksForName: !context.visitor.isSignedIn, name: "", previewHTML: nil, notice: notice, error: nil, conflict: nil, post: postForm)
         response.body = .init(byteBuffer: ByteBuffer(string: try renderer.render(view, template: "edit", viewer: context.viewer(for: request))))
         return response
     }
@@ -101,6 +107,14 @@ struct EditController {
         let baseRevision: Int64?
         let name: String
         let isPreview: Bool
+        /// Set when the form publishes the page as a weblog post.
+        let post: PostSettings?
+        let postDateField: String
+        let tagsField: String
+        /// Whether the page was a post when the form was opened.
+        let wasPost: Bool
+        /// What is wrong with the weblog fields, shown in the form with the text kept.
+        let postError: String?
 
         init(_ form: FormBody) throws {
             // Browsers send CRLF line breaks from a textarea; pages are stored with LF.
@@ -116,6 +130,32 @@ struct EditController {
             }
             name = (form["name"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             isPreview = form["action"] == "preview"
+            postDateField = (form["postDate"] ?? "").trimmingCharacters(in: .whitespaces)
+            tagsField = form["tags"] ?? ""
+            wasPost = form["wasPost"] == "1"
+            postError = !postDateField.isEmpty && Self.utcDate(postDateField) == nil
+                ? "The publication date must look like 2026-11-27T09:30 (UTC)." : nil
+            if form["post"] == "1" {
+                let date = postDateField.isEmpty ? nil : Self.utcDate(postDateField)
+                post = PostSettings(
+                    status: form["status"] == "draft" ? .draft : .published, publishedAt: date,
+                    tags: tagsField.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            } else {
+                post = nil
+            }
+        }
+
+        /// `yyyy-MM-ddTHH:mm` (seconds optional) read as UTC.
+        static func utcDate(_ text: String) -> Date? {
+            let parts = text.split(whereSeparator: { $0 == "-" || $0 == "T" || $0 == ":" }).map { Int($0) }
+            guard parts.count == 5 || parts.count == 6, parts.allSatisfy({ $0 != nil }) else { return nil }
+            let values = parts.map { $0! }
+            guard (1...9999).contains(values[0]), (1...12).contains(values[1]), (1...31).contains(values[2]), (0...23).contains(values[3]),
+                (0...59).contains(values[4])
+            else { return nil }
+            var components = DateComponents(year: values[0], month: values[1], day: values[2], hour: values[3], minute: values[4])
+            components.second = values.count == 6 ? values[5] : 0
+            return Calendar.utc.date(from: components)
         }
 
         /// CRLF and CR line breaks as LF.
@@ -180,6 +220,9 @@ struct EditController {
         } else {
             author = submission.name + " (not signed in)"
         }
+        if let problem = submission.postError {
+            return try editForm(target, submission, context, request, error: problem)
+        }
         if submission.isPreview {
             return try editForm(target, submission, context, request, preview: try database.preview(submission.markdown, title: target.title))
         }
@@ -202,7 +245,11 @@ struct EditController {
         var summary = submission.summary
         for _ in 0..<3 {
             do {
-                let result = try await database.savePage(PageEdit(title: target.title, markdown: markdown, summary: summary, author: author, expectation: expectation))
+                let edit = PageEdit(title: target.title, markdown: markdown, summary: summary, author: author, expectation: expectation)
+                let result = try await database.savePage(edit, post: submission.post)
+                if submission.post == nil, submission.wasPost {
+                    try database.unpublish(result.page.pageTitle)  // the box was unticked
+                }
                 return .redirecting(to: result.page.pageTitle.path, status: .seeOther)
             } catch WikiError.conflict(let current, _) {
                 let page: Page
@@ -258,7 +305,10 @@ struct EditController {
             site: site, title: target.title.text, tools: PageToolsView(target.title), isNew: !target.isLive, markdownHTML: HTMLEscaping.escape(submission.markdown),
             summary: submission.summary, baseRevision: submission.baseRevision.map(String.init) ?? "",
             csrfToken: context.visitor.csrfToken ?? "", asksForName: !context.visitor.isSignedIn, name: submission.name,
-            previewHTML: preview, notice: nil, error: error, conflict: conflict)
+            previewHTML: preview, notice: nil, error: error, conflict: conflict,
+            post: PostFormView(
+                isPost: submission.post != nil, isDraft: submission.post?.status == .draft, date: submission.postDateField, tags: submission.tagsField,
+                permalink: nil))
         return .html(try renderer.render(view, template: "edit", viewer: context.viewer(for: request)), status: error == nil ? status : .badRequest)
     }
 
@@ -306,5 +356,10 @@ extension EditController.Submission {
         baseRevision = revision
         name = submission.name
         isPreview = false
+        post = submission.post
+        postDateField = submission.postDateField
+        tagsField = submission.tagsField
+        wasPost = submission.wasPost
+        postError = nil
     }
 }

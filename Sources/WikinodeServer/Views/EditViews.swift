@@ -32,6 +32,24 @@ struct EditView: Sendable {
     let notice: String?
     let error: String?
     let conflict: ConflictView?
+    let post: PostFormView
+}
+
+/// The editor's weblog fields.
+struct PostFormView: Sendable {
+    let isPost: Bool
+    let isDraft: Bool
+    /// `yyyy-MM-ddTHH:mm` in UTC, for a `datetime-local` field.
+    let date: String
+    let tags: String
+    let permalink: String?
+
+    static let none = PostFormView(isPost: false, isDraft: false, date: "", tags: "", permalink: nil)
+
+    static func dateField(_ date: Date) -> String {
+        let parts = Calendar.utc.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02dT%02d:%02d", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!)
+    }
 }
 
 /// What the editor needs to resolve a conflict: the other change and the clashing regions.
