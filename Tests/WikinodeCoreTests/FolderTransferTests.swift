@@ -29,7 +29,7 @@ import WikinodeTesting
         for database in [first, second] {
             let pages = try database.allPages()
             #expect(pages.count == 200)
-            for (page, markdown) in pages {
+            for (page, markdown, _, _) in pages {
                 #expect(expected[page.title] == markdown, "\(page.title)")
             }
         }
@@ -62,5 +62,29 @@ import WikinodeTesting
         try Data("---\ntitle: good\n---\nclash".utf8).write(to: directory.path("Other.md"))
         #expect(throws: WikiError.self) { try FolderTransfer(database: database).importFolder(directory.url) }
         #expect(try database.pageCount() == 0)
+    }
+}
+
+extension FolderTransferTests {
+    @Test func postsTravelWithTheirDateTagsStatusAndAddress() throws {
+        let directory = try TemporaryDirectory()
+        try Data("---\ntitle: \"Launch: day one\"\nkind: post\ndate: 2025-03-04T05:06:07Z\ntags: [news, \"Swift & co\"]\nslug: launch\n---\nWe launched.".utf8)
+            .write(to: directory.path("launch.md"))
+        try Data("---\nkind: post\nstatus: draft\n---\nNot yet.".utf8).write(to: directory.path("Unfinished.md"))
+        let first = try WikiDatabase.open(path: directory.path("first.sqlite").path)
+        try FolderTransfer(database: first).importFolder(directory.url)
+        let launch = try #require(try first.post(year: 2025, month: 3, slug: "launch"))
+        #expect(launch.post.publishedAt == Date(timeIntervalSince1970: 1_741_064_767))
+        #expect(try first.posts(visibleAt: Date()).map(\.title) == ["Launch: day one"])
+        #expect(try first.posts(visibleAt: nil).count == 2)
+
+        let out = directory.path("out")
+        try FolderTransfer(database: first).exportFolder(out)
+        let second = try WikiDatabase.open(path: directory.path("second.sqlite").path)
+        try FolderTransfer(database: second).importFolder(out)
+        let again = try #require(try second.post(year: 2025, month: 3, slug: "launch"))
+        #expect(again.post.publishedAt == launch.post.publishedAt)
+        #expect(try second.posts(visibleAt: nil).first { $0.title == "Launch: day one" }?.tags == ["news", "Swift & co"])
+        #expect(try second.posts(visibleAt: nil).first { $0.title == "Unfinished" }?.post.status == .draft)
     }
 }

@@ -159,4 +159,18 @@ import WikinodeTesting
             #expect(try await client.execute(uri: "/api/changes?limit=100000", method: .get).status == .badRequest)
         }
     }
+
+    @Test func frontMatterMakesAPost() async throws {
+        try await node.test { client in
+            let markdown = "---\nkind: post\ndate: 2026-01-02T03:04:05Z\ntags: [api]\n---\nPosted by script."
+            let created = try await client.execute(uri: "/api/pages/Scripted", method: .put, headers: auth, body: json(["markdown": markdown]))
+            #expect(created.status == .created)
+            #expect(try await client.execute(uri: "/api/pages/Scripted", method: .get).text.contains(#""markdown":"Posted by script.""#))
+            let post = try await client.execute(uri: "/blog/2026/01/scripted", method: .get)
+            #expect(post.status == .ok)
+            #expect(post.text.contains("Posted by script."))
+            let bad = try await client.execute(uri: "/api/pages/Broken", method: .put, headers: auth, body: json(["markdown": "---\ntitle: [oops\n---\nx"]))
+            #expect(bad.status == .badRequest)
+        }
+    }
 }

@@ -38,8 +38,9 @@ extension WikiDatabase {
 
     /// Saves many pages in one transaction, re-rendering pages that link to new ones once at the
     /// end. `progress` is called after each page with the number done.
-    public func importPages(_ edits: [PageEdit], progress: (Int) -> Void = { _ in }) throws -> [SaveResult] {
+    public func importPages(_ edits: [PageEdit], posts: [PostSettings?] = [], progress: (Int) -> Void = { _ in }) throws -> [SaveResult] {
         for edit in edits { try edit.validate() }
+        let postTags = try posts.map { try $0.map { try Self.validTags($0.tags) } }
         // Every page of the batch is rendered once, knowing that the others will exist; only
         // pages outside the batch that link to new ones are rendered again at the end.
         var presumed: [String: PageTitle] = [:]
@@ -49,7 +50,11 @@ extension WikiDatabase {
             var createdKeys = Set<String>()
             var results: [SaveResult] = []
             for (index, edit) in edits.enumerated() {
-                results.append(try save(edit, in: db, settings: settings, createdKeys: &createdKeys, presumedTitles: presumed))
+                let result = try save(edit, in: db, settings: settings, createdKeys: &createdKeys, presumedTitles: presumed)
+                if index < posts.count, let post = posts[index] {
+                    _ = try publish(result.page, as: post, tags: postTags[index] ?? [], now: edit.date ?? Date(), in: db)
+                }
+                results.append(result)
                 progress(index + 1)
             }
             try refreshPagesLinking(to: createdKeys, in: db, settings: settings, excluding: Set(results.compactMap(\.page.id)))

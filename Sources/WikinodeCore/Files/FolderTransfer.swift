@@ -14,6 +14,7 @@ public struct FolderTransfer: Sendable {
     public func importFolder(_ folder: URL, author: String = "import", progress: (Int, Int) -> Void = { _, _ in }) throws -> [SaveResult] {
         let files = try markdownFiles(in: folder)
         var edits: [PageEdit] = []
+        var posts: [PostSettings?] = []
         var seen: [String: String] = [:]
         for file in files {
             let data = try Data(contentsOf: file)
@@ -27,9 +28,10 @@ public struct FolderTransfer: Sendable {
             }
             seen[parsed.title.key] = file.lastPathComponent
             edits.append(PageEdit(title: parsed.title, markdown: parsed.markdown, summary: "Imported from \(file.lastPathComponent)", author: author, date: parsed.date))
+            posts.append(parsed.postSettings)
         }
         progress(0, edits.count)
-        return try database.importPages(edits) { progress($0, edits.count) }
+        return try database.importPages(edits, posts: posts) { progress($0, edits.count) }
     }
 
     /// Writes every live page to `folder` as `Title.md` with front matter. Returns the count.
@@ -39,7 +41,14 @@ public struct FolderTransfer: Sendable {
         let pages = try database.allPages()
         progress(0, pages.count)
         for (index, entry) in pages.enumerated() {
-            let file = MarkdownFile(title: entry.page.pageTitle, markdown: entry.markdown, date: entry.page.updatedAt, kind: "page")
+            let file: MarkdownFile
+            if let post = entry.post {
+                file = MarkdownFile(
+                    title: entry.page.pageTitle, markdown: entry.markdown, date: post.publishedAt, kind: "post", tags: entry.tags,
+                    status: post.status.rawValue, slug: post.slug)
+            } else {
+                file = MarkdownFile(title: entry.page.pageTitle, markdown: entry.markdown, date: entry.page.updatedAt, kind: "page")
+            }
             try Data(file.serialized().utf8).write(to: folder.appendingPathComponent(file.fileName), options: .atomic)
             progress(index + 1, pages.count)
         }

@@ -77,6 +77,12 @@ public struct MarkdownFile: Sendable, Equatable {
         return lines.joined(separator: "\n") + "\n" + markdown
     }
 
+    /// The post settings the front matter asks for, when `kind` is `post`.
+    public var postSettings: PostSettings? {
+        guard kind == "post" else { return nil }
+        return PostSettings(status: status == "draft" ? .draft : .published, publishedAt: date, tags: tags, slug: slug)
+    }
+
     /// A file name for the title: the title itself, shortened with a hash if it is too long
     /// for a file system (the front matter keeps the full title).
     public var fileName: String {

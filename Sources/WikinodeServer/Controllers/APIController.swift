@@ -79,7 +79,10 @@ struct APIController {
         let title = try PageTitle(pathSegment: try context.parameters.titleSegment())
         let body: SaveRequest = try await decodeBody(request)
         let expectation: PageEdit.Expectation = body.baseRevision.map { .revision($0) } ?? .newPage
-        let result = try await database.savePage(PageEdit(title: title, markdown: body.markdown, summary: body.summary ?? "", author: token.name, expectation: expectation))
+        // Front matter (as in `wikinode import`) may make the page a post: kind, date, tags, status, slug.
+        let file = try MarkdownFile(parsing: body.markdown, fileName: title.text)
+        let edit = PageEdit(title: title, markdown: file.markdown, summary: body.summary ?? "", author: token.name, expectation: expectation)
+        let result = try await database.savePage(edit, post: file.postSettings)
         let url = site.baseURL + result.page.pageTitle.path
         let response = SaveResponse(title: result.page.title, url: url, revision: result.page.revisionId, created: result.isCreated, changed: result.isChanged)
         return try Response.json(response, status: result.isCreated ? .created : .ok, headers: [.location: url])
