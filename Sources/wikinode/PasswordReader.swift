@@ -7,14 +7,14 @@ enum PasswordReader {
     static func read(confirming: Bool = true) throws -> String {
         guard isatty(STDIN_FILENO) == 1 else {
             guard let line = Swift.readLine(strippingNewline: true) else {
-                throw PasswordError("No password on standard input.")
+                throw CommandError("No password on standard input.")
             }
             return line
         }
         let first = try prompt("Password: ")
         if confirming {
             let second = try prompt("Password again: ")
-            guard first == second else { throw PasswordError("The two passwords differ.") }
+            guard first == second else { throw CommandError("The two passwords differ.") }
         }
         return first
     }
@@ -30,12 +30,13 @@ enum PasswordReader {
             tcsetattr(STDIN_FILENO, TCSAFLUSH, &original)
             FileHandle.standardError.write(Data("\n".utf8))
         }
-        guard let line = Swift.readLine(strippingNewline: true) else { throw PasswordError("No password given.") }
+        guard let line = Swift.readLine(strippingNewline: true) else { throw CommandError("No password given.") }
         return line
     }
 }
 
-struct PasswordError: Error, CustomStringConvertible {
+/// A command-line failure, said in one line.
+struct CommandError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }

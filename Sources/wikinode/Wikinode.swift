@@ -40,12 +40,14 @@ struct Serve: AsyncParsableCommand {
         LoggingSystem.bootstrap { StreamLogHandler.standardOutput(label: $0) }
         let directory = dataOptions.directory
         let isNew = !FileManager.default.fileExists(atPath: directory.databasePath)
+        // With port 0, take a free port now, so that the node's own address is known.
+        let port = self.port == 0 && !host.contains(":") ? try FreePort.find(host: host) : self.port
         let configuration = ServerConfiguration(
             host: host, port: port, baseURL: url, dataDirectory: directory, resourcesDirectory: try ResourceLocator.find(),
             logLevel: Logger.Level(rawValue: logLevel)!)
         let app = try await buildApplication(configuration: configuration) { boundPort in
             var base = configuration.baseURL
-            if port == 0, url == nil { base = "http://\(host):\(boundPort)" }
+            if port == 0, url == nil { base = "http://\(host):\(boundPort)" }  // IPv6 host with port 0
             // Written straight to the file descriptor: `print` would sit in a buffer when the
             // output is a pipe, and whoever started the node waits for this line.
             var message = ""

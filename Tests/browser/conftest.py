@@ -31,6 +31,8 @@ class Node:
         binary = wikinode_binary()
         for name in ("owner", "editor"):
             subprocess.run([binary, "user", "add", "--data", data, name], input=PASSWORD + "\n", text=True, check=True, capture_output=True, cwd=ROOT)
+        created = subprocess.run([binary, "token", "create", "--data", data, "tests"], text=True, check=True, capture_output=True, cwd=ROOT)
+        self.token = created.stdout.strip().splitlines()[-1]
         self.process = subprocess.Popen(
             [binary, "serve", "--data", data, "--host", "127.0.0.1", "--port", "0", "--log-level", "warning"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
