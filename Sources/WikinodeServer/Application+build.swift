@@ -24,7 +24,9 @@ func buildRouter(configuration: ServerConfiguration, database: WikiDatabase, ide
     typealias Context = WikiRequestContext
     let renderer = try await TemplateRenderer(folder: configuration.resourcesDirectory.appendingPathComponent("Templates"))
     let settings = try database.settings()
-    let site = SiteView(name: settings.name, baseURL: configuration.baseURL, ownerName: try database.ownerName() ?? settings.name)
+    let site = SiteView(
+        name: settings.name, baseURL: configuration.baseURL, ownerName: try database.ownerName() ?? settings.name,
+        timeZone: TimeZone(identifier: settings.timeZone) ?? .gmt)
 
     let router = Router(context: Context.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestLogMiddleware(logger: logger))

@@ -47,6 +47,17 @@ import FoundationXML
         }
     }
 
+    @Test func datesAreShownInTheNodesTimeZone() async throws {
+        try node.database().setSetting("timeZone", to: "Asia/Tokyo")
+        #expect(throws: WikiError.self) { try node.database().setSetting("timeZone", to: "Mars/Olympus") }
+        try await node.test { client in
+            let html = try await client.execute(uri: "/recent", method: .get).text
+            #expect(html.contains("+09:00\""), "datetime attributes carry the offset")
+            let feed = try await client.execute(uri: "/recent.atom", method: .get).text
+            #expect(feed.contains("Z</updated>"), "feeds stay in UTC")
+        }
+    }
+
     @Test func searchFindsAndHighlights() async throws {
         try await node.test { client in
             let response = try await client.execute(uri: "/search?q=tomatoes", method: .get)

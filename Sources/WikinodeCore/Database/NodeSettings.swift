@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// Settings of a node, kept in the `setting` table.
@@ -10,11 +11,13 @@ public struct NodeSettings: Sendable, Equatable {
     public var homePage: String = "Welcome"
     /// Who may edit pages.
     public var editPolicy: EditPolicy = .accounts
+    /// The time zone dates are shown in (an IANA name); they are stored in UTC.
+    public var timeZone: String = "UTC"
 
     public init() {}
 
     /// Setting names as `wikinode config` takes them.
-    public static let keys = ["name", "camelCaseLinks", "homePage", "editPolicy"]
+    public static let keys = ["name", "camelCaseLinks", "homePage", "editPolicy", "timeZone"]
 
     public var markdownOptions: MarkdownOptions { MarkdownOptions(camelCaseLinks: camelCaseLinks) }
 
@@ -40,6 +43,11 @@ public struct NodeSettings: Sendable, Equatable {
             }
         case "homePage":
             do { homePage = try PageTitle(value).text } catch { throw WikiError.invalidInput(error.description) }
+        case "timeZone":
+            guard TimeZone(identifier: value) != nil else {
+                throw WikiError.invalidInput("timeZone is an IANA time zone name such as Europe/Paris or UTC.")
+            }
+            timeZone = value
         case "editPolicy":
             guard let policy = EditPolicy(rawValue: value) else {
                 throw WikiError.invalidInput("editPolicy is one of \(EditPolicy.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -56,6 +64,7 @@ public struct NodeSettings: Sendable, Equatable {
         case "camelCaseLinks": camelCaseLinks ? "on" : "off"
         case "homePage": homePage
         case "editPolicy": editPolicy.rawValue
+        case "timeZone": timeZone
         default: nil
         }
     }

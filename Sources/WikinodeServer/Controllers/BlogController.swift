@@ -100,7 +100,7 @@ struct BlogController {
         let view = PostPageView(
             site: site, entry: PostEntryView(entry, site: site), tools: PageToolsView(title), canonicalURL: site.baseURL + post.permalinkPath,
             backlinks: data.backlinks.map { PageLinkView(title: $0.title) }, hasBacklinks: !data.backlinks.isEmpty,
-            lastChange: RevisionView(data.lastChange, title: title, latestId: page.revisionId))
+            lastChange: RevisionView(data.lastChange, title: title, latestId: page.revisionId, timeZone: site.timeZone))
         let html = try renderer.render(view, template: "post", viewer: context.viewer(for: request))
         return Response.conditional(to: request, body: html, contentType: "text/html; charset=utf-8", lastModified: page.updatedAt)
     }

@@ -286,7 +286,7 @@ struct EditController {
     ) throws -> Response {
         let latest = try database.revisionSummary(page.revisionId, of: page)
         let conflict = ConflictView(
-            otherAuthor: latest?.author ?? "someone", otherRevision: page.revisionId, otherDate: DateView(latest?.createdAt ?? Date()),
+            otherAuthor: latest?.author ?? "someone", otherRevision: page.revisionId, otherDate: DateView(latest?.createdAt ?? Date(), in: site.timeZone),
             otherChange: DiffView.hunks(of: LineDiff(old: base, new: theirs)),
             regions: merge.conflicts.map {
                 ConflictView.Region(ours: $0.ours.joined(separator: "\n"), theirs: $0.theirs.joined(separator: "\n"), base: $0.base.joined(separator: "\n"))

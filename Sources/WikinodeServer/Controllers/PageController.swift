@@ -85,7 +85,7 @@ struct PageController {
 
     func deleted(_ page: Page, title: PageTitle, request: Request, context: Context) throws -> Response {
         guard let summary = try database.revisionSummary(page.revisionId, of: page) else { throw HTTPError(.gone) }
-        let view = DeletedPageView(site: site, title: title.text, tools: PageToolsView(title), lastChange: RevisionView(summary, title: title, latestId: page.revisionId))
+        let view = DeletedPageView(site: site, title: title.text, tools: PageToolsView(title), lastChange: RevisionView(summary, title: title, latestId: page.revisionId, timeZone: site.timeZone))
         let html = try renderer.render(view, template: "deleted", viewer: context.viewer(for: request))
         return Response.conditional(to: request, body: html, contentType: "text/html; charset=utf-8", status: .gone)
     }
@@ -104,7 +104,7 @@ struct PageController {
     /// `GET /wiki/{title}/history`
     @Sendable func history(request: Request, context: Context) async throws -> Response {
         try withPage(request, context, suffix: "/history") { page, title in
-            let revisions = try database.history(of: page).map { RevisionView($0, title: title, latestId: page.revisionId) }
+            let revisions = try database.history(of: page).map { RevisionView($0, title: title, latestId: page.revisionId, timeZone: site.timeZone) }
             let view = HistoryView(site: site, title: title.text, tools: PageToolsView(title), revisions: revisions)
             return Response.conditional(to: request, body: try renderer.render(view, template: "history", viewer: context.viewer(for: request)), contentType: "text/html; charset=utf-8", lastModified: page.updatedAt)
         }
@@ -140,7 +140,7 @@ struct PageController {
                 throw HTTPError(.notFound, message: "The page \(title.text) has no revision \(id).")
             }
             let view = OldRevisionView(
-                site: site, title: title.text, tools: PageToolsView(title), revision: RevisionView(summary, title: title, latestId: page.revisionId),
+                site: site, title: title.text, tools: PageToolsView(title), revision: RevisionView(summary, title: title, latestId: page.revisionId, timeZone: site.timeZone),
                 html: revision.html, isDeletion: revision.kind == .delete,
                 csrfToken: revision.kind == .delete || summary.id == page.revisionId ? nil : context.visitor.csrfToken,
                 revertPath: title.path + "/revert")
@@ -168,8 +168,8 @@ struct PageController {
             }
             let view = DiffView(
                 site: site, title: title,
-                from: RevisionView(fromSummary, title: title, latestId: page.revisionId),
-                to: RevisionView(toSummary, title: title, latestId: page.revisionId),
+                from: RevisionView(fromSummary, title: title, latestId: page.revisionId, timeZone: site.timeZone),
+                to: RevisionView(toSummary, title: title, latestId: page.revisionId, timeZone: site.timeZone),
                 diff: LineDiff(old: from.markdown, new: to.markdown))
             return Response.conditional(to: request, body: try renderer.render(view, template: "diff", viewer: context.viewer(for: request)), contentType: "text/html; charset=utf-8")
         }

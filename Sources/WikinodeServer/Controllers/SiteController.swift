@@ -60,7 +60,7 @@ struct SiteController {
         let title = PageLinkView(title: change.title)
         return RecentView.Change(
             kind: change.kind.rawValue, title: change.title, path: title.path, previousTitle: change.previousTitle,
-            summary: change.summary, hasSummary: !change.summary.isEmpty, author: change.author, date: DateView(change.createdAt),
+            summary: change.summary, hasSummary: !change.summary.isEmpty, author: change.author, date: DateView(change.createdAt, in: site.timeZone),
             diffPath: change.kind == .edit ? "\(title.path)/diff?to=\(change.revisionId)" : nil, isDeletion: change.kind == .delete)
     }
 
@@ -94,7 +94,7 @@ struct SiteController {
         let encoded = text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         let view = SearchView(
             site: site, query: text, hasQuery: !text.isEmpty,
-            hits: hits.prefix(size).map { SearchView.Hit(title: $0.title, path: PageLinkView(title: $0.title).path, snippetHTML: $0.snippetHTML, date: DateView($0.updatedAt)) },
+            hits: hits.prefix(size).map { SearchView.Hit(title: $0.title, path: PageLinkView(title: $0.title).path, snippetHTML: $0.snippetHTML, date: DateView($0.updatedAt, in: site.timeZone)) },
             hasHits: !hits.isEmpty,
             nextPath: hits.count > size ? "/search?q=\(encoded)&page=\(page + 1)" : nil,
             previousPath: page > 1 ? "/search?q=\(encoded)&page=\(page - 1)" : nil)

@@ -73,5 +73,10 @@ extension Response {
 
     /// What every HTML page advertises in a `Link` header (and in its `<head>`), so feed readers
     /// and peers find it from any page.
-    static let discoveryLinks = "</recent.atom>; rel=\"alternate\"; type=\"application/atom+xml\"; title=\"Recent changes\""
+    static let discoveryLinks = [
+        "</feed.atom>; rel=\"alternate\"; type=\"application/atom+xml\"; title=\"Weblog\"",
+        "</feed.rss>; rel=\"alternate\"; type=\"application/rss+xml\"; title=\"Weblog\"",
+        "</feed.json>; rel=\"alternate\"; type=\"application/feed+json\"; title=\"Weblog\"",
+        "</recent.atom>; rel=\"alternate\"; type=\"application/atom+xml\"; title=\"Recent changes\"",
+    ].joined(separator: ", ")
 }

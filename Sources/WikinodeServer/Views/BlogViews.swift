@@ -31,7 +31,7 @@ struct PostEntryView: Sendable {
         permalink = entry.post.permalinkPath
         absolutePermalink = site.baseURL + entry.post.permalinkPath
         html = entry.html
-        date = DateView(entry.post.publishedAt)
+        date = DateView(entry.post.publishedAt, in: site.timeZone)
         author = entry.author
         tags = entry.tags.map(TagView.init)
         hasTags = !entry.tags.isEmpty

@@ -31,12 +31,12 @@ struct PageView: Sendable {
         html = data.page.html
         tools = PageToolsView(title)
         canonicalURL = site.baseURL + title.path
-        lastChange = RevisionView(data.lastChange, title: title, latestId: data.page.revisionId)
+        lastChange = RevisionView(data.lastChange, title: title, latestId: data.page.revisionId, timeZone: site.timeZone)
         backlinks = data.backlinks.map { PageLinkView(title: $0.title) }
         hasBacklinks = !backlinks.isEmpty
         self.isFrontPage = isFrontPage
         post = data.post.map {
-            PostInfo(permalink: $0.permalinkPath, date: DateView($0.publishedAt), isDraft: $0.status == .draft, isScheduled: $0.status == .published && $0.publishedAt > Date())
+            PostInfo(permalink: $0.permalinkPath, date: DateView($0.publishedAt, in: site.timeZone), isDraft: $0.status == .draft, isScheduled: $0.status == .published && $0.publishedAt > Date())
         }
         self.latestPosts = latestPosts.map { PostEntryView($0, site: site) }
         hasLatestPosts = !latestPosts.isEmpty
@@ -57,14 +57,14 @@ struct RevisionView: Sendable {
     let diffPath: String?
     let isCurrent: Bool
 
-    init(_ revision: RevisionSummary, title: PageTitle, latestId: Int64) {
+    init(_ revision: RevisionSummary, title: PageTitle, latestId: Int64, timeZone: TimeZone) {
         id = revision.id
         kind = revision.kind.rawValue
         self.title = revision.title
         summary = revision.summary
         hasSummary = !revision.summary.isEmpty
         author = revision.author
-        date = DateView(revision.createdAt)
+        date = DateView(revision.createdAt, in: timeZone)
         byteCount = revision.byteCount
         path = title.path + "/rev/\(revision.id)"
         diffPath = revision.parentId.map { title.path + "/diff?from=\($0)&to=\(revision.id)" }

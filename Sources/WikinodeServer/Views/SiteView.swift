@@ -7,6 +7,8 @@ struct SiteView: Sendable {
     let baseURL: String
     /// The node's owner, as the h-card and feeds name them.
     let ownerName: String
+    /// Where dates are shown (setting `timeZone`).
+    var timeZone: TimeZone = .gmt
 }
 
 /// A date as pages show it: readable text and a machine-readable `datetime`.
@@ -14,14 +16,14 @@ struct DateView: Sendable {
     let iso: String
     let text: String
 
-    init(_ date: Date) {
-        iso = date.formatted(Date.ISO8601FormatStyle())
-        text = date.formatted(Self.style) + " UTC"
+    init(_ date: Date, in timeZone: TimeZone) {
+        iso = date.formatted(Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: timeZone))
+        let style = Date.VerbatimFormatStyle(
+            format: "\(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits), \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
+            locale: Locale(identifier: "en_US_POSIX"), timeZone: timeZone, calendar: Calendar(identifier: .gregorian))
+        let zone = timeZone == .gmt ? "UTC" : (timeZone.abbreviation(for: date) ?? timeZone.identifier)
+        text = date.formatted(style) + " " + zone
     }
-
-    private static let style = Date.VerbatimFormatStyle(
-        format: "\(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits), \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
-        locale: Locale(identifier: "en_US_POSIX"), timeZone: .gmt, calendar: Calendar(identifier: .gregorian))
 }
 
 /// A link to a page.
