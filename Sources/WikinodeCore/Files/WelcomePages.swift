@@ -74,6 +74,10 @@ enum WelcomePages {
             Every page keeps its whole history: see *History* under any page for old revisions, the
             differences between them, and a button to revert to any of them.
 
+            Any page can be a **weblog post**: tick *Publish this page as a weblog post* in the
+            editor, give tags and, if you like, a later date to schedule it. Posts appear on the
+            [weblog](/blog) and in its feeds; drafts only for people who may edit.
+
             Pages can also be written without a browser:
 
             1. **Import a folder** of Markdown files: `wikinode import <folder>` (the file name is
