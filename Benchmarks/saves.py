@@ -27,13 +27,17 @@ SESSIONS = os.path.join(DATA, "bench-sessions.txt")
 class Browser:
     def __init__(self):
         self.connection = http.client.HTTPConnection(HOST, PORT, timeout=30)
-        self.cookie = None
+        self.cookies = {}
+
+    @property
+    def cookie(self):
+        return self.cookies.get("wikinode_session")
 
     def request(self, method, path, fields=None):
         headers = {"Origin": BASE}
         body = None
-        if self.cookie:
-            headers["Cookie"] = "wikinode_session=" + self.cookie
+        if self.cookies:
+            headers["Cookie"] = "; ".join("%s=%s" % item for item in self.cookies.items())
         if fields is not None:
             body = urllib.parse.urlencode(fields)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -41,8 +45,12 @@ class Browser:
         response = self.connection.getresponse()
         text = response.read().decode("utf-8")
         for name, value in response.getheaders():
-            if name.lower() == "set-cookie" and value.startswith("wikinode_session="):
-                self.cookie = value.split(";")[0].split("=", 1)[1] or None
+            if name.lower() == "set-cookie":
+                key, _, cookie = value.split(";")[0].partition("=")
+                if cookie:
+                    self.cookies[key] = cookie
+                else:
+                    self.cookies.pop(key, None)
         return response.status, text, dict(response.getheaders())
 
     @staticmethod

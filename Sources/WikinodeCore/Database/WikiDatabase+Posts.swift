@@ -96,9 +96,13 @@ extension WikiDatabase {
 
     /// The post settings of a page, if it is a post.
     public func post(of page: Page) throws -> (post: Post, tags: [String])? {
-        try writer.read { db in
-            guard let post = try Post.fetchOne(db, key: page.id!) else { return nil }
-            let tags = try String.fetchAll(db, sql: "SELECT tag FROM postTag WHERE pageId = ? ORDER BY tagKey", arguments: [page.id])
+        // Asked each time the editor opens: cached statements, and the tags only for posts.
+        try writer.unsafeRead { db in
+            guard let post = try Post.fetchOne(db.cachedStatement(sql: "SELECT * FROM post WHERE pageId = ?"), arguments: [page.id]) else {
+                return nil
+            }
+            let tags = try String.fetchAll(
+                db.cachedStatement(sql: "SELECT tag FROM postTag WHERE pageId = ? ORDER BY tagKey"), arguments: [page.id])
             return (post, tags)
         }
     }
