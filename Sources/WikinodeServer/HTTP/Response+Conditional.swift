@@ -14,14 +14,24 @@ extension Response {
     }
 
     static func conditional(to request: Request, body: CachedBody, status: HTTPResponse.Status = .ok) -> Response {
-        var headers: HTTPFields = [.eTag: body.etag, .cacheControl: "no-cache"]
-        if let lastModified = body.lastModified { headers[.lastModified] = HTTPDate.format(lastModified) }
         if status == .ok, isNotModified(request, etag: body.etag, lastModified: body.lastModified) {
-            return Response(status: .notModified, headers: headers)
+            return Response(status: .notModified, headers: body.validatorHeaders)
         }
-        headers[.contentType] = body.contentType
-        if body.isHTML { headers[Self.link] = Self.discoveryLinks }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: body.bytes))
+        return Response(status: status, headers: body.headers, body: .init(byteBuffer: body.bytes))
+    }
+
+    /// The headers every cacheable response carries, made once per body (cached bodies are
+    /// served many times).
+    static func headers(etag: String, lastModified: Date?, contentType: String) -> (all: HTTPFields, validators: HTTPFields) {
+        var validators: HTTPFields = [.eTag: etag, .cacheControl: "no-cache"]
+        if let lastModified { validators[.lastModified] = HTTPDate.format(lastModified) }
+        var all = validators
+        all[.contentType] = contentType
+        if contentType.hasPrefix("text/html") {
+            all[link] = discoveryLinks
+            all[.vary] = "Cookie"
+        }
+        return (all, validators)
     }
 
     static func isNotModified(_ request: Request, etag: String, lastModified: Date?) -> Bool {
@@ -66,6 +76,7 @@ extension Response {
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
         headers[link] = discoveryLinks
+        headers[.vary] = "Cookie"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Synchronization
 import WikinodeCore
@@ -10,14 +11,16 @@ struct CachedBody: Sendable {
     let etag: String
     let contentType: String
     let lastModified: Date?
-
-    var isHTML: Bool { contentType.hasPrefix("text/html") }
+    /// Every header of a 200 for this body, and those of a 304.
+    let headers: HTTPFields
+    let validatorHeaders: HTTPFields
 
     init(_ body: String, contentType: String, lastModified: Date?) {
         bytes = ByteBuffer(string: body)
         etag = Self.etag(of: bytes)
         self.contentType = contentType
         self.lastModified = lastModified
+        (headers, validatorHeaders) = Response.headers(etag: etag, lastModified: lastModified, contentType: contentType)
     }
 
     static func etag(of bytes: ByteBuffer) -> String {

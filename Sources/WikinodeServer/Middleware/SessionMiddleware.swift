@@ -24,13 +24,10 @@ struct SessionMiddleware: RouterMiddleware {
             context.visitor.anonymousToken = token
         }
         var response = try await next(request, context)
-        // Pages can differ by session (the header, forms' tokens): shared caches must not keep
-        // one visitor's page for another.
-        if response.headers[.contentType]?.hasPrefix("text/html") == true {
-            response.headers.append(HTTPField(name: .vary, value: "Cookie"))
-            if context.visitor.state != nil, response.headers[.cacheControl] == "no-cache" {
-                response.headers[.cacheControl] = "private, no-cache"
-            }
+        // Pages differ by session (the header, forms' tokens; HTML says `Vary: Cookie`): shared
+        // caches must not keep a signed-in visitor's page for anyone else.
+        if context.visitor.state != nil, response.headers[.cacheControl] == "no-cache" {
+            response.headers[.cacheControl] = "private, no-cache"
         }
         return response
     }

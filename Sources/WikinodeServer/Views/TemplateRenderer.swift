@@ -56,10 +56,9 @@ enum TemplateContext {
             var dictionary: [String: Any] = [:]
             for child in mirror.children {
                 guard let label = child.label else { continue }
-                let childMirror = Mirror(reflecting: child.value)
-                if childMirror.displayStyle == .optional {
-                    guard let wrapped = childMirror.children.first else { continue }  // nil: leave the key out
-                    dictionary[label] = make(wrapped.value)
+                if let optional = child.value as? any OptionalValue {
+                    guard let wrapped = optional.wrapped else { continue }  // nil: leave the key out
+                    dictionary[label] = make(wrapped)
                 } else {
                     dictionary[label] = make(child.value)
                 }
@@ -69,4 +68,13 @@ enum TemplateContext {
             return value
         }
     }
+}
+
+/// Lets `TemplateContext` see through an optional without reflecting on it.
+private protocol OptionalValue {
+    var wrapped: Any? { get }
+}
+
+extension Optional: OptionalValue {
+    fileprivate var wrapped: Any? { map { $0 } }
 }
