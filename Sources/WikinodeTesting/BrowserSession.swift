@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import WikinodeCore
 
 /// A browser as the router sees it: a session cookie, the CSRF token of the last form, and an
 /// `Origin` header on every form it sends.
@@ -68,10 +69,6 @@ public struct BrowserSession: Sendable {
     }
 
     public static func encode(_ fields: [(String, String)]) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return fields.map { key, value in
-            (key.addingPercentEncoding(withAllowedCharacters: allowed) ?? "") + "=" + (value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
-        }.joined(separator: "&")
+        fields.map { URLEncoding.component($0) + "=" + URLEncoding.component($1) }.joined(separator: "&")
     }
 }

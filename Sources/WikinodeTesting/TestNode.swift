@@ -44,10 +44,3 @@ extension TestResponse {
     /// The body as UTF-8 text.
     public var text: String { String(buffer: body) }
 }
-
-extension String {
-    /// A page title as it stands in an address, percent-encoded.
-    public var pathEncoded: String {
-        addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? self
-    }
-}

@@ -83,10 +83,10 @@ extension WikiDatabase {
 
     /// Starts a session (signed in when `user` is given) and returns the cookie's secret.
     public func createSession(for user: User?) throws -> (secret: String, state: SessionState) {
-        let secret = Self.randomToken()
+        let secret = Self.makeRandomToken()
         let now = Date()
         let session = Session(
-            idHash: Self.tokenHash(secret), userId: user?.id, csrfToken: Self.randomToken(), createdAt: now,
+            idHash: Self.tokenHash(secret), userId: user?.id, csrfToken: Self.makeRandomToken(), createdAt: now,
             expiresAt: now.addingTimeInterval(Self.sessionLifetime))
         try writer.write { db in
             try session.insert(db)
@@ -130,7 +130,7 @@ extension WikiDatabase {
 
     /// Keeps text that could not be saved (the session had expired) and returns its id.
     public func stashDraft(title: PageTitle, markdown: String, summary: String, baseRevision: Int64?) throws -> String {
-        let id = Self.randomToken()
+        let id = Self.makeRandomToken()
         let now = Date()
         try writer.write { db in
             try Draft(id: id, title: title.text, markdown: markdown, summary: summary, baseRevision: baseRevision, createdAt: now).insert(db)
@@ -152,10 +152,7 @@ extension WikiDatabase {
     }
 
     /// 32 random bytes, base64url: for secrets and CSRF tokens.
-    public static func makeRandomToken() -> String { randomToken() }
-
-    /// 32 random bytes, base64url.
-    static func randomToken() -> String {
+    public static func makeRandomToken() -> String {
         var bytes = [UInt8](repeating: 0, count: 32)
         var generator = SystemRandomNumberGenerator()
         for index in bytes.indices { bytes[index] = generator.next() }

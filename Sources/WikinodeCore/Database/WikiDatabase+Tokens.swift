@@ -8,7 +8,7 @@ extension WikiDatabase {
         guard !name.isEmpty, name.count <= 100, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw WikiError.invalidInput("A token name must have 1 to 100 characters.")
         }
-        let secret = "wkn_" + Self.randomToken()
+        let secret = "wkn_" + Self.makeRandomToken()
         var token = APIToken(id: nil, name: name, tokenHash: Self.tokenHash(secret), createdAt: Date(), lastUsedAt: nil)
         try writer.write { db in try token.insert(db) }
         return secret

@@ -246,7 +246,7 @@ extension WikiDatabase {
     /// The keys travel as one JSON array, so the statement is the same every time and cached.
     func existingTitles(_ keys: [String], in db: Database) throws -> [String: PageTitle] {
         guard !keys.isEmpty else { return [:] }
-        let list = String(decoding: try JSONEncoder().encode(Array(Set(keys))), as: UTF8.self)
+        let list = Self.jsonList(keys)
         let statement = try db.cachedStatement(
             sql: """
                 SELECT titleKey AS key, title FROM page WHERE deletedAt IS NULL AND titleKey IN (SELECT value FROM json_each(?1))
@@ -260,20 +260,19 @@ extension WikiDatabase {
         return found
     }
 
+    /// Keys as one JSON array, for `json_each(?)`: one statement, cached, however many keys.
+    static func jsonList(_ keys: some Collection<String>) -> String {
+        String(decoding: (try? JSONEncoder().encode(Array(Set(keys)))) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
     /// Re-renders the live pages that link to any of `keys`, whose links changed from missing to
     /// present or back. Their stored revisions are not touched.
     func refreshPagesLinking(to keys: Set<String>, in db: Database, settings: NodeSettings, excluding excluded: Set<Int64> = []) throws {
         guard !keys.isEmpty else { return }
-        var pageIds = Set<Int64>()
-        let unique = Array(keys)
-        for start in stride(from: 0, to: unique.count, by: 500) {
-            let chunk = Array(unique[start..<min(start + 500, unique.count)])
-            pageIds.formUnion(
-                try Int64.fetchAll(
-                    db, sql: "SELECT DISTINCT pageId FROM pageLink WHERE targetKey IN (\(databaseQuestionMarks(count: chunk.count)))",
-                    arguments: StatementArguments(chunk)))
-        }
-        for pageId in pageIds.subtracting(excluded).sorted() {
+        let pageIds = try Int64.fetchAll(
+            db.cachedStatement(sql: "SELECT DISTINCT pageId FROM pageLink WHERE targetKey IN (SELECT value FROM json_each(?)) ORDER BY pageId"),
+            arguments: [Self.jsonList(keys)])
+        for pageId in pageIds where !excluded.contains(pageId) {
             try rerender(pageId: pageId, in: db, settings: settings)
         }
     }

@@ -54,7 +54,7 @@ struct BlogController {
     @Sendable func tag(request: Request, context: Context) async throws -> Response {
         let tag = try tagParameter(context)
         let page = Int(try QueryParameters(request).integer("page", in: 1...10_000) ?? 1)
-        let base = "/tags/" + (tag.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        let base = TagView.path(for: tag)
         return try list(heading: "Posts tagged “\(tag)”", feedBase: base + "/feed", tag: tag, page: page, request: request, context: context)
     }
 
@@ -129,7 +129,7 @@ struct BlogController {
         let entries = try database.posts(visibleAt: now, tag: tag, limit: Self.feedSize)
         let contents = try database.feedHTML(of: entries, baseURL: site.baseURL)
         let base = site.baseURL
-        let tagPath = tag.map { "/tags/" + ($0.lowercased().addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
+        let tagPath = tag.map(TagView.path(for:))
         let alternate = base + (tagPath ?? "/blog")
         let selfURL = base + (tagPath.map { $0 + "/feed.\(format.rawValue)" } ?? "/feed.\(format.rawValue)")
         let title = site.name + (tag.map { " — \($0)" } ?? "")

@@ -26,17 +26,14 @@ struct EditController {
         var isLive: Bool { page.map { !$0.isDeleted } ?? false }
     }
 
-    /// Resolves `{title}`; non-canonical spellings and old titles answer with a redirect.
-    private func target(_ request: Request, _ context: Context, suffix: String) throws -> Result<Target, RedirectResponse> {
+    /// Resolves `{title}` to the page being edited, or to the redirect that non-canonical
+    /// spellings and old titles answer with.
+    private func target(_ request: Request, _ context: Context, suffix: String) throws -> (target: Target?, redirect: Response?) {
         switch try TitleResolver(database: database).resolve(try context.parameters.titleSegment(), suffix: suffix, request: request) {
-        case .redirect(let response): return .failure(RedirectResponse(response: response))
-        case .page(let page, let title), .deleted(let page, let title): return .success(Target(title: title, page: page))
-        case .missing(let title): return .success(Target(title: title, page: nil))
+        case .redirect(let response): return (nil, response)
+        case .page(let page, let title), .deleted(let page, let title): return (Target(title: title, page: page), nil)
+        case .missing(let title): return (Target(title: title, page: nil), nil)
         }
-    }
-
-    struct RedirectResponse: Error {
-        let response: Response
     }
 
     private func editor(_ visitor: Visitor) -> EditPolicy.Editor {
@@ -48,8 +45,7 @@ struct EditController {
     private func refusal(_ target: Target, _ context: Context, policy: EditPolicy) throws -> Response? {
         if policy.allows(editor(context.visitor)) { return nil }
         if !context.visitor.isSignedIn {
-            let back = (target.title.path + "/edit").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
-            return .redirecting(to: "/login?return=" + back, status: .seeOther)
+            return .redirecting(to: ViewerView.signInPath(returningTo: target.title.path + "/edit"), status: .seeOther)
         }
         throw HTTPError(.forbidden, message: "On this node only the owner may edit pages.")
     }
@@ -63,11 +59,8 @@ struct EditController {
 
     /// `GET /wiki/{title}/edit`, optionally `?draft=ID` to bring back text saved from a lost session.
     @Sendable func editForm(request: Request, context: Context) async throws -> Response {
-        let target: Target
-        switch try self.target(request, context, suffix: "/edit") {
-        case .failure(let redirect): return redirect.response
-        case .success(let found): target = found
-        }
+        let (found, redirect) = try self.target(request, context, suffix: "/edit")
+        guard let target = found else { return redirect! }
         let policy = try database.settings().editPolicy
         if let response = try refusal(target, context, policy: policy) { return response }
         try refuseHiddenPost(target, context)
@@ -178,11 +171,8 @@ struct EditController {
 
     /// `POST /wiki/{title}/edit`: preview, or save (merging with changes made meanwhile).
     @Sendable func save(request: Request, context: Context) async throws -> Response {
-        let target: Target
-        switch try self.target(request, context, suffix: "/edit") {
-        case .failure(let redirect): return redirect.response
-        case .success(let found): target = found
-        }
+        let (found, redirect) = try self.target(request, context, suffix: "/edit")
+        guard let target = found else { return redirect! }
         let form = try await FormBody(request)
         let submission = try Submission(form)
         guard csrf.isSameOrigin(request) else {
@@ -202,7 +192,7 @@ struct EditController {
             if policy.allows(editor(context.visitor)) {
                 response = .redirecting(to: target.title.path + "/edit?draft=1", status: .seeOther)
             } else {
-                let back = (target.title.path + "/edit").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"
+                let back = URLEncoding.component(target.title.path + "/edit")
                 response = .redirecting(to: "/login?draft=1&return=\(back)", status: .seeOther)
             }
             response.setCookie(cookies.draftCookie(draft))
@@ -327,11 +317,8 @@ struct EditController {
 
     /// `POST /wiki/{title}/revert` with `revision` and `csrf`: a new revision with that old text.
     @Sendable func revert(request: Request, context: Context) async throws -> Response {
-        let target: Target
-        switch try self.target(request, context, suffix: "/revert") {
-        case .failure(let redirect): return redirect.response
-        case .success(let found): target = found
-        }
+        let (found, redirect) = try self.target(request, context, suffix: "/revert")
+        guard let target = found else { return redirect! }
         let form = try await FormBody(request)
         try csrf.verify(request, visitor: context.visitor, token: form["csrf"])
         let policy = try database.settings().editPolicy

@@ -91,7 +91,7 @@ struct SiteController {
         let size = Self.searchPageSize
         let cutoff = try DraftVisibility(database: database).cutoff(for: context.visitor)
         let hits = text.isEmpty ? [] : try database.search(text, limit: size + 1, offset: (page - 1) * size, visibleAt: cutoff)
-        let encoded = text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let encoded = URLEncoding.component(text)
         let view = SearchView(
             site: site, query: text, hasQuery: !text.isEmpty,
             hits: hits.prefix(size).map { SearchView.Hit(title: $0.title, path: PageLinkView(title: $0.title).path, snippetHTML: $0.snippetHTML, date: DateView($0.updatedAt, in: site.timeZone)) },

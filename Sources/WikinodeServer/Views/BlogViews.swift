@@ -8,7 +8,12 @@ struct TagView: Sendable {
 
     init(_ name: String) {
         self.name = name
-        path = "/tags/" + (name.lowercased().addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        path = Self.path(for: name)
+    }
+
+    /// The address of a tag's page; its feeds add `/feed.atom` and so on.
+    static func path(for tag: String) -> String {
+        "/tags/" + URLEncoding.component(tag.lowercased())
     }
 }
 

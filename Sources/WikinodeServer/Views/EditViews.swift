@@ -10,7 +10,12 @@ struct ViewerView: Sendable {
     init(visitor: Visitor?, returnPath: String) {
         isSignedIn = visitor?.isSignedIn ?? false
         name = visitor?.user?.name ?? ""
-        signInPath = "/login?return=" + (returnPath.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/")
+        signInPath = Self.signInPath(returningTo: returnPath)
+    }
+
+    /// The sign-in page, coming back to `path` afterwards.
+    static func signInPath(returningTo path: String) -> String {
+        "/login?return=" + URLEncoding.component(path)
     }
 }
 

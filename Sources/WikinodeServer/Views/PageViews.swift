@@ -85,7 +85,7 @@ struct MissingPageView: Sendable {
         self.site = site
         self.title = title.text
         path = title.path
-        searchPath = "/search?q=" + (title.text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        searchPath = "/search?q=" + URLEncoding.component(title.text)
         self.backlinks = backlinks
         hasBacklinks = !backlinks.isEmpty
     }
