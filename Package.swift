@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "wikinode", targets: ["wikinode"]),
         .library(name: "WikinodeCore", targets: ["WikinodeCore"]),
+        .library(name: "WikinodeFederation", targets: ["WikinodeFederation"]),
         .library(name: "WikinodeServer", targets: ["WikinodeServer"]),
     ],
     dependencies: [
@@ -19,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -39,9 +41,21 @@ let package = Package(
             ]
         ),
         .target(
+            name: "WikinodeFederation",
+            dependencies: [
+                "WikinodeCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
             name: "WikinodeServer",
             dependencies: [
                 "WikinodeCore",
+                "WikinodeFederation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -53,6 +67,7 @@ let package = Package(
             name: "wikinode",
             dependencies: [
                 "WikinodeServer",
+                "WikinodeFederation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,7 +75,9 @@ let package = Package(
             name: "WikinodeTesting",
             dependencies: [
                 "WikinodeServer",
+                "WikinodeFederation",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(

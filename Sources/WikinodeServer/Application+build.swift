@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import WikinodeCore
+import WikinodeFederation
 
 /// Builds the whole node: opens its data, loads its templates, wires the routes. Tests call this
 /// too, so what they test is what `wikinode serve` runs.
@@ -11,16 +12,25 @@ public func buildApplication(
     var logger = Logger(label: "wikinode")
     logger.logLevel = configuration.logLevel
     let (database, identity, _) = try configuration.dataDirectory.open()
-    let router = try await buildRouter(configuration: configuration, database: database, identity: identity, logger: logger)
+    // `wikinode follow` signs with the node's address: it learns it from here.
+    try database.recordOwnBaseURL(configuration.baseURL)
+    let federation = Federation(
+        database: database, identity: identity, ownURL: configuration.baseURL,
+        policy: AddressPolicy(allowPrivateAddresses: configuration.allowPrivateAddresses), timing: configuration.federationTiming,
+        logger: logger)
+    let router = try await buildRouter(configuration: configuration, database: database, identity: identity, federation: federation, logger: logger)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wikinode"),
+        services: [FederationService(federation: federation)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }
 
 /// The routes and middleware of a node.
-func buildRouter(configuration: ServerConfiguration, database: WikiDatabase, identity: NodeIdentity, logger: Logger) async throws -> Router<WikiRequestContext> {
+func buildRouter(
+    configuration: ServerConfiguration, database: WikiDatabase, identity: NodeIdentity, federation: Federation, logger: Logger
+) async throws -> Router<WikiRequestContext> {
     typealias Context = WikiRequestContext
     let renderer = try await TemplateRenderer(folder: configuration.resourcesDirectory.appendingPathComponent("Templates"))
     let settings = try database.settings()
@@ -45,6 +55,7 @@ func buildRouter(configuration: ServerConfiguration, database: WikiDatabase, ide
     APIController(database: database, site: site).addRoutes(to: router)
     BlogController(database: database, renderer: renderer, site: site, cache: cache).addRoutes(to: router)
     DiscoveryController(database: database, site: site, identity: identity).addRoutes(to: router)
+    InboxController(federation: federation, site: site).addRoutes(to: router)
     let cookies = SessionCookies(baseURL: configuration.baseURL)
     let csrf = CSRFGuard(baseURL: configuration.baseURL)
     AuthController(

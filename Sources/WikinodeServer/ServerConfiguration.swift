@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import WikinodeCore
+import WikinodeFederation
 
 /// Everything `buildApplication` needs to know.
 public struct ServerConfiguration: Sendable {
@@ -12,14 +13,23 @@ public struct ServerConfiguration: Sendable {
     /// The folder holding `Templates/` and `Public/`.
     public var resourcesDirectory: URL
     public var logLevel: Logger.Level
+    /// Whether the node may reach loopback and private addresses (tests, private networks).
+    public var allowPrivateAddresses: Bool
+    /// How often and how hard the node talks to its peers.
+    public var federationTiming: FederationTiming
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, baseURL: String? = nil, dataDirectory: DataDirectory, resourcesDirectory: URL, logLevel: Logger.Level = .info) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, baseURL: String? = nil, dataDirectory: DataDirectory, resourcesDirectory: URL,
+        logLevel: Logger.Level = .info, allowPrivateAddresses: Bool = false, federationTiming: FederationTiming = FederationTiming()
+    ) {
         self.host = host
         self.port = port
         self.baseURL = Self.trimmed(baseURL ?? Self.defaultBaseURL(host: host, port: port))
         self.dataDirectory = dataDirectory
         self.resourcesDirectory = resourcesDirectory
         self.logLevel = logLevel
+        self.allowPrivateAddresses = allowPrivateAddresses
+        self.federationTiming = federationTiming
     }
 
     static func defaultBaseURL(host: String, port: Int) -> String {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A progress bar on standard error, drawn only when it is a terminal.
-final class ProgressBar {
+final class ProgressBar: @unchecked Sendable {  // used by one task at a time
     private let label: String
     private let isTerminal = isatty(STDERR_FILENO) == 1
     private var lastDrawn = -1

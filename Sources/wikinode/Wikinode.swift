@@ -8,7 +8,7 @@ import WikinodeServer
 struct Wikinode: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "A federated wiki and weblog node.",
-        subcommands: [Serve.self, Import.self, Export.self, UserCommand.self, Passwd.self, Token.self, Config.self])
+        subcommands: [Serve.self, Follow.self, Unfollow.self, Peers.self, Import.self, Export.self, UserCommand.self, Passwd.self, Token.self, Config.self])
 }
 
 /// `--data DIR`, shared by every command.
@@ -27,6 +27,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The port to listen on.") var port = 8080
     @Option(help: "The public base URL of the node (default: http://HOST:PORT).") var url: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+    @Flag(help: "Allow fetching from and sending to loopback and private addresses (tests, private networks).")
+    var allowPrivateAddresses = false
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
@@ -44,7 +46,7 @@ struct Serve: AsyncParsableCommand {
         let port = self.port == 0 && !host.contains(":") ? try FreePort.find(host: host) : self.port
         let configuration = ServerConfiguration(
             host: host, port: port, baseURL: url, dataDirectory: directory, resourcesDirectory: try ResourceLocator.find(),
-            logLevel: Logger.Level(rawValue: logLevel)!)
+            logLevel: Logger.Level(rawValue: logLevel)!, allowPrivateAddresses: allowPrivateAddresses)
         let app = try await buildApplication(configuration: configuration) { boundPort in
             var base = configuration.baseURL
             if port == 0, url == nil { base = "http://\(host):\(boundPort)" }  // IPv6 host with port 0

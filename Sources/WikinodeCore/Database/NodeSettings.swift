@@ -19,12 +19,23 @@ public struct NodeSettings: Sendable, Equatable {
     /// Setting names as `wikinode config` takes them.
     public static let keys = ["name", "camelCaseLinks", "homePage", "editPolicy", "timeZone"]
 
-    public var markdownOptions: MarkdownOptions { MarkdownOptions(camelCaseLinks: camelCaseLinks) }
+    /// Interwiki prefixes: the followed peers' names (as `MarkdownOptions.interwikiKey`) and
+    /// their base URLs. Read with the settings; not a setting one changes by hand.
+    public var interwiki: [String: String] = [:]
+
+    public var markdownOptions: MarkdownOptions { MarkdownOptions(camelCaseLinks: camelCaseLinks, interwiki: interwiki) }
 
     static func read(_ db: Database) throws -> NodeSettings {
         var settings = NodeSettings()
         for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT key, value FROM setting")) {
-            try settings.set(row["key"], to: row["value"])
+            let key: String = row["key"]
+            // Keys with a dot are the node's own bookkeeping (such as the federation cursor).
+            guard !key.contains(".") else { continue }
+            try settings.set(key, to: row["value"])
+        }
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT prefixKey, url FROM peer WHERE isFollowing ORDER BY id")) {
+            let key: String = row["prefixKey"]
+            if !key.isEmpty, settings.interwiki[key] == nil { settings.interwiki[key] = row["url"] }
         }
         return settings
     }

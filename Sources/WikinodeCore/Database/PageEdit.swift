@@ -19,6 +19,8 @@ public struct PageEdit: Sendable {
     public var expectation: Expectation
     /// When the change was made; now unless importing history.
     public var date: Date?
+    /// The peer's page this edit copies, when it is a fork.
+    public var fork: ForkSource?
 
     public init(title: PageTitle, markdown: String, summary: String = "", author: String, expectation: Expectation = .any, date: Date? = nil) {
         self.title = title
@@ -56,6 +58,19 @@ public struct PageEdit: Sendable {
     static func isForbiddenInText(_ scalar: Unicode.Scalar) -> Bool {
         (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r")
             || scalar.value == 0x7F || scalar.value == 0xFFFE || scalar.value == 0xFFFF
+    }
+}
+
+/// A page on a followed peer that an edit forks: its address, revision there and date.
+public struct ForkSource: Sendable, Equatable {
+    public var url: String
+    public var revision: Int64
+    public var date: Date
+
+    public init(url: String, revision: Int64, date: Date) {
+        self.url = url
+        self.revision = revision
+        self.date = date
     }
 }
 

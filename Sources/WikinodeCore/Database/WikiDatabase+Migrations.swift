@@ -121,6 +121,78 @@ extension WikiDatabase {
                 t.primaryKey(["pageId", "tagKey"])
             }
         }
+        migrator.registerMigration("v4: federation: peers, mirrored pages, outbox, inbox nonces, fork provenance") { db in
+            try db.create(table: "peer") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("url", .text).notNull().unique()
+                t.column("name", .text).notNull()
+                t.column("prefixKey", .text).notNull().indexed()
+                t.column("publicKey", .text).notNull()
+                t.column("isFollowing", .boolean).notNull().defaults(to: false)
+                t.column("isFollower", .boolean).notNull().defaults(to: false)
+                t.column("cursor", .integer).notNull().defaults(to: 0)
+                t.column("pullRequested", .boolean).notNull().defaults(to: false)
+                t.column("failures", .integer).notNull().defaults(to: 0)
+                t.column("lastSyncAt", .datetime)
+                t.column("lastContactAt", .datetime)
+                t.column("lastError", .text)
+                t.column("lastErrorAt", .datetime)
+                t.column("nextAttemptAt", .datetime)
+                t.column("createdAt", .datetime).notNull()
+            }
+            try db.create(table: "remotePage") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("peer", onDelete: .cascade).notNull()
+                t.column("uid", .text).notNull()
+                t.column("type", .text).notNull()
+                t.column("title", .text).notNull()
+                t.column("titleKey", .text).notNull().indexed()
+                t.column("url", .text).notNull()
+                t.column("revision", .integer).notNull()
+                t.column("seq", .integer).notNull()
+                t.column("contentHash", .text).notNull()
+                t.column("markdown", .text).notNull()
+                t.column("html", .text).notNull()
+                t.column("author", .text).notNull()
+                t.column("summary", .text).notNull()
+                t.column("updatedAt", .datetime).notNull().indexed()
+                t.uniqueKey(["peerId", "uid"])
+            }
+            try db.create(table: "remoteLink") { t in
+                t.belongsTo("remotePage", onDelete: .cascade).notNull()
+                t.column("targetKey", .text).notNull().indexed()
+                t.primaryKey(["remotePageId", "targetKey"])
+            }
+            try db.create(virtualTable: "remoteSearch", using: FTS5()) { t in
+                t.tokenizer = .unicode61(diacritics: .remove)
+                t.column("title")
+                t.column("body")
+            }
+            try db.execute(sql: "INSERT INTO remoteSearch(remoteSearch, rank) VALUES ('rank', 'bm25(10.0, 1.0)')")
+            try db.create(table: "outbox") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("peer", onDelete: .cascade).notNull()
+                t.column("type", .text).notNull()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("nextAttemptAt", .datetime).notNull().indexed()
+                t.column("lastError", .text)
+                t.column("createdAt", .datetime).notNull()
+                t.uniqueKey(["peerId", "type"])
+            }
+            try db.create(table: "inboxNonce") { t in
+                t.column("keyId", .text).notNull()
+                t.column("nonce", .text).notNull()
+                t.column("expiresAt", .datetime).notNull().indexed()
+                t.primaryKey(["keyId", "nonce"])
+            }
+            try db.alter(table: "revision") { t in
+                t.add(column: "forkedFrom", .text)
+                t.add(column: "forkedRevision", .integer)
+                t.add(column: "forkedAt", .datetime)
+            }
+            // The change feed keeps only each page's latest change: found by this index.
+            try db.create(index: "pageChange_pageUid_seq", on: "pageChange", columns: ["pageUid", "seq"])
+        }
         return migrator
     }
 }

@@ -199,7 +199,8 @@ extension WikiDatabase {
         var revision = Revision(
             pageId: page.id!, parentId: existing?.revisionId, kind: isLive ? .edit : .create, title: page.title,
             markdown: edit.markdown, html: html, summary: edit.summary, author: edit.author, createdAt: now,
-            contentHash: hash, byteCount: edit.markdown.utf8.count)
+            contentHash: hash, byteCount: edit.markdown.utf8.count,
+            forkedFrom: edit.fork?.url, forkedRevision: edit.fork?.revision, forkedAt: edit.fork?.date)
         try revision.insert(db)
         page.revisionId = revision.id!
         page.html = html

@@ -31,6 +31,12 @@ struct CmarkNode {
         return node
     }
 
+    static func makeLink(url: String) -> CmarkNode {
+        let node = CmarkNode(pointer: cmark_node_new(CMARK_NODE_LINK))
+        node.setURL(url)
+        return node
+    }
+
     static func makeCustomInline() -> CmarkNode {
         CmarkNode(pointer: cmark_node_new(CMARK_NODE_CUSTOM_INLINE))
     }

@@ -5,9 +5,27 @@ import Foundation
 public struct MarkdownOptions: Sendable, Equatable {
     /// Whether CamelCase words are wiki links.
     public var camelCaseLinks: Bool
+    /// Interwiki prefixes: `[[prefix:Title]]` links to `Title` on the node at the base URL
+    /// given for `prefix` (keyed by `interwikiKey`). Every followed peer's name is one.
+    public var interwiki: [String: String]
 
-    public init(camelCaseLinks: Bool = true) {
+    public init(camelCaseLinks: Bool = true, interwiki: [String: String] = [:]) {
         self.camelCaseLinks = camelCaseLinks
+        self.interwiki = interwiki
+    }
+
+    /// A name as an interwiki prefix: lowercased letters and digits only, so that
+    /// "Alice's Wiki" is `aliceswiki`.
+    public static func interwikiKey(_ name: String) -> String {
+        String(String.UnicodeScalarView(name.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }))
+    }
+
+    /// The address `[[prefix:Title]]` leads to, when `prefix` is a known node.
+    func interwikiURL(for title: PageTitle) -> String? {
+        guard !interwiki.isEmpty, let colon = title.text.firstIndex(of: ":") else { return nil }
+        let prefix = Self.interwikiKey(String(title.text[..<colon]))
+        guard let base = interwiki[prefix], let remote = try? PageTitle(String(title.text[title.text.index(after: colon)...])) else { return nil }
+        return base + remote.path
     }
 }
 
@@ -35,7 +53,7 @@ public final class MarkdownDocument {
     public init(markdown: String, options: MarkdownOptions = MarkdownOptions()) {
         let length = markdown.utf8.count
         root = markdown.withCString { cmark_parse_document($0, length, Self.cmarkOptions) }
-        transformWikiLinks(source: SourceText(markdown), scanner: WikiLinkScanner(camelCaseLinks: options.camelCaseLinks))
+        transformWikiLinks(source: SourceText(markdown), scanner: WikiLinkScanner(camelCaseLinks: options.camelCaseLinks), options: options)
         collectLinks()
     }
 
@@ -119,7 +137,7 @@ public final class MarkdownDocument {
         CMARK_NODE_LINK.rawValue, CMARK_NODE_IMAGE.rawValue, CMARK_NODE_CUSTOM_INLINE.rawValue,
     ]
 
-    private func transformWikiLinks(source: SourceText, scanner: WikiLinkScanner) {
+    private func transformWikiLinks(source: SourceText, scanner: WikiLinkScanner, options: MarkdownOptions) {
         var textNodes: [CmarkNode] = []
         walkCmarkTree(root) { node, entering in
             if entering, node.type == CMARK_NODE_TEXT, !node.isInside(Self.linkContainers) {
@@ -137,6 +155,13 @@ public final class MarkdownDocument {
                 case .text(let text):
                     cmark_node_insert_before(node.pointer, CmarkNode.makeText(text).pointer)
                 case .wikiLink(let title, let label):
+                    if let url = options.interwikiURL(for: title) {
+                        // A page on another node: an ordinary link, found with the web links.
+                        let link = CmarkNode.makeLink(url: url)
+                        cmark_node_append_child(link.pointer, CmarkNode.makeText(label).pointer)
+                        cmark_node_insert_before(node.pointer, link.pointer)
+                        continue
+                    }
                     let link = CmarkNode.makeCustomInline()
                     cmark_node_append_child(link.pointer, CmarkNode.makeText(label).pointer)
                     cmark_node_insert_before(node.pointer, link.pointer)

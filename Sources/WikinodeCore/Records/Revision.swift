@@ -22,6 +22,11 @@ public struct Revision: Codable, Sendable, Equatable, Identifiable {
     /// SHA-256 of the Markdown, hex.
     public var contentHash: String
     public var byteCount: Int
+    /// Where a forked revision came from: the peer page's address, its revision there, and
+    /// when that revision was made.
+    public var forkedFrom: String? = nil
+    public var forkedRevision: Int64? = nil
+    public var forkedAt: Date? = nil
 }
 
 extension Revision: FetchableRecord, MutablePersistableRecord {

@@ -115,40 +115,15 @@ struct APIController {
             SaveResponse(title: result.page.title, url: site.baseURL + result.page.pageTitle.path, revision: result.revision.id!, created: false, changed: true))
     }
 
-    struct ChangesDocument: Encodable {
-        struct Change: Encodable {
-            let seq: Int64
-            let kind: String
-            let title: String
-            let previousTitle: String?
-            let uid: String
-            let revision: Int64
-            let contentHash: String
-            let author: String
-            let summary: String
-            let updated: Date
-            let url: String
-        }
-
-        let changes: [Change]
-        let cursor: Int64
-    }
-
-    /// `GET /api/changes?since=N&limit=M`: changes after cursor N, oldest first.
+    /// `GET /api/changes?since=N&limit=M`: the compacted change feed after cursor N, oldest
+    /// first (see `ChangeFeedDocument`).
     @Sendable func changes(request: Request, context: Context) async throws -> Response {
         let query = try QueryParameters(request)
         let since = try query.integer("since", in: 0...Int64.max) ?? 0
         let limit = Int(try query.integer("limit", in: 1...1000) ?? 100)
-        let changes = try database.changes(since: since, limit: limit, visibleAt: Date())
-        let document = ChangesDocument(
-            changes: changes.map {
-                .init(
-                    seq: $0.seq!, kind: $0.kind.rawValue, title: $0.title, previousTitle: $0.previousTitle, uid: $0.pageUid,
-                    revision: $0.revisionId, contentHash: $0.contentHash, author: $0.author, summary: $0.summary,
-                    updated: $0.createdAt, url: site.baseURL + PageLinkView(title: $0.title).path)
-            },
-            cursor: changes.last?.seq ?? since)
-        return try Response.json(document)
+        let feed = try database.changeFeed(since: since, limit: limit, baseURL: site.baseURL)
+        return Response.conditional(
+            to: request, body: String(decoding: try Response.jsonData(feed), as: UTF8.self), contentType: "application/json; charset=utf-8")
     }
 
     private func livePage(_ context: Context) throws -> Page {

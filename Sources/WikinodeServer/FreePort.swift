@@ -2,10 +2,10 @@ import Foundation
 
 /// A port the system has free on `host` right now, for `serve --port 0`: the node must know
 /// its own address (for absolute links and feeds) before it starts listening.
-enum FreePort {
-    static func find(host: String) throws -> Int {
+public enum FreePort {
+    public static func find(host: String) throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw CommandError("Cannot open a socket to find a free port.") }
+        guard descriptor >= 0 else { throw FreePortError("Cannot open a socket to find a free port.") }
         defer { close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -14,11 +14,20 @@ enum FreePort {
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0 else { throw CommandError("Cannot find a free port on \(host).") }
+        guard bound == 0 else { throw FreePortError("Cannot find a free port on \(host).") }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
         }
         return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// No free port could be found.
+public struct FreePortError: Error, CustomStringConvertible {
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
     }
 }

@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+import Logging
+import ServiceLifecycle
+import WikinodeCore
+
+/// The background work of a node's federation, run by `wikinode serve`: telling followers about
+/// changes (through the outbox), pulling followed peers when told or when due, retrying with
+/// backoff. Nothing here runs on a request's path.
+///
+/// It wakes when a page changes in this process (a database observation), when a notice asks
+/// for a pull, and once a second for work that came due or changes made by another process.
+public struct FederationService: Service {
+    let federation: Federation
+    let tick: Duration
+
+    public init(federation: Federation, tick: Duration = .seconds(1)) {
+        self.federation = federation
+        self.tick = tick
+    }
+
+    public func run() async throws {
+        let federation = federation
+        let observation = DatabaseRegionObservation(tracking: Table("pageChange"))
+        let cancellable = observation.start(
+            in: federation.database.writer, onError: { _ in }, onChange: { _ in federation.wake() })
+        defer { cancellable.cancel() }
+        // A node that was down may have missed notices: every followed peer is due at start.
+        try? federation.database.makeFollowedPeersDue()
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: tick)
+                        federation.wake()
+                    }
+                }
+                group.addTask {
+                    federation.wake()
+                    for await _ in federation.wakeups {
+                        if Task.isCancelled { break }
+                        await federation.runDueWork()
+                    }
+                }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+}
+
+extension Federation {
+    /// One round of background work: announce new local changes, send due notices, pull due
+    /// peers.
+    func runDueWork() async {
+        do {
+            if try database.hasUnannouncedChanges() {
+                try database.announceChanges()
+            }
+            if let next = try database.nextNoticeDate(), next <= Date() {
+                try await deliverDueNotices()
+            }
+        } catch {
+            logger.warning("federation: notices failed", metadata: ["error": "\(error)"])
+        }
+        await pullDuePeers()
+    }
+}

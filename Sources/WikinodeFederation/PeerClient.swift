@@ -1,0 +1,151 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// HTTP to other nodes and sites, with the limits an untrusted peer calls for: the address
+/// policy before every request and redirect, a cap on the body, and a deadline on the whole
+/// exchange (a peer that drips one byte a second is cut off like one that never answers).
+public final class PeerClient: Sendable {
+    public struct Limits: Sendable {
+        /// The whole request, from connecting to the last byte of the body.
+        public var timeout: Duration
+        public var maximumBodyBytes: Int
+        public var maximumRedirects: Int
+
+        public init(timeout: Duration = .seconds(15), maximumBodyBytes: Int = 32 << 20, maximumRedirects: Int = 3) {
+            self.timeout = timeout
+            self.maximumBodyBytes = maximumBodyBytes
+            self.maximumRedirects = maximumRedirects
+        }
+    }
+
+    public struct Response: Sendable {
+        public let status: Int
+        public let headers: [(name: String, value: String)]
+        public let body: Data
+        /// The address the answer came from, after redirects.
+        public let url: URL
+
+        public func header(_ name: String) -> String? {
+            headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        }
+
+        /// Whether the body is declared JSON.
+        public var isJSON: Bool {
+            guard let type = header("Content-Type")?.lowercased() else { return false }
+            let essence = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            return essence == "application/json" || essence.hasSuffix("+json")
+        }
+    }
+
+    public let policy: AddressPolicy
+    public static let userAgent = "wikinode/0.1"
+
+    /// One client for the process, like `HTTPClient.shared` (it lives as long as the process and
+    /// needs no shutdown), but redirects are ours to follow, each one checked.
+    private static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .seconds(5), read: .seconds(10)))
+        configuration.connectionPool.idleTimeout = .seconds(30)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    private var client: HTTPClient { Self.client }
+
+    public init(policy: AddressPolicy) {
+        self.policy = policy
+    }
+
+    /// GETs `url`, following redirects within the same origin only when `sameOriginOnly`.
+    public func get(_ url: URL, accept: String = "application/json", limits: Limits = Limits(), sameOriginOnly: Bool = true) async throws -> Response {
+        try await send(method: .GET, url: url, headers: [("Accept", accept)], body: nil, limits: limits, sameOriginOnly: sameOriginOnly)
+    }
+
+    /// POSTs `body`; redirects are not followed (a notice goes where it was addressed).
+    public func post(_ url: URL, headers: [(String, String)], body: Data, limits: Limits = Limits()) async throws -> Response {
+        try await send(method: .POST, url: url, headers: headers, body: body, limits: limits, sameOriginOnly: true, followRedirects: false)
+    }
+
+    private func send(
+        method: HTTPMethod, url: URL, headers: [(String, String)], body: Data?, limits: Limits, sameOriginOnly: Bool, followRedirects: Bool = true
+    ) async throws -> Response {
+        let deadline = ContinuousClock.now + limits.timeout
+        var current = url
+        for _ in 0...limits.maximumRedirects {
+            try policy.check(current)
+            let target = current
+            let response = try await withDeadline(deadline, describing: target) {
+                try await self.exchange(method: method, url: target, headers: headers, body: body, maximumBytes: limits.maximumBodyBytes)
+            }
+            guard followRedirects, [301, 302, 303, 307, 308].contains(response.status) else { return response }
+            guard let location = response.header("Location"), let next = URL(string: location, relativeTo: current)?.absoluteURL else {
+                throw FederationError.badResponse("\(current.absoluteString) redirects without a usable Location")
+            }
+            if sameOriginOnly && Self.origin(of: next) != Self.origin(of: url) {
+                throw FederationError.badResponse("\(url.absoluteString) redirects to another host (\(next.absoluteString))")
+            }
+            current = next
+        }
+        throw FederationError.badResponse("\(url.absoluteString) redirects more than \(limits.maximumRedirects) times")
+    }
+
+    private func exchange(method: HTTPMethod, url: URL, headers: [(String, String)], body: Data?, maximumBytes: Int) async throws -> Response {
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = method
+        request.headers.add(name: "User-Agent", value: Self.userAgent)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request, timeout: .seconds(30))
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            throw FederationError.timeout("\(url.absoluteString) did not answer in time")
+        } catch is CancellationError {
+            throw FederationError.timeout("\(url.absoluteString) did not answer in time")
+        } catch let error as FederationError {
+            throw error
+        } catch {
+            throw FederationError.unreachable("\(url.absoluteString) cannot be reached (\(error))")
+        }
+        if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > maximumBytes {
+            throw FederationError.tooLarge("\(url.absoluteString) answers with \(length) bytes, more than the \(maximumBytes) accepted")
+        }
+        var collected = ByteBuffer()
+        do {
+            for try await var chunk in response.body {
+                guard collected.readableBytes + chunk.readableBytes <= maximumBytes else {
+                    throw FederationError.tooLarge("\(url.absoluteString) sends more than the \(maximumBytes) bytes accepted")
+                }
+                collected.writeBuffer(&chunk)
+            }
+        } catch let error as FederationError {
+            throw error
+        } catch is CancellationError {
+            throw FederationError.timeout("\(url.absoluteString) did not finish its answer in time")
+        } catch {
+            throw FederationError.unreachable("\(url.absoluteString) broke off its answer (\(error))")
+        }
+        return Response(
+            status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
+            body: Data(collected.readableBytesView), url: url)
+    }
+
+    static func origin(of url: URL) -> String {
+        "\(url.scheme?.lowercased() ?? "")://\(url.host?.lowercased() ?? ""):\(url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80))"
+    }
+}
+
+/// Runs `operation`, throwing `FederationError.timeout` if `deadline` passes first.
+func withDeadline<T: Sendable>(_ deadline: ContinuousClock.Instant, describing url: URL, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await operation() }
+        group.addTask {
+            try await Task.sleep(until: deadline, clock: .continuous)
+            throw FederationError.timeout("\(url.absoluteString) did not answer in time")
+        }
+        defer { group.cancelAll() }
+        return try await group.next()!
+    }
+}

@@ -1,0 +1,153 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import Synchronization
+import WikinodeCore
+import WikinodeFederation
+import WikinodeServer
+
+/// Several real nodes in one test process, each a live server on 127.0.0.1 (a free port, its
+/// own temporary data directory), built by the same `buildApplication` as `wikinode serve`.
+/// Nodes can be stopped and started again on the same address and data.
+public final class NodeCluster: Sendable {
+    public final class Node: Sendable {
+        public let index: Int
+        public let port: Int
+        public let directory: TemporaryDirectory
+        public let configuration: ServerConfiguration
+        let running = Mutex<Task<Void, Error>?>(nil)
+
+        init(index: Int, timing: FederationTiming) throws {
+            self.index = index
+            port = try FreePort.find(host: "127.0.0.1")
+            directory = try TemporaryDirectory()
+            configuration = ServerConfiguration(
+                host: "127.0.0.1", port: port, dataDirectory: DataDirectory(path: directory.path("data").path),
+                resourcesDirectory: TestNode.repositoryRoot, logLevel: .critical, allowPrivateAddresses: true, federationTiming: timing)
+        }
+
+        /// `http://127.0.0.1:PORT`
+        public var url: String { configuration.baseURL }
+
+        /// The node's database, opened as another process would (as `wikinode` commands do).
+        public func database() throws -> WikiDatabase {
+            try configuration.dataDirectory.open().database
+        }
+
+        /// The node's federation as `wikinode follow` uses it, beside the running server.
+        public func federation() throws -> Federation {
+            let (database, identity, _) = try configuration.dataDirectory.open()
+            return Federation(
+                database: database, identity: identity, ownURL: url, policy: AddressPolicy(allowPrivateAddresses: true),
+                timing: configuration.federationTiming, logger: Logger(label: "test-follow"))
+        }
+
+        /// Starts the server and waits until it listens.
+        public func start() async throws {
+            let (ready, signal) = AsyncStream.makeStream(of: Void.self)
+            let app = try await buildApplication(configuration: configuration) { _ in signal.yield() }
+            let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+            running.withLock { $0 = task }
+            for await _ in ready { break }
+        }
+
+        /// Stops the server (gracefully) and waits until it is down.
+        public func stop() async {
+            guard let task = running.withLock({ value in defer { value = nil }; return value }) else { return }
+            task.cancel()
+            _ = await task.result
+        }
+
+        /// A token for the API.
+        public func makeToken(named name: String = "tester") throws -> String {
+            try database().createToken(named: name)
+        }
+    }
+
+    public let nodes: [Node]
+
+    /// Timing for tests: pulls come from notices; a failed notice is retried within a second.
+    public static let testTiming = FederationTiming(
+        pollInterval: .seconds(60), firstBackoff: .milliseconds(200), maximumBackoff: .seconds(1), signatureWindow: .seconds(300), batchSize: 200,
+        limits: PeerClient.Limits(timeout: .seconds(5), maximumBodyBytes: 8 << 20, maximumRedirects: 3))
+
+    init(count: Int, timing: FederationTiming) throws {
+        nodes = try (0..<count).map { try Node(index: $0, timing: timing) }
+    }
+
+    /// Runs `body` with `count` started nodes, and stops them all afterwards.
+    public static func run<Value: Sendable>(
+        count: Int, timing: FederationTiming = NodeCluster.testTiming, _ body: (NodeCluster) async throws -> Value
+    ) async throws -> Value {
+        let cluster = try NodeCluster(count: count, timing: timing)
+        for node in cluster.nodes { try await node.start() }
+        do {
+            let value = try await body(cluster)
+            for node in cluster.nodes { await node.stop() }
+            return value
+        } catch {
+            for node in cluster.nodes { await node.stop() }
+            throw error
+        }
+    }
+
+    public subscript(index: Int) -> Node { nodes[index] }
+
+    // MARK: - HTTP, to 127.0.0.1 only
+
+    public struct Reply: Sendable {
+        public let status: Int
+        public let headers: [(String, String)]
+        public let body: String
+
+        public func header(_ name: String) -> String? {
+            headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
+        }
+
+        /// The body as a JSON object.
+        public var json: [String: Any] {
+            (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
+        }
+    }
+
+    /// Sends a request to a URL on 127.0.0.1.
+    public static func request(
+        _ url: String, method: HTTPMethod = .GET, headers: [(String, String)] = [], body: Data? = nil
+    ) async throws -> Reply {
+        precondition(url.hasPrefix("http://127.0.0.1:"), "tests talk to 127.0.0.1 only")
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let buffer = try await response.body.collect(upTo: 64 << 20)
+        return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: String(buffer: buffer))
+    }
+
+    /// Writes a page through the node's API with `token`.
+    @discardableResult
+    public static func putPage(_ node: Node, title: String, markdown: String, token: String, baseRevision: Int64? = nil) async throws -> Reply {
+        var document: [String: Any] = ["markdown": markdown]
+        if let baseRevision { document["baseRevision"] = baseRevision }
+        let path = try PageTitle(title).path.dropFirst("/wiki/".count)
+        return try await request(
+            node.url + "/api/pages/" + path, method: .PUT,
+            headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")],
+            body: try JSONSerialization.data(withJSONObject: document))
+    }
+
+    /// Waits until `condition` holds, checking every 20 ms, for at most `timeout`; returns how
+    /// long it took, or nil when it never held.
+    public static func waitUntil(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async rethrows -> Duration? {
+        let clock = ContinuousClock()
+        let start = clock.now
+        while clock.now - start < timeout {
+            if try await condition() { return clock.now - start }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return try await condition() ? clock.now - start : nil
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import Logging
+import WikinodeCore
+import WikinodeFederation
+
+/// The federation as a command sees it: the node's data, key and address, without a server.
+struct FederationOptions: ParsableArguments {
+    @OptionGroup var dataOptions: DataOptions
+    @Option(help: "This node's public base URL (default: the address `wikinode serve` last ran at).") var url: String?
+    @Flag(help: "Allow fetching from and sending to loopback and private addresses (tests, private networks).")
+    var allowPrivateAddresses = false
+
+    func federation() throws -> Federation {
+        let (database, identity, _) = try dataOptions.directory.open()
+        guard let ownURL = try url ?? database.ownBaseURL() else {
+            throw CommandError("This node's address is not known yet: run `wikinode serve` once, or pass --url.")
+        }
+        var logger = Logger(label: "wikinode")
+        logger.logLevel = .error
+        return Federation(
+            database: database, identity: identity, ownURL: ownURL, policy: AddressPolicy(allowPrivateAddresses: allowPrivateAddresses),
+            logger: logger)
+    }
+}
+
+struct Follow: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Follow a peer: discover it, subscribe, and pull all of its pages and posts. Works whether or not serve runs.")
+
+    @OptionGroup var options: FederationOptions
+    @Argument(help: "The peer's base URL, such as https://wiki.example.org.") var peerURL: String
+
+    func run() async throws {
+        let federation = try options.federation()
+        let bar = ProgressBar(label: "Pulling")
+        do {
+            let peer = try await federation.follow(peerURL) { share, _ in bar.update(Int(share * 1000), of: 1000) }
+            bar.finish()
+            let state = try federation.database.peerStates().first { $0.peer.id == peer.id }
+            print("Following \(peer.name) at \(peer.url): \(state?.pagesMirrored ?? 0) pages mirrored.")
+            if let error = state?.peer.lastError { print("Note: \(error)") }
+        } catch {
+            bar.finish()
+            throw CommandError("Cannot follow \(peerURL): \(error)")
+        }
+    }
+}
+
+struct Unfollow: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Stop following a peer; its mirrored pages are removed and it is told.")
+
+    @OptionGroup var options: FederationOptions
+    @Argument(help: "The peer's base URL.") var peerURL: String
+
+    func run() async throws {
+        let federation = try options.federation()
+        do {
+            try await federation.unfollow(peerURL)
+        } catch {
+            throw CommandError("Cannot unfollow \(peerURL): \(error)")
+        }
+        print("No longer following \(peerURL).")
+    }
+}
+
+struct Peers: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Followed peers and followers, with their sync state.")
+
+    @OptionGroup var dataOptions: DataOptions
+
+    func run() async throws {
+        let (database, _, _) = try dataOptions.directory.open()
+        let states = try database.peerStates()
+        guard !states.isEmpty else {
+            print("No peers yet. Follow one with: wikinode follow <peer-url>")
+            return
+        }
+        let header = ["peer", "name", "pages", "last sync", "last error", "next attempt", "relation"]
+        let rows = states.map { state -> [String] in
+            let peer = state.peer
+            let relation = [peer.isFollowing ? "following" : nil, peer.isFollower ? "follower" : nil].compactMap { $0 }.joined(separator: "+")
+            return [
+                peer.url, peer.name, peer.isFollowing ? String(state.pagesMirrored) : "-", Self.date(peer.lastSyncAt),
+                peer.lastError.map { String($0.prefix(60)) } ?? "-", peer.isFollowing ? Self.date(peer.nextAttemptAt) : "-",
+                relation.isEmpty ? "-" : relation,
+            ]
+        }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        for row in [header] + rows {
+            print(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
+        }
+    }
+
+    static func date(_ date: Date?) -> String {
+        date.map { $0.formatted(Date.ISO8601FormatStyle().year().month().day().time(includingFractionalSeconds: false).dateTimeSeparator(.space)) } ?? "-"
+    }
+}
