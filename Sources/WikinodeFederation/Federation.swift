@@ -94,10 +94,11 @@ public final class Federation: Sendable {
 
     // MARK: - Following
 
-    /// Follows the node at `address`: discovers it, pins its key, subscribes, pulls everything.
+    /// Follows the node at `address`: discovers it, pins its key, subscribes, pulls everything
+    /// (or, without `pullNow`, leaves the pull to the background service).
     /// `progress` gets the share of the peer's feed read so far (0...1) and pages mirrored.
     @discardableResult
-    public func follow(_ address: String, progress: @Sendable (Double, Int) -> Void = { _, _ in }) async throws -> Peer {
+    public func follow(_ address: String, pullNow: Bool = true, progress: @Sendable (Double, Int) -> Void = { _, _ in }) async throws -> Peer {
         guard let url = Self.normalized(address) else {
             throw FederationError.invalidURL("\(address) is not an http or https address of a node (no query, no fragment)")
         }
@@ -115,7 +116,9 @@ public final class Federation: Sendable {
             try database.recordPeerError(peerId: peer.id!, error: "The follow notice was not delivered yet: \(error)")
             logger.warning("follow notice to \(url) failed, queued", metadata: ["error": "\(error)"])
         }
-        try await pull(peerId: peer.id!, progress: progress)
+        if pullNow {
+            try await pull(peerId: peer.id!, progress: progress)
+        }
         peer = try database.peer(id: peer.id!) ?? peer
         wake()
         return peer
@@ -197,10 +200,8 @@ public final class Federation: Sendable {
         let response = try await client.get(url, limits: timing.limits)
         guard response.status == 200 else { throw FederationError.badResponse("\(url.absoluteString) answers \(response.status)") }
         guard response.isJSON else { throw FederationError.badResponse("\(url.absoluteString) is not JSON") }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
         do {
-            return try decoder.decode(ChangeFeedDocument.self, from: response.body)
+            return try ChangeFeedDocument.decoder.decode(ChangeFeedDocument.self, from: response.body)
         } catch {
             throw FederationError.badResponse("\(url.absoluteString) is not a change feed")
         }

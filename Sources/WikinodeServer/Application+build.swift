@@ -63,5 +63,6 @@ func buildRouter(
         hashing: PasswordHashing()
     ).addRoutes(to: router)
     EditController(database: database, renderer: renderer, site: site, cookies: cookies, csrf: csrf).addRoutes(to: router)
+    FederationController(database: database, federation: federation, renderer: renderer, site: site, csrf: csrf).addRoutes(to: router)
     return router
 }

@@ -27,7 +27,12 @@ public final class NodeCluster: Sendable {
             configuration = ServerConfiguration(
                 host: "127.0.0.1", port: port, dataDirectory: DataDirectory(path: directory.path("data").path),
                 resourcesDirectory: TestNode.repositoryRoot, logLevel: .critical, allowPrivateAddresses: true, federationTiming: timing)
+            // Named node0, node1…: each name is also the node's interwiki prefix on its followers.
+            try configuration.dataDirectory.open().database.setSetting("name", to: "node\(index)")
         }
+
+        /// The node's routes over its data, for tests that browse it (forms, sessions).
+        public var testNode: TestNode { TestNode(configuration: configuration, directory: directory) }
 
         /// `http://127.0.0.1:PORT`
         public var url: String { configuration.baseURL }

@@ -18,6 +18,13 @@ public struct TestNode: Sendable {
             resourcesDirectory: Self.repositoryRoot, logLevel: .warning)
     }
 
+    /// A node over an existing configuration and directory (another node's, as a second
+    /// process would open it).
+    public init(configuration: ServerConfiguration, directory: TemporaryDirectory) {
+        self.configuration = configuration
+        self.directory = directory
+    }
+
     /// The checkout this test runs from; it holds `Templates/` and `Public/`.
     public static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -22,7 +22,11 @@ public struct PageEdit: Sendable {
     /// The peer's page this edit copies, when it is a fork.
     public var fork: ForkSource?
 
-    public init(title: PageTitle, markdown: String, summary: String = "", author: String, expectation: Expectation = .any, date: Date? = nil) {
+    public init(
+        title: PageTitle, markdown: String, summary: String = "", author: String, expectation: Expectation = .any, date: Date? = nil,
+        fork: ForkSource? = nil
+    ) {
+        self.fork = fork
         self.title = title
         self.markdown = markdown
         self.summary = summary

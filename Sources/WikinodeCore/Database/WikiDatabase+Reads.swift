@@ -35,6 +35,10 @@ public struct PageViewData: Sendable {
     public let post: Post?
     /// Who wrote the first revision.
     public let firstAuthor: String
+    /// The same title on followed peers, newest first.
+    public var twins: [Twin] = []
+    /// Pages on followed peers that link here.
+    public var remoteBacklinks: [RemoteReference] = []
 }
 
 /// A revision without its text, for history lists.
@@ -47,6 +51,10 @@ public struct RevisionSummary: Sendable, Equatable, Codable, FetchableRecord {
     public let author: String
     public let createdAt: Date
     public let byteCount: Int
+    public let contentHash: String
+    /// Set on a fork: the peer's page it copies, and its revision there.
+    public let forkedFrom: String?
+    public let forkedRevision: Int64?
 }
 
 extension WikiDatabase {
@@ -91,8 +99,11 @@ extension WikiDatabase {
             let post = try Post.fetchOne(db.cachedStatement(sql: "SELECT * FROM post WHERE pageId = ?"), arguments: [page.id])
             let firstAuthor = try String.fetchOne(
                 db.cachedStatement(sql: "SELECT author FROM revision WHERE pageId = ? ORDER BY id LIMIT 1"), arguments: [page.id]) ?? ""
-            return PageViewData(
+            var data = PageViewData(
                 page: page, lastChange: summary, backlinks: try backlinks(of: page, visibleAt: now, in: db), post: post, firstAuthor: firstAuthor)
+            data.twins = try twins(of: page.titleKey, in: db)
+            data.remoteBacklinks = try remoteBacklinks(of: page, in: db)
+            return data
         }
     }
 
@@ -133,7 +144,7 @@ extension WikiDatabase {
         }
     }
 
-    static let revisionSummarySQL = "SELECT id, parentId, kind, title, summary, author, createdAt, byteCount FROM revision"
+    static let revisionSummarySQL = "SELECT id, parentId, kind, title, summary, author, createdAt, byteCount, contentHash, forkedFrom, forkedRevision FROM revision"
 
     /// A page's revisions, newest first.
     public func history(of page: Page, limit: Int = 500) throws -> [RevisionSummary] {

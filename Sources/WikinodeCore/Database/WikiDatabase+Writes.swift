@@ -301,7 +301,8 @@ extension WikiDatabase {
         }
     }
 
-    static func contentHash(_ markdown: String) -> String {
+    /// SHA-256 of the Markdown, hex: how revisions (here and on peers) compare their text.
+    public static func contentHash(_ markdown: String) -> String {
         Hex.encode(SHA256.hash(data: Data(markdown.utf8)))
     }
 }

@@ -20,6 +20,33 @@ public struct ChangeFeedDocument: Codable, Sendable {
     }
 }
 
+extension ChangeFeedDocument {
+    /// Dates in RFC 3339 with milliseconds, so that followers compare "newer" and "older" as the
+    /// origin would.
+    public static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+        }
+        return encoder
+    }
+
+    /// Reads RFC 3339 dates with or without fractional seconds.
+    public static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+            if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(text.prefix(40)) is not an RFC 3339 date")
+        }
+        return decoder
+    }
+}
+
 public struct ChangeFeedEntry: Codable, Sendable, Equatable {
     public var seq: Int64
     /// The page's id on its node, stable across renames.

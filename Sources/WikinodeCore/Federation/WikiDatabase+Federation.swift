@@ -385,12 +385,14 @@ extension WikiDatabase {
 
     /// The same title on followed peers, newest first.
     public func twins(of titleKey: String) throws -> [Twin] {
-        try writer.read { db in
-            try Row.fetchAll(
-                db.cachedStatement(sql: Self.twinSQL + " WHERE r.titleKey = ? AND p.isFollowing ORDER BY r.updatedAt DESC"),
-                arguments: [titleKey]
-            ).map(Self.twin)
-        }
+        try writer.read { db in try twins(of: titleKey, in: db) }
+    }
+
+    func twins(of titleKey: String, in db: Database) throws -> [Twin] {
+        try Row.fetchAll(
+            db.cachedStatement(sql: Self.twinSQL + " WHERE r.titleKey = ? AND p.isFollowing ORDER BY r.updatedAt DESC"),
+            arguments: [titleKey]
+        ).map(Self.twin)
     }
 
     public func twin(of titleKey: String, peerId: Int64) throws -> Twin? {
@@ -411,7 +413,10 @@ extension WikiDatabase {
 
     /// Pages on followed peers that link to this title (or an old title of the page).
     public func remoteBacklinks(of page: Page) throws -> [RemoteReference] {
-        try writer.read { db in
+        try writer.read { db in try remoteBacklinks(of: page, in: db) }
+    }
+
+    func remoteBacklinks(of page: Page, in db: Database) throws -> [RemoteReference] {
             try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
@@ -422,7 +427,6 @@ extension WikiDatabase {
                         """),
                 arguments: [page.titleKey, page.id]
             ).map { RemoteReference(peerName: $0["peerName"], peerURL: $0["peerURL"], title: $0["title"], url: $0["url"], updatedAt: $0["updatedAt"]) }
-        }
     }
 
     /// Mirrored pages, newest first, for the neighbourhood's recent changes.

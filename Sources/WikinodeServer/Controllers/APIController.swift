@@ -123,7 +123,7 @@ struct APIController {
         let limit = Int(try query.integer("limit", in: 1...1000) ?? 100)
         let feed = try database.changeFeed(since: since, limit: limit, baseURL: site.baseURL)
         return Response.conditional(
-            to: request, body: String(decoding: try Response.jsonData(feed), as: UTF8.self), contentType: "application/json; charset=utf-8")
+            to: request, body: String(decoding: try ChangeFeedDocument.encoder.encode(feed), as: UTF8.self), contentType: "application/json; charset=utf-8")
     }
 
     private func livePage(_ context: Context) throws -> Page {

@@ -181,9 +181,11 @@ struct PageController {
             let backlinks = try database.backlinks(of: page, visibleAt: try drafts.cutoff(for: context.visitor)).map { PageLinkView(title: $0.title) }
             let outgoing = page.isDeleted ? [] : try database.outgoingLinks(of: page).map { PageLinkView(title: $0.title, isMissing: !$0.exists) }
             let external = page.isDeleted ? [] : try database.externalLinks(of: page)
+            let remote = try database.remoteBacklinks(of: page).map(RemoteLinkView.init)
             let view = LinksView(
                 site: site, title: title.text, tools: PageToolsView(title), backlinks: backlinks, hasBacklinks: !backlinks.isEmpty,
-                outgoing: outgoing, hasOutgoing: !outgoing.isEmpty, external: external, hasExternal: !external.isEmpty)
+                outgoing: outgoing, hasOutgoing: !outgoing.isEmpty, external: external, hasExternal: !external.isEmpty,
+                remoteBacklinks: remote, hasRemoteBacklinks: !remote.isEmpty)
             return Response.conditional(to: request, body: try renderer.render(view, template: "links", viewer: context.viewer(for: request)), contentType: "text/html; charset=utf-8")
         }
     }

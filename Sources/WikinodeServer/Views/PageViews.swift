@@ -15,6 +15,10 @@ struct PageView: Sendable {
     let post: PostInfo?
     let latestPosts: [PostEntryView]
     let hasLatestPosts: Bool
+    let twins: [TwinView]
+    let hasTwins: Bool
+    let remoteBacklinks: [RemoteLinkView]
+    let hasRemoteBacklinks: Bool
 
     /// A note on a page that is also a post.
     struct PostInfo: Sendable {
@@ -40,6 +44,10 @@ struct PageView: Sendable {
         }
         self.latestPosts = latestPosts.map { PostEntryView($0, site: site) }
         hasLatestPosts = !latestPosts.isEmpty
+        twins = data.twins.map { TwinView($0, title: title, ours: (data.page.updatedAt, data.lastChange.contentHash), timeZone: site.timeZone) }
+        hasTwins = !twins.isEmpty
+        remoteBacklinks = data.remoteBacklinks.map(RemoteLinkView.init)
+        hasRemoteBacklinks = !remoteBacklinks.isEmpty
     }
 }
 
@@ -56,6 +64,9 @@ struct RevisionView: Sendable {
     let path: String
     let diffPath: String?
     let isCurrent: Bool
+    /// Set on a fork: the peer's page it copies.
+    let forkedFrom: String?
+    let forkedRevision: Int64?
 
     init(_ revision: RevisionSummary, title: PageTitle, latestId: Int64, timeZone: TimeZone) {
         id = revision.id
@@ -69,6 +80,8 @@ struct RevisionView: Sendable {
         path = title.path + "/rev/\(revision.id)"
         diffPath = revision.parentId.map { title.path + "/diff?from=\($0)&to=\(revision.id)" }
         isCurrent = revision.id == latestId
+        forkedFrom = revision.forkedFrom
+        forkedRevision = revision.forkedRevision
     }
 }
 
@@ -177,6 +190,8 @@ struct LinksView: Sendable {
     let hasOutgoing: Bool
     let external: [String]
     let hasExternal: Bool
+    let remoteBacklinks: [RemoteLinkView]
+    let hasRemoteBacklinks: Bool
 }
 
 struct IndexView: Sendable {

@@ -1,0 +1,114 @@
+import Foundation
+import WikinodeCore
+import WikinodeFederation
+
+/// A page with the same title on a followed peer, as the twins panel lists it.
+struct TwinView: Sendable {
+    let peerName: String
+    let peerURL: String
+    let remoteURL: String
+    let author: String
+    let date: DateView
+    /// "newer", "older" or "same".
+    let relation: String
+    let isNewer: Bool
+    let isSameText: Bool
+    let viewPath: String
+    let diffPath: String
+    let forkPath: String
+
+    init(_ twin: Twin, title: PageTitle, ours: (updatedAt: Date, contentHash: String)?, timeZone: TimeZone) {
+        peerName = twin.peerName
+        peerURL = twin.peerURL
+        remoteURL = twin.url
+        author = twin.author
+        date = DateView(twin.updatedAt, in: timeZone)
+        isSameText = ours.map { $0.contentHash == WikiDatabase.contentHash(twin.markdown) } ?? false
+        isNewer = ours.map { twin.updatedAt > $0.updatedAt } ?? true
+        relation = isSameText ? "same text" : (isNewer ? "newer than this" : "older than this")
+        viewPath = title.path + "/twins/\(twin.peerId)"
+        diffPath = viewPath + "/diff"
+        forkPath = viewPath + "/fork"
+    }
+}
+
+/// A page on a followed peer that links here.
+struct RemoteLinkView: Sendable {
+    let peerName: String
+    let peerURL: String
+    let title: String
+    let url: String
+
+    init(_ reference: RemoteReference) {
+        peerName = reference.peerName
+        peerURL = reference.peerURL
+        title = reference.title
+        url = reference.url
+    }
+}
+
+/// `GET /wiki/{title}/twins/{peer}`: the peer's version, rendered here.
+struct TwinPageView: Sendable {
+    let site: SiteView
+    let title: String
+    let tools: PageToolsView
+    let twin: TwinView
+    let html: String
+    let revision: Int64
+    let summary: String
+    let hasSummary: Bool
+    let csrfToken: String?
+    let hasOurs: Bool
+}
+
+/// `GET /wiki/{title}/twins/{peer}/diff`: our text against theirs.
+struct TwinDiffView: Sendable {
+    let site: SiteView
+    let title: String
+    let tools: PageToolsView
+    let twin: TwinView
+    let hunks: [DiffView.Hunk]
+    let isSame: Bool
+    let addedCount: Int
+    let removedCount: Int
+    let hasOurs: Bool
+    let csrfToken: String?
+}
+
+/// `/peers`: followed peers and followers.
+struct PeersView: Sendable {
+    struct Row: Sendable {
+        let url: String
+        let name: String
+        let isFollowing: Bool
+        let isFollower: Bool
+        let relation: String
+        let pagesMirrored: Int
+        let lastSync: DateView?
+        let lastError: String?
+        let nextAttempt: DateView?
+        let pendingNotices: Int
+        let interwikiPrefix: String
+    }
+
+    let site: SiteView
+    let peers: [Row]
+    let hasPeers: Bool
+    let canManage: Bool
+    let csrfToken: String
+    let message: String?
+    let error: String?
+    let followURL: String
+
+    static func rows(_ states: [PeerState], timeZone: TimeZone) -> [Row] {
+        states.map { state in
+            let peer = state.peer
+            return Row(
+                url: peer.url, name: peer.name, isFollowing: peer.isFollowing, isFollower: peer.isFollower,
+                relation: [peer.isFollowing ? "following" : nil, peer.isFollower ? "follows this node" : nil].compactMap { $0 }.joined(separator: ", "),
+                pagesMirrored: state.pagesMirrored, lastSync: peer.lastSyncAt.map { DateView($0, in: timeZone) }, lastError: peer.lastError,
+                nextAttempt: peer.isFollowing ? peer.nextAttemptAt.map { DateView($0, in: timeZone) } : nil,
+                pendingNotices: state.pendingNotices, interwikiPrefix: peer.prefixKey)
+        }
+    }
+}
