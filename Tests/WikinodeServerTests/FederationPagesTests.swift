@@ -75,6 +75,33 @@ import WikinodeTesting
         }
     }
 
+    @Test func recentChangesAndSearchIncludeFollowedNodes() async throws {
+        try await NodeCluster.run(count: 2) { cluster in
+            let (a, b) = (cluster[0], cluster[1])
+            try await a.database().savePage(PageEdit(title: try PageTitle("Zebra Crossing"), markdown: "Stripes of the aardvark kind.", author: "alice"))
+            try await b.database().savePage(PageEdit(title: try PageTitle("Local Aardvark"), markdown: "An aardvark lives here.", author: "bob"))
+            try await b.federation().follow(a.url)
+            try await b.testNode.test(.router) { client in
+                let local = try await client.execute(uri: "/recent", method: .get).text
+                #expect(!local.contains("Zebra Crossing"))
+                let both = try await client.execute(uri: "/recent?peers=1", method: .get).text
+                #expect(both.contains("Zebra Crossing") && both.contains("Local Aardvark"))
+                #expect(both.contains("href=\"\(a.url)/wiki/Zebra_Crossing\""))
+                #expect(both.contains("on <a href=\"\(a.url)/\">node0</a>"))
+                #expect(try await client.execute(uri: "/recent?peers=1&until=-5", method: .get).status == .badRequest)
+                #expect(try await client.execute(uri: "/recent?peers=1&until=1", method: .get).text.contains("Nothing has changed yet"))
+
+                let ours = try await client.execute(uri: "/search?q=aardvark", method: .get).text
+                #expect(ours.contains("Local Aardvark") && !ours.contains("Zebra Crossing"))
+                let neighbourhood = try await client.execute(uri: "/search?q=aardvark&peers=1", method: .get).text
+                #expect(neighbourhood.contains("Local Aardvark") && neighbourhood.contains("Zebra Crossing"))
+                #expect(neighbourhood.contains("<span class=\"node\">on node0</span>"))
+                #expect(neighbourhood.contains("<mark>aardvark</mark>"))
+                #expect(try await client.execute(uri: "/search?q=aardvark&peers=1&page=51", method: .get).status == .badRequest)
+            }
+        }
+    }
+
     @Test func peersPageListsPeersAndLetsTheOwnerFollow() async throws {
         try await NodeCluster.run(count: 3) { cluster in
             let (a, b, c) = (cluster[0], cluster[1], cluster[2])

@@ -368,6 +368,19 @@ public struct Twin: Sendable, Equatable {
     public let html: String
 }
 
+/// One line of the neighbourhood's recent changes.
+public enum NeighbourhoodChange: Sendable {
+    case local(PageChange)
+    case remote(Twin)
+
+    public var date: Date {
+        switch self {
+        case .local(let change): change.createdAt
+        case .remote(let twin): twin.updatedAt
+        }
+    }
+}
+
 /// A page on a followed peer that links here.
 public struct RemoteReference: Sendable, Equatable {
     public let peerName: String
@@ -429,12 +442,19 @@ extension WikiDatabase {
             ).map { RemoteReference(peerName: $0["peerName"], peerURL: $0["peerURL"], title: $0["title"], url: $0["url"], updatedAt: $0["updatedAt"]) }
     }
 
-    /// Mirrored pages, newest first, for the neighbourhood's recent changes.
-    public func remoteRecent(limit: Int) throws -> [Twin] {
+    /// Recent changes of the neighbourhood, newest first, before `until`: this node's changes
+    /// and the latest change of each page mirrored from followed peers.
+    public func neighbourhoodChanges(limit: Int, until: Date? = nil, visibleAt now: Date? = nil) throws -> [NeighbourhoodChange] {
         try writer.read { db in
-            try Row.fetchAll(
-                db.cachedStatement(sql: Self.twinSQL + " WHERE p.isFollowing ORDER BY r.updatedAt DESC LIMIT ?"), arguments: [limit]
-            ).map(Self.twin)
+            let local = try PageChange.filter(sql: "createdAt < ?", arguments: [until ?? .distantFuture])
+                .filter(sql: now == nil ? "1" : Self.changeOfVisiblePage, arguments: now.map { [$0] } ?? [])
+                .order(sql: "createdAt DESC, seq DESC").limit(limit).fetchAll(db)
+                .map { NeighbourhoodChange.local($0) }
+            let remote = try Row.fetchAll(
+                db.cachedStatement(sql: Self.twinSQL + " WHERE p.isFollowing AND r.updatedAt < ? ORDER BY r.updatedAt DESC LIMIT ?"),
+                arguments: [until ?? .distantFuture, limit]
+            ).map { NeighbourhoodChange.remote(Self.twin($0)) }
+            return Array((local + remote).sorted { $0.date > $1.date }.prefix(limit))
         }
     }
 }

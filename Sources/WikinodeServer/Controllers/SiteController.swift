@@ -45,15 +45,38 @@ struct SiteController {
     /// Search results a page: each needs a snippet, made by re-reading the page's text.
     static var searchPageSize: Int { 20 }
 
-    /// `GET /recent?before=SEQ`
+    /// `GET /recent?before=SEQ`, or with `peers=1` the neighbourhood's (`until=` milliseconds
+    /// since 1970 for older ones).
     @Sendable func recent(request: Request, context: Context) async throws -> Response {
         let query = try QueryParameters(request)
-        let before = try query.integer("before", in: 1...Int64.max)
-        let changes = try database.recentChanges(limit: Self.pageSize, before: before, visibleAt: try DraftVisibility(database: database).cutoff(for: context.visitor))
-        let view = RecentView(
-            site: site, changes: changes.map(changeView), hasChanges: !changes.isEmpty,
-            olderPath: changes.count == Self.pageSize ? changes.last?.seq.map { "/recent?before=\($0)" } : nil)
-        return Response.conditional(to: request, body: try renderer.render(view, template: "recent", viewer: context.viewer(for: request)), contentType: "text/html; charset=utf-8", lastModified: changes.first?.createdAt)
+        let cutoff = try DraftVisibility(database: database).cutoff(for: context.visitor)
+        let view: RecentView
+        if query["peers"] == "1" {
+            let until = try query.integer("until", in: 1...Int64(Date.distantFuture.timeIntervalSince1970 * 1000)).map { Date(timeIntervalSince1970: Double($0) / 1000) }
+            let changes = try database.neighbourhoodChanges(limit: Self.pageSize, until: until, visibleAt: cutoff)
+            view = RecentView(
+                site: site, changes: changes.map(changeView), hasChanges: !changes.isEmpty, includesPeers: true,
+                olderPath: changes.count == Self.pageSize ? changes.last.map { "/recent?peers=1&until=\(Int64(($0.date.timeIntervalSince1970 * 1000).rounded(.down)))" } : nil)
+        } else {
+            let before = try query.integer("before", in: 1...Int64.max)
+            let changes = try database.recentChanges(limit: Self.pageSize, before: before, visibleAt: cutoff)
+            view = RecentView(
+                site: site, changes: changes.map(changeView), hasChanges: !changes.isEmpty, includesPeers: false,
+                olderPath: changes.count == Self.pageSize ? changes.last?.seq.map { "/recent?before=\($0)" } : nil)
+        }
+        return Response.conditional(to: request, body: try renderer.render(view, template: "recent", viewer: context.viewer(for: request)), contentType: "text/html; charset=utf-8")
+    }
+
+    func changeView(_ change: NeighbourhoodChange) -> RecentView.Change {
+        switch change {
+        case .local(let change):
+            return changeView(change)
+        case .remote(let twin):
+            return RecentView.Change(
+                kind: "remote", title: twin.title, path: twin.url, previousTitle: nil, summary: twin.summary, hasSummary: !twin.summary.isEmpty,
+                author: twin.author, date: DateView(twin.updatedAt, in: site.timeZone), diffPath: nil, isDeletion: false,
+                node: twin.peerName, nodeURL: twin.peerURL)
+        }
     }
 
     func changeView(_ change: PageChange) -> RecentView.Change {
@@ -61,7 +84,8 @@ struct SiteController {
         return RecentView.Change(
             kind: change.kind.rawValue, title: change.title, path: title.path, previousTitle: change.previousTitle,
             summary: change.summary, hasSummary: !change.summary.isEmpty, author: change.author, date: DateView(change.createdAt, in: site.timeZone),
-            diffPath: change.kind == .edit ? "\(title.path)/diff?to=\(change.revisionId)" : nil, isDeletion: change.kind == .delete)
+            diffPath: change.kind == .edit ? "\(title.path)/diff?to=\(change.revisionId)" : nil, isDeletion: change.kind == .delete,
+            node: nil, nodeURL: nil)
     }
 
     /// `GET /recent.atom`
@@ -90,11 +114,24 @@ struct SiteController {
         let page = Int(try query.integer("page", in: 1...1000) ?? 1)
         let size = Self.searchPageSize
         let cutoff = try DraftVisibility(database: database).cutoff(for: context.visitor)
-        let hits = text.isEmpty ? [] : try database.search(text, limit: size + 1, offset: (page - 1) * size, visibleAt: cutoff)
-        let encoded = URLEncoding.component(text)
+        let includesPeers = query["peers"] == "1"
+        let hits: [SearchHit]
+        if text.isEmpty {
+            hits = []
+        } else if includesPeers {
+            guard page <= 50 else { throw HTTPError(.badRequest, message: "Searches of the neighbourhood show at most 50 pages of results.") }
+            hits = try database.searchNeighbourhood(text, limit: size + 1, offset: (page - 1) * size, visibleAt: cutoff)
+        } else {
+            hits = try database.search(text, limit: size + 1, offset: (page - 1) * size, visibleAt: cutoff)
+        }
+        let encoded = URLEncoding.component(text) + (includesPeers ? "&peers=1" : "")
         let view = SearchView(
-            site: site, query: text, hasQuery: !text.isEmpty,
-            hits: hits.prefix(size).map { SearchView.Hit(title: $0.title, path: PageLinkView(title: $0.title).path, snippetHTML: $0.snippetHTML, date: DateView($0.updatedAt, in: site.timeZone)) },
+            site: site, query: text, hasQuery: !text.isEmpty, includesPeers: includesPeers,
+            hits: hits.prefix(size).map {
+                SearchView.Hit(
+                    title: $0.title, path: $0.url ?? PageLinkView(title: $0.title).path, snippetHTML: $0.snippetHTML,
+                    date: DateView($0.updatedAt, in: site.timeZone), node: $0.peerName)
+            },
             hasHits: !hits.isEmpty,
             nextPath: hits.count > size ? "/search?q=\(encoded)&page=\(page + 1)" : nil,
             previousPath: page > 1 ? "/search?q=\(encoded)&page=\(page - 1)" : nil)

@@ -13,11 +13,15 @@ struct RecentView: Sendable {
         let date: DateView
         let diffPath: String?
         let isDeletion: Bool
+        /// A change on a followed peer: its name and address.
+        let node: String?
+        let nodeURL: String?
     }
 
     let site: SiteView
     let changes: [Change]
     let hasChanges: Bool
+    let includesPeers: Bool
     let olderPath: String?
 }
 
@@ -27,11 +31,14 @@ struct SearchView: Sendable {
         let path: String
         let snippetHTML: String
         let date: DateView
+        /// The followed peer a mirrored page comes from.
+        let node: String?
     }
 
     let site: SiteView
     let query: String
     let hasQuery: Bool
+    let includesPeers: Bool
     let hits: [Hit]
     let hasHits: Bool
     let nextPath: String?
