@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 import Logging
 import WikinodeCore
 
@@ -61,6 +62,9 @@ public final class Federation: Sendable {
     let logger: Logger
     private let wakeup: AsyncStream<Void>.Continuation
     let wakeups: AsyncStream<Void>
+    /// Up to when posts that became public on schedule were logged (see `runDueWork`). A
+    /// restart looks back a day: the log is not written twice for a post.
+    let scheduledPostsChecked = Mutex(Date() - 86_400)
 
     public init(database: WikiDatabase, identity: NodeIdentity, ownURL: String, policy: AddressPolicy, timing: FederationTiming = FederationTiming(), logger: Logger) {
         self.database = database

@@ -50,10 +50,13 @@ public struct FederationService: Service {
 }
 
 extension Federation {
-    /// One round of background work: announce new local changes, send due notices, pull due
-    /// peers.
+    /// One round of background work: log posts that just became public, announce new local
+    /// changes, send due notices, pull due peers.
     func runDueWork() async {
         do {
+            let now = Date()
+            let after = scheduledPostsChecked.withLock { checked in defer { checked = now }; return checked }
+            try database.announceScheduledPosts(after: after, now: now)
             if try database.hasUnannouncedChanges() {
                 try database.announceChanges()
             }

@@ -132,3 +132,20 @@ import WikinodeTesting
         }
     }
 }
+
+extension FederationTests {
+    @Test func aScheduledPostReachesFollowersWhenItsTimeComes() async throws {
+        try await NodeCluster.run(count: 2) { cluster in
+            let (a, b) = (cluster[0], cluster[1])
+            try await b.federation().follow(a.url)
+            let token = try a.makeToken()
+            let soon = Date() + 1.5
+            let markdown = "---\nkind: post\ndate: \(soon.formatted(Date.ISO8601FormatStyle()))\n---\nNot yet."
+            #expect(try await NodeCluster.putPage(a, title: "Scheduled Post", markdown: markdown, token: token).status == 201)
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(try Self.mirrored(b, from: a, title: "Scheduled Post") == nil)
+            let arrived = try await NodeCluster.waitUntil(timeout: .seconds(5)) { try Self.mirrored(b, from: a, title: "Scheduled Post") != nil }
+            #expect(arrived != nil)
+        }
+    }
+}

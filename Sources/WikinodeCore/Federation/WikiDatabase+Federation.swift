@@ -512,6 +512,36 @@ extension WikiDatabase {
         }
     }
 
+    /// Posts scheduled for a time in (`after`, `now`] became public without a change of their
+    /// own: each gets a change-log entry (an edit of its current revision, "Published"), so
+    /// that followers, who saw it as hidden, pull it. Returns how many.
+    @discardableResult
+    public func announceScheduledPosts(after: Date, now: Date = Date()) throws -> Int {
+        let due = try writer.read { db in
+            try Int64.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT h.pageId FROM post h JOIN page p ON p.id = h.pageId
+                        WHERE h.status = 'published' AND h.publishedAt > ? AND h.publishedAt <= ? AND p.deletedAt IS NULL
+                          AND NOT EXISTS (SELECT 1 FROM pageChange c WHERE c.pageId = h.pageId AND c.createdAt >= h.publishedAt)
+                        """),
+                arguments: [after, now])
+        }
+        guard !due.isEmpty else { return 0 }
+        return try writer.write { db in
+            var count = 0
+            for pageId in due {
+                guard let page = try Page.fetchOne(db, id: pageId), !page.isDeleted, let revision = try Revision.fetchOne(db, id: page.revisionId) else { continue }
+                var change = PageChange(
+                    seq: nil, pageId: pageId, pageUid: page.uid, revisionId: revision.id!, kind: .edit, title: page.title, previousTitle: nil,
+                    author: revision.author, summary: "Published", contentHash: revision.contentHash, createdAt: now)
+                try change.insert(db)
+                count += 1
+            }
+            return count
+        }
+    }
+
     /// Notices due now, oldest first.
     public func dueNotices(now: Date = Date(), limit: Int = 100) throws -> [OutboxItem] {
         try writer.read { db in
