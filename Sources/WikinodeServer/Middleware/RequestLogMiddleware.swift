@@ -1,7 +1,8 @@
 import Hummingbird
 import Logging
 
-/// Logs one structured line per request: method, path, status and duration.
+/// Logs one structured line per request: method, path, status, duration, and the bytes of the
+/// request and response bodies when their length is known.
 struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
 
@@ -10,7 +11,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         let start = ContinuousClock.now
         do {
             let response = try await next(request, context)
-            log(request, status: response.status.code, since: start)
+            log(request, status: response.status.code, since: start, responseBytes: response.body.contentLength)
             return response
         } catch {
             let status = (error as? any HTTPResponseError)?.status.code ?? 500
@@ -19,7 +20,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    private func log(_ request: Request, status: Int, since start: ContinuousClock.Instant) {
+    private func log(_ request: Request, status: Int, since start: ContinuousClock.Instant, responseBytes: Int? = nil) {
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         logger.info(
@@ -29,6 +30,8 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
                 "path": "\(request.uri.path)",
                 "status": "\(status)",
                 "ms": "\((milliseconds * 100).rounded() / 100)",
+                "in": "\(request.headers[.contentLength] ?? "0")",
+                "out": "\(responseBytes.map(String.init) ?? "?")",
             ])
     }
 }
