@@ -172,6 +172,7 @@ public final class Federation: Sendable {
     /// batch, and records the outcome on the peer (with backoff after a failure).
     public func pull(peerId: Int64, progress: @Sendable (Double, Int) -> Void = { _, _ in }) async throws {
         guard let peer = try database.peer(id: peerId), peer.isFollowing else { return }
+        try database.recordPullStarted(peerId: peerId)
         do {
             var cursor = peer.cursor
             var mirrored = 0

@@ -107,7 +107,7 @@ extension WikiDatabase {
             if !peer.isFollowing {
                 peer.cursor = 0
                 peer.failures = 0
-                peer.nextAttemptAt = now
+                peer.nextAttemptAt = Self.wholeMilliseconds(now)
             }
             peer.name = name
             peer.prefixKey = MarkdownOptions.interwikiKey(name)
@@ -169,13 +169,13 @@ extension WikiDatabase {
         try writer.write { db in
             try db.execute(
                 sql: "UPDATE peer SET pullRequested = 1, lastContactAt = ?, nextAttemptAt = MIN(COALESCE(nextAttemptAt, ?), ?) WHERE id = ? AND isFollowing",
-                arguments: [now, now, now, peerId])
+                arguments: [now, Self.wholeMilliseconds(now), Self.wholeMilliseconds(now), peerId])
         }
     }
 
     /// Every followed peer is due now (at start, after being down).
     public func makeFollowedPeersDue(now: Date = Date()) throws {
-        try writer.write { db in try db.execute(sql: "UPDATE peer SET nextAttemptAt = ? WHERE isFollowing", arguments: [now]) }
+        try writer.write { db in try db.execute(sql: "UPDATE peer SET nextAttemptAt = ? WHERE isFollowing", arguments: [Self.wholeMilliseconds(now)]) }
     }
 
     /// Followed peers due for a pull: asked for by a notice, or their time has come.
@@ -191,11 +191,16 @@ extension WikiDatabase {
         try writer.read { db in try Date.fetchOne(db, sql: "SELECT MIN(nextAttemptAt) FROM peer WHERE isFollowing") }
     }
 
+    /// A pull starts: a notice that arrives from now on asks for another one.
+    public func recordPullStarted(peerId: Int64) throws {
+        try writer.write { db in try db.execute(sql: "UPDATE peer SET pullRequested = 0 WHERE id = ?", arguments: [peerId]) }
+    }
+
     /// A pull reached the end of the peer's feed.
     public func recordPullSuccess(peerId: Int64, nextAttemptAt: Date, now: Date = Date()) throws {
         try writer.write { db in
             try db.execute(
-                sql: "UPDATE peer SET failures = 0, lastError = NULL, lastSyncAt = ?, lastContactAt = ?, nextAttemptAt = ?, pullRequested = 0 WHERE id = ?",
+                sql: "UPDATE peer SET failures = 0, lastError = NULL, lastSyncAt = ?, lastContactAt = ?, nextAttemptAt = ? WHERE id = ?",
                 arguments: [now, now, nextAttemptAt, peerId])
         }
     }
@@ -204,7 +209,7 @@ extension WikiDatabase {
     public func recordPullFailure(peerId: Int64, error: String, nextAttemptAt: Date, now: Date = Date()) throws {
         try writer.write { db in
             try db.execute(
-                sql: "UPDATE peer SET failures = failures + 1, lastError = ?, lastErrorAt = ?, nextAttemptAt = ?, pullRequested = 0 WHERE id = ?",
+                sql: "UPDATE peer SET failures = failures + 1, lastError = ?, lastErrorAt = ?, nextAttemptAt = ? WHERE id = ?",
                 arguments: [String(error.prefix(500)), now, nextAttemptAt, peerId])
         }
     }
@@ -470,7 +475,14 @@ extension WikiDatabase {
         try writer.write { db in try Self.enqueue(type, peerId: peerId, now: now, in: db) }
     }
 
+    /// A date as the database keeps it, to the millisecond, rounded down: stored and compared
+    /// without a rounding that would put a notice a fraction of a millisecond in the future.
+    static func wholeMilliseconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+    }
+
     private static func enqueue(_ type: String, peerId: Int64, now: Date, in db: Database) throws {
+        let now = wholeMilliseconds(now)
         if type == "follow" || type == "unfollow" {
             try db.execute(sql: "DELETE FROM outbox WHERE peerId = ? AND type IN ('follow', 'unfollow')", arguments: [peerId])
         }
@@ -560,7 +572,9 @@ extension WikiDatabase {
     /// `sentAt` (that change still has to be told).
     public func noticeDelivered(_ item: OutboxItem, queuedBefore sentAt: Date) throws {
         try writer.write { db in
-            try db.execute(sql: "DELETE FROM outbox WHERE id = ? AND createdAt <= ?", arguments: [item.id, sentAt])
+            // Strictly before the millisecond the sending began: one queued in that same
+            // millisecond is sent again rather than lost.
+            try db.execute(sql: "DELETE FROM outbox WHERE id = ? AND createdAt < ?", arguments: [item.id, Self.wholeMilliseconds(sentAt)])
             try db.execute(sql: "UPDATE outbox SET attempts = 0 WHERE id = ?", arguments: [item.id])
             try db.execute(sql: "UPDATE peer SET lastContactAt = ? WHERE id = ?", arguments: [Date(), item.peer.id])
         }
