@@ -45,6 +45,7 @@ func buildRouter(configuration: ServerConfiguration, database: WikiDatabase, ide
     APIController(database: database, site: site).addRoutes(to: router)
     BlogController(database: database, renderer: renderer, site: site, cache: cache).addRoutes(to: router)
     DiscoveryController(database: database, site: site, identity: identity).addRoutes(to: router)
+    FedwikiController(database: database, cache: cache).addRoutes(to: router)
     let cookies = SessionCookies(baseURL: configuration.baseURL)
     let csrf = CSRFGuard(baseURL: configuration.baseURL)
     AuthController(
