@@ -56,6 +56,7 @@ func buildRouter(
     BlogController(database: database, renderer: renderer, site: site, cache: cache).addRoutes(to: router)
     DiscoveryController(database: database, site: site, identity: identity).addRoutes(to: router)
     InboxController(federation: federation, site: site).addRoutes(to: router)
+    FedwikiController(database: database, cache: cache).addRoutes(to: router)
     let cookies = SessionCookies(baseURL: configuration.baseURL)
     let csrf = CSRFGuard(baseURL: configuration.baseURL)
     AuthController(

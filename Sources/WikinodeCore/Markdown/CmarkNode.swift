@@ -8,6 +8,8 @@ struct CmarkNode {
     var literal: String? { cmark_node_get_literal(pointer).map { String(cString: $0) } }
     var url: String? { cmark_node_get_url(pointer).map { String(cString: $0) } }
     var parent: CmarkNode? { cmark_node_parent(pointer).map(CmarkNode.init) }
+    var firstChild: CmarkNode? { cmark_node_first_child(pointer).map(CmarkNode.init) }
+    var next: CmarkNode? { cmark_node_next(pointer).map(CmarkNode.init) }
     var startLine: Int { Int(cmark_node_get_start_line(pointer)) }
     var startColumn: Int { Int(cmark_node_get_start_column(pointer)) }
     var endLine: Int { Int(cmark_node_get_end_line(pointer)) }

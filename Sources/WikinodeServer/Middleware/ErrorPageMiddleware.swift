@@ -20,7 +20,9 @@ struct ErrorPageMiddleware: RouterMiddleware {
             if status == .internalServerError {
                 logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
             }
-            var headers: HTTPFields = [:]
+            // An error may carry headers of its own (the fedwiki addresses' CORS header, so that
+            // a browser client on another site sees the 404 rather than a network error).
+            var headers: HTTPFields = (error as? HTTPError)?.headers ?? [:]
             if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"wikinode\"" }
             if Self.wantsJSON(request) {
                 var body: [String: String] = ["error": message]
@@ -66,6 +68,9 @@ struct ErrorPageMiddleware: RouterMiddleware {
     static func wantsJSON(_ request: Request) -> Bool {
         let path = request.uri.path
         if path.hasPrefix("/api/") || path.hasPrefix("/.well-known/") { return true }
+        // Machine formats (`/{slug}.json`, `/system/sitemap.json`, `/feed.json`); a page whose
+        // title ends in `.json` is still a page for people.
+        if path.hasSuffix(".json"), !path.hasPrefix("/wiki/") { return true }
         let accept = request.headers[.accept] ?? ""
         return accept.contains("application/json") && !accept.contains("text/html")
     }
