@@ -159,3 +159,36 @@ final class LineCollector: @unchecked Sendable {
         lock.withLock { buffer.split(separator: "\n").map(String.init) }
     }
 }
+
+extension CommandLineTests {
+    @Test func followPeersAndUnfollowThroughTheCommandLine() async throws {
+        try await NodeCluster.run(count: 1) { cluster in
+            let peer = cluster[0]
+            _ = try peer.database().importPages((0..<30).map { PageEdit(title: try! PageTitle("Peer Page \($0)"), markdown: "Text \($0).", author: "p") })
+            // This node has never served, so its address must be given.
+            let unknown = try WikinodeProcess.run(["follow", "--data", dataPath, "--allow-private-addresses", peer.url])
+            #expect(unknown.status != 0)
+            #expect(unknown.errors.contains("run `wikinode serve` once, or pass --url"))
+            let refused = try WikinodeProcess.run(["follow", "--data", dataPath, "--url", "http://127.0.0.1:9", peer.url])
+            #expect(refused.status != 0)
+            #expect(refused.errors.contains("--allow-private-addresses"))
+
+            let followed = try WikinodeProcess.run(["follow", "--data", dataPath, "--url", "http://127.0.0.1:9", "--allow-private-addresses", peer.url])
+            #expect(followed.status == 0, "\(followed.errors)")
+            let expected = try peer.database().pageCount()
+            #expect(followed.output.contains("Following node0 at \(peer.url): \(expected) pages mirrored."))
+            let table = try WikinodeProcess.run(["peers", "--data", dataPath])
+            #expect(table.status == 0)
+            let lines = table.output.split(separator: "\n")
+            #expect(lines.first?.hasPrefix("peer") == true)
+            #expect(lines.contains { $0.contains(peer.url) && $0.contains("node0") && $0.contains(" \(expected) ") && $0.contains("following") })
+
+            let unfollowed = try WikinodeProcess.run(["unfollow", "--data", dataPath, "--url", "http://127.0.0.1:9", "--allow-private-addresses", peer.url])
+            #expect(unfollowed.status == 0)
+            let database = try WikiDatabase.open(path: DataDirectory(path: dataPath).databasePath)
+            #expect(try database.peer(url: peer.url)?.isFollowing != true)
+            let again = try WikinodeProcess.run(["unfollow", "--data", dataPath, "--url", "http://127.0.0.1:9", peer.url])
+            #expect(again.status != 0)
+        }
+    }
+}
