@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "WikinodeCore", targets: ["WikinodeCore"]),
         .library(name: "WikinodeFederation", targets: ["WikinodeFederation"]),
         .library(name: "WikinodeServer", targets: ["WikinodeServer"]),
+        .library(name: "WikinodeHTML", targets: ["WikinodeHTML"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -27,6 +28,15 @@ let package = Package(
             name: "CCmark",
             pkgConfig: "libcmark",
             providers: [.apt(["libcmark-dev"])]
+        ),
+        .systemLibrary(
+            name: "CGumbo",
+            pkgConfig: "gumbo",
+            providers: [.apt(["libgumbo-dev"])]
+        ),
+        .target(
+            name: "WikinodeHTML",
+            dependencies: ["CGumbo"]
         ),
         .target(
             name: "WikinodeCore",
@@ -83,6 +93,10 @@ let package = Package(
         .testTarget(
             name: "WikinodeCoreTests",
             dependencies: ["WikinodeCore", "WikinodeTesting"]
+        ),
+        .testTarget(
+            name: "WikinodeHTMLTests",
+            dependencies: ["WikinodeHTML"]
         ),
         .testTarget(
             name: "WikinodeServerTests",
