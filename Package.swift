@@ -54,6 +54,7 @@ let package = Package(
             name: "WikinodeFederation",
             dependencies: [
                 "WikinodeCore",
+                "WikinodeHTML",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

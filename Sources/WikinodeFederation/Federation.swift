@@ -34,11 +34,15 @@ public struct FederationTiming: Sendable {
     public var batchSize: Int
     /// How a request to a peer is limited.
     public var limits: PeerClient.Limits
+    /// How fetching a linkback's source or target on the web is limited.
+    public var webLimits: PeerClient.Limits
 
     public init(
         pollInterval: Duration = .seconds(300), firstBackoff: Duration = .seconds(5), maximumBackoff: Duration = .seconds(3600),
-        signatureWindow: Duration = .seconds(300), batchSize: Int = 500, limits: PeerClient.Limits = PeerClient.Limits()
+        signatureWindow: Duration = .seconds(300), batchSize: Int = 500, limits: PeerClient.Limits = PeerClient.Limits(),
+        webLimits: PeerClient.Limits = PeerClient.Limits(timeout: .seconds(10), maximumBodyBytes: 2 << 20, maximumRedirects: 5)
     ) {
+        self.webLimits = webLimits
         self.pollInterval = pollInterval
         self.firstBackoff = firstBackoff
         self.maximumBackoff = maximumBackoff

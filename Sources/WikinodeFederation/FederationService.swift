@@ -27,24 +27,32 @@ public struct FederationService: Service {
         defer { cancellable.cancel() }
         // A node that was down may have missed notices: every followed peer is due at start.
         try? federation.database.makeFollowedPeersDue()
-        await cancelWhenGracefulShutdown {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: tick)
-                        federation.wake()
-                    }
+        await runWakeLoop(wakeups: federation.wakeups, tick: tick, onTick: { federation.wake() }, work: { await federation.runDueWork() })
+    }
+}
+
+/// The loop of a background service, until graceful shutdown: `work` runs at start and after
+/// each wake-up (several wake-ups while it runs count as one); `onTick` runs every `tick`.
+func runWakeLoop(
+    wakeups: AsyncStream<Void>, tick: Duration, onTick: @escaping @Sendable () -> Void, work: @escaping @Sendable () async -> Void
+) async {
+    await cancelWhenGracefulShutdown {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: tick)
+                    onTick()
                 }
-                group.addTask {
-                    federation.wake()
-                    for await _ in federation.wakeups {
-                        if Task.isCancelled { break }
-                        await federation.runDueWork()
-                    }
-                }
-                await group.next()
-                group.cancelAll()
             }
+            group.addTask {
+                await work()
+                for await _ in wakeups {
+                    if Task.isCancelled { break }
+                    await work()
+                }
+            }
+            await group.next()
+            group.cancelAll()
         }
     }
 }

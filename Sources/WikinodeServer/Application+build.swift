@@ -18,18 +18,23 @@ public func buildApplication(
         database: database, identity: identity, ownURL: configuration.baseURL,
         policy: AddressPolicy(allowPrivateAddresses: configuration.allowPrivateAddresses), timing: configuration.federationTiming,
         logger: logger)
-    let router = try await buildRouter(configuration: configuration, database: database, identity: identity, federation: federation, logger: logger)
+    let homePage = (try? PageTitle(try database.settings().homePage)) ?? (try! PageTitle("Welcome"))
+    let linkbacks = Linkbacks(database: database, client: federation.client, ownURL: configuration.baseURL, homePage: homePage,
+        limits: configuration.federationTiming.webLimits, logger: logger)
+    let router = try await buildRouter(
+        configuration: configuration, database: database, identity: identity, federation: federation, linkbacks: linkbacks, logger: logger)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wikinode"),
-        services: [FederationService(federation: federation)],
+        services: [FederationService(federation: federation), LinkbackService(linkbacks: linkbacks)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }
 
 /// The routes and middleware of a node.
 func buildRouter(
-    configuration: ServerConfiguration, database: WikiDatabase, identity: NodeIdentity, federation: Federation, logger: Logger
+    configuration: ServerConfiguration, database: WikiDatabase, identity: NodeIdentity, federation: Federation, linkbacks: Linkbacks,
+    logger: Logger
 ) async throws -> Router<WikiRequestContext> {
     typealias Context = WikiRequestContext
     let renderer = try await TemplateRenderer(folder: configuration.resourcesDirectory.appendingPathComponent("Templates"))
@@ -41,6 +46,7 @@ func buildRouter(
     let router = Router(context: Context.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestLogMiddleware(logger: logger))
     router.add(middleware: SessionMiddleware(database: database))
+    router.add(middleware: LinkbackDiscoveryMiddleware(baseURL: configuration.baseURL))
     router.add(middleware: ErrorPageMiddleware(renderer: renderer, site: site, logger: logger))
     router.add(
         middleware: FileMiddleware(
@@ -56,6 +62,7 @@ func buildRouter(
     BlogController(database: database, renderer: renderer, site: site, cache: cache).addRoutes(to: router)
     DiscoveryController(database: database, site: site, identity: identity).addRoutes(to: router)
     InboxController(federation: federation, site: site).addRoutes(to: router)
+    LinkbackController(database: database, linkbacks: linkbacks, site: site, homePage: homePage).addRoutes(to: router)
     FedwikiController(database: database, cache: cache).addRoutes(to: router)
     let cookies = SessionCookies(baseURL: configuration.baseURL)
     let csrf = CSRFGuard(baseURL: configuration.baseURL)
@@ -65,5 +72,6 @@ func buildRouter(
     ).addRoutes(to: router)
     EditController(database: database, renderer: renderer, site: site, cookies: cookies, csrf: csrf).addRoutes(to: router)
     FederationController(database: database, federation: federation, renderer: renderer, site: site, csrf: csrf).addRoutes(to: router)
+    MentionsController(database: database, renderer: renderer, site: site, csrf: csrf).addRoutes(to: router)
     return router
 }

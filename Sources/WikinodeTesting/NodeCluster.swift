@@ -77,7 +77,8 @@ public final class NodeCluster: Sendable {
     /// Timing for tests: pulls come from notices; a failed notice is retried within a second.
     public static let testTiming = FederationTiming(
         pollInterval: .seconds(60), firstBackoff: .milliseconds(200), maximumBackoff: .seconds(1), signatureWindow: .seconds(300), batchSize: 200,
-        limits: PeerClient.Limits(timeout: .seconds(5), maximumBodyBytes: 8 << 20, maximumRedirects: 3))
+        limits: PeerClient.Limits(timeout: .seconds(5), maximumBodyBytes: 8 << 20, maximumRedirects: 3),
+        webLimits: PeerClient.Limits(timeout: .seconds(2), maximumBodyBytes: 1 << 20, maximumRedirects: 5))
 
     init(count: Int, timing: FederationTiming) throws {
         nodes = try (0..<count).map { try Node(index: $0, timing: timing) }

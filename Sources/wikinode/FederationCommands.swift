@@ -86,13 +86,63 @@ struct Peers: AsyncParsableCommand {
                 relation.isEmpty ? "-" : relation,
             ]
         }
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        for row in [header] + rows {
-            print(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
-        }
+        Table.print(header, rows)
     }
 
     static func date(_ date: Date?) -> String {
         date.map { $0.formatted(Date.ISO8601FormatStyle().year().month().day().time(includingFractionalSeconds: false).dateTimeSeparator(.space)) } ?? "-"
+    }
+}
+
+struct Mentions: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Linkbacks: the mentions this node's pages sent (target, endpoint, dialect, answer, attempts) and those it received.")
+
+    @OptionGroup var dataOptions: DataOptions
+    @Flag(help: "Only the mentions sent.") var sent = false
+    @Flag(help: "Only the mentions received.") var received = false
+
+    func run() async throws {
+        let (database, _, _) = try dataOptions.directory.open()
+        if !received {
+            print("Sent:")
+            Table.print(
+                ["page", "target", "state", "endpoint", "answer", "attempts", "last attempt"],
+                try database.allSentMentions().map { item in
+                    let mention = item.mention
+                    return [
+                        item.title, mention.targetURL, mention.status.rawValue,
+                        mention.endpoint.map { "\(mention.protocol ?? ""): \($0)" } ?? "-",
+                        String(((mention.responseStatus.map { "\($0) " } ?? "") + (mention.response ?? "")).prefix(50)),
+                        String(mention.attempts), Peers.date(mention.lastAttemptAt),
+                    ]
+                })
+        }
+        if !sent {
+            print("Received:")
+            Table.print(
+                ["page", "source", "dialect", "state", "shown", "received", "note"],
+                try database.allReceivedMentions().map { item in
+                    let mention = item.mention
+                    return [
+                        item.title, mention.sourceURL, mention.protocol.rawValue, mention.status.rawValue, mention.moderation.rawValue,
+                        Peers.date(mention.receivedAt), String((mention.lastError ?? "").prefix(50)),
+                    ]
+                })
+        }
+    }
+}
+
+/// A plain table on standard output, columns padded to their widest cell.
+enum Table {
+    static func print(_ header: [String], _ rows: [[String]]) {
+        guard !rows.isEmpty else {
+            Swift.print("  (none)")
+            return
+        }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        for row in [header] + rows {
+            Swift.print(row.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
+        }
     }
 }

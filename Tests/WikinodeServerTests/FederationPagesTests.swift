@@ -22,7 +22,7 @@ import WikinodeTesting
             try await aDatabase.savePage(PageEdit(title: try PageTitle("Shared Page"), markdown: "Alice's version, see [[Other Page]].\n\nSecond line.", author: "alice"))
             try await aDatabase.savePage(PageEdit(title: try PageTitle("Linker"), markdown: "By address: [Bob's page](\(b.url)/wiki/Shared_Page).", author: "alice"))
             try await aDatabase.savePage(PageEdit(title: try PageTitle("Interwiki"), markdown: "By prefix: [[node1:Shared Page]].", author: "alice"))
-            let interwiki = try #require(try aDatabase.lookup(try PageTitle("Interwiki")).page)
+            let interwiki = try #require(try aDatabase.lookup(try PageTitle("Interwiki")).livePage)
             #expect(interwiki.html.contains("href=\"\(b.url)/wiki/Shared_Page\""))
 
             try await b.federation().follow(a.url)
@@ -68,7 +68,7 @@ import WikinodeTesting
                 let after = try await client.execute(uri: "/wiki/Shared_Page", method: .get).text
                 #expect(after.contains("same text"))
             }
-            let revision = try #require(try bDatabase.lookup(try PageTitle("Shared Page")).page.flatMap { try bDatabase.revision($0.revisionId, of: $0) })
+            let revision = try #require(try bDatabase.lookup(try PageTitle("Shared Page")).livePage.flatMap { try bDatabase.revision($0.revisionId, of: $0) })
             #expect(revision.markdown == "Alice's version, see [[Other Page]].\n\nSecond line.")
             #expect(revision.forkedFrom == "\(a.url)/wiki/Shared_Page")
             #expect(revision.forkedRevision != nil && revision.forkedAt != nil)
@@ -135,15 +135,6 @@ import WikinodeTesting
                 #expect(try await owner.post(client, "/peers/unfollow", [("url", c.url)]).status == .seeOther)
                 #expect(try b.database().peer(url: c.url)?.isFollowing == false)
             }
-        }
-    }
-}
-
-extension PageLookup {
-    var page: Page? {
-        switch self {
-        case .found(let page), .renamed(let page): page
-        default: nil
         }
     }
 }

@@ -13,11 +13,13 @@ public struct NodeSettings: Sendable, Equatable {
     public var editPolicy: EditPolicy = .accounts
     /// The time zone dates are shown in (an IANA name); they are stored in UTC.
     public var timeZone: String = "UTC"
+    /// Whether verified mentions from outside the followed peers wait for the owner's approval.
+    public var moderateMentions: Bool = false
 
     public init() {}
 
     /// Setting names as `wikinode config` takes them.
-    public static let keys = ["name", "camelCaseLinks", "homePage", "editPolicy", "timeZone"]
+    public static let keys = ["name", "camelCaseLinks", "homePage", "editPolicy", "timeZone", "moderateMentions"]
 
     /// Interwiki prefixes: the followed peers' names (as `MarkdownOptions.interwikiKey`) and
     /// their base URLs. Read with the settings; not a setting one changes by hand.
@@ -47,11 +49,9 @@ public struct NodeSettings: Sendable, Equatable {
             guard !value.isEmpty, value.count <= 100 else { throw WikiError.invalidInput("The name must have 1 to 100 characters.") }
             name = value
         case "camelCaseLinks":
-            switch value.lowercased() {
-            case "true", "on", "yes", "1": camelCaseLinks = true
-            case "false", "off", "no", "0": camelCaseLinks = false
-            default: throw WikiError.invalidInput("camelCaseLinks is on or off.")
-            }
+            camelCaseLinks = try Self.onOff(value, key)
+        case "moderateMentions":
+            moderateMentions = try Self.onOff(value, key)
         case "homePage":
             do { homePage = try PageTitle(value).text } catch { throw WikiError.invalidInput(error.description) }
         case "timeZone":
@@ -69,6 +69,14 @@ public struct NodeSettings: Sendable, Equatable {
         }
     }
 
+    static func onOff(_ value: String, _ key: String) throws -> Bool {
+        switch value.lowercased() {
+        case "true", "on", "yes", "1": return true
+        case "false", "off", "no", "0": return false
+        default: throw WikiError.invalidInput("\(key) is on or off.")
+        }
+    }
+
     public func value(of key: String) -> String? {
         switch key {
         case "name": name
@@ -76,6 +84,7 @@ public struct NodeSettings: Sendable, Equatable {
         case "homePage": homePage
         case "editPolicy": editPolicy.rawValue
         case "timeZone": timeZone
+        case "moderateMentions": moderateMentions ? "on" : "off"
         default: nil
         }
     }

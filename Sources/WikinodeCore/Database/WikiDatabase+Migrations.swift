@@ -193,6 +193,55 @@ extension WikiDatabase {
             // The change feed keeps only each page's latest change: found by this index.
             try db.create(index: "pageChange_pageUid_seq", on: "pageChange", columns: ["pageUid", "seq"])
         }
+        migrator.registerMigration("v5: linkbacks: mentions received, mentions sent, blocked domains") { db in
+            try db.create(table: "mention") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("page", onDelete: .cascade).notNull()
+                t.column("sourceURL", .text).notNull()
+                t.column("targetURL", .text).notNull()
+                t.column("sourceHost", .text).notNull().indexed()
+                t.column("protocol", .text).notNull()
+                // queued: to verify · verified: the source links here · rejected: it does not
+                t.column("status", .text).notNull()
+                // approved · pending (waits for the owner) · refused
+                t.column("moderation", .text).notNull()
+                t.column("authorName", .text).notNull().defaults(to: "")
+                t.column("authorURL", .text).notNull().defaults(to: "")
+                t.column("authorPhoto", .text).notNull().defaults(to: "")
+                t.column("title", .text).notNull().defaults(to: "")
+                t.column("excerpt", .text).notNull().defaults(to: "")
+                t.column("published", .datetime)
+                // What a Trackback ping said itself, used when the source has no better.
+                t.column("claimedTitle", .text).notNull().defaults(to: "")
+                t.column("claimedExcerpt", .text).notNull().defaults(to: "")
+                t.column("claimedSite", .text).notNull().defaults(to: "")
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("nextAttemptAt", .datetime).indexed()
+                t.column("lastError", .text)
+                t.column("receivedAt", .datetime).notNull()
+                t.column("verifiedAt", .datetime)
+                t.uniqueKey(["pageId", "sourceURL"])
+            }
+            try db.create(table: "sentMention") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("page", onDelete: .cascade).notNull()
+                t.column("targetURL", .text).notNull()
+                // pending · sent · no endpoint · failed
+                t.column("status", .text).notNull()
+                t.column("protocol", .text)
+                t.column("endpoint", .text)
+                t.column("responseStatus", .integer)
+                t.column("response", .text)
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("nextAttemptAt", .datetime).indexed()
+                t.column("lastAttemptAt", .datetime)
+                t.uniqueKey(["pageId", "targetURL"])
+            }
+            try db.create(table: "blockedDomain") { t in
+                t.primaryKey("domain", .text)
+                t.column("createdAt", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -39,6 +39,8 @@ public struct PageViewData: Sendable {
     public var twins: [Twin] = []
     /// Pages on followed peers that link here.
     public var remoteBacklinks: [RemoteReference] = []
+    /// Verified, approved mentions from the web.
+    public var mentions: [Mention] = []
 }
 
 /// A revision without its text, for history lists.
@@ -103,6 +105,7 @@ extension WikiDatabase {
                 page: page, lastChange: summary, backlinks: try backlinks(of: page, visibleAt: now, in: db), post: post, firstAuthor: firstAuthor)
             data.twins = try twins(of: page.titleKey, in: db)
             data.remoteBacklinks = try remoteBacklinks(of: page, in: db)
+            data.mentions = try shownMentions(ofPageId: page.id!, in: db)
             return data
         }
     }

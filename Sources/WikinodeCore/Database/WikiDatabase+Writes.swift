@@ -50,7 +50,8 @@ extension WikiDatabase {
             var createdKeys = Set<String>()
             var results: [SaveResult] = []
             for (index, edit) in edits.enumerated() {
-                let result = try save(edit, in: db, settings: settings, createdKeys: &createdKeys, presumedTitles: presumed)
+                // An import brings pages in; it does not publish them to the web: no mentions.
+                let result = try save(edit, in: db, settings: settings, createdKeys: &createdKeys, presumedTitles: presumed, tellsLinkedSites: false)
                 if index < posts.count, let post = posts[index] {
                     _ = try publish(result.page, as: post, tags: postTags[index] ?? [], now: edit.date ?? Date(), in: db)
                 }
@@ -98,6 +99,8 @@ extension WikiDatabase {
             page.updatedAt = now
             try page.update(db)
             try db.execute(sql: "UPDATE pageSearch SET title = ? WHERE rowid = ?", arguments: [page.title, page.id])
+            // Its address changed: the sites it links to hear of the new one.
+            try queueSentMentions(pageId: page.id!, urls: try externalLinks(ofPageId: page.id!, in: db), now: now, in: db)
             try logChange(of: page, revision: revision, previousTitle: oldTitle, in: db)
             // Links to the old title now lead to the new one; links to the new title now exist.
             try refreshPagesLinking(to: [oldKey, newTitle.key], in: db, settings: settings)
@@ -129,6 +132,8 @@ extension WikiDatabase {
             page.deletedAt = now
             try page.update(db)
             try PageLink.filter(PageLink.Columns.pageId == page.id!).deleteAll(db)
+            // The page now answers 410: the sites it linked to are told, and remove it.
+            try queueSentMentions(pageId: page.id!, urls: try externalLinks(ofPageId: page.id!, in: db), now: now, in: db)
             try ExternalLink.filter(ExternalLink.Columns.pageId == page.id!).deleteAll(db)
             try db.execute(sql: "DELETE FROM pageSearch WHERE rowid = ?", arguments: [page.id])
             try logChange(of: page, revision: revision, previousTitle: nil, in: db)
@@ -154,7 +159,8 @@ extension WikiDatabase {
     }
 
     func save(
-        _ edit: PageEdit, in db: Database, settings: NodeSettings, createdKeys: inout Set<String>, presumedTitles: [String: PageTitle] = [:]
+        _ edit: PageEdit, in db: Database, settings: NodeSettings, createdKeys: inout Set<String>, presumedTitles: [String: PageTitle] = [:],
+        tellsLinkedSites: Bool = true
     ) throws -> SaveResult {
         let existing = try page(key: edit.title.key, in: db)
         let isLive = existing.map { !$0.isDeleted } ?? false
@@ -208,6 +214,11 @@ extension WikiDatabase {
         page.deletedAt = nil
         try page.update(db)
 
+        if tellsLinkedSites {
+            // Every site it links to now, and every one it linked to before, is told again.
+            let before = try String.fetchAll(db.cachedStatement(sql: "SELECT url FROM externalLink WHERE pageId = ?"), arguments: [page.id])
+            try queueSentMentions(pageId: page.id!, urls: before + document.externalLinks, now: now, in: db)
+        }
         try replaceLinks(of: page.id!, with: document, in: db)
         try db.cachedStatement(sql: "DELETE FROM pageSearch WHERE rowid = ?").execute(arguments: [page.id])
         try db.cachedStatement(sql: "INSERT INTO pageSearch(rowid, title, body) VALUES (?, ?, ?)")
@@ -219,6 +230,10 @@ extension WikiDatabase {
             createdKeys.insert(page.titleKey)
         }
         return SaveResult(page: page, revision: revision, isChanged: true, isCreated: !isLive)
+    }
+
+    func externalLinks(ofPageId pageId: Int64, in db: Database) throws -> [String] {
+        try String.fetchAll(db.cachedStatement(sql: "SELECT url FROM externalLink WHERE pageId = ?"), arguments: [pageId])
     }
 
     func replaceLinks(of pageId: Int64, with document: MarkdownDocument, in db: Database) throws {

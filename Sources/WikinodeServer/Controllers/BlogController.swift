@@ -100,7 +100,10 @@ struct BlogController {
         let view = PostPageView(
             site: site, entry: PostEntryView(entry, site: site), tools: PageToolsView(title), canonicalURL: site.baseURL + post.permalinkPath,
             backlinks: data.backlinks.map { PageLinkView(title: $0.title) }, hasBacklinks: !data.backlinks.isEmpty,
-            lastChange: RevisionView(data.lastChange, title: title, latestId: page.revisionId, timeZone: site.timeZone))
+            lastChange: RevisionView(data.lastChange, title: title, latestId: page.revisionId, timeZone: site.timeZone),
+            mentions: data.mentions.map { MentionView($0, timeZone: site.timeZone) }, hasMentions: !data.mentions.isEmpty,
+            trackbackRDF: TrackbackRDF.comment(
+                permalink: site.baseURL + post.permalinkPath, title: page.title, pingURL: site.baseURL + "/trackback/" + title.pathSegment))
         let html = try renderer.render(view, template: "post", viewer: context.viewer(for: request))
         return Response.conditional(to: request, body: html, contentType: "text/html; charset=utf-8", lastModified: page.updatedAt)
     }

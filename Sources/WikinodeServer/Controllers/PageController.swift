@@ -182,11 +182,18 @@ struct PageController {
             let outgoing = page.isDeleted ? [] : try database.outgoingLinks(of: page).map { PageLinkView(title: $0.title, isMissing: !$0.exists) }
             let external = page.isDeleted ? [] : try database.externalLinks(of: page)
             let remote = try database.remoteBacklinks(of: page).map(RemoteLinkView.init)
+            let mentions = try database.shownMentions(ofPageId: page.id!).map { MentionView($0, timeZone: site.timeZone) }
+            let isOwner = context.visitor.user?.role == .owner
+            let rows = MentionsController(database: database, renderer: renderer, site: site, csrf: CSRFGuard(baseURL: site.baseURL))
+            let received = isOwner ? try database.allMentions(ofPageId: page.id!).map { rows.row(page.title, $0) } : []
+            let sent = isOwner ? try database.sentMentions(ofPageId: page.id!).map { rows.sentRow(item: $0, title: page.title) } : []
             let view = LinksView(
                 site: site, title: title.text, tools: PageToolsView(title), backlinks: backlinks, hasBacklinks: !backlinks.isEmpty,
                 outgoing: outgoing, hasOutgoing: !outgoing.isEmpty, external: external, hasExternal: !external.isEmpty,
-                remoteBacklinks: remote, hasRemoteBacklinks: !remote.isEmpty)
-            return Response.conditional(to: request, body: try renderer.render(view, template: "links", viewer: context.viewer(for: request)), contentType: "text/html; charset=utf-8")
+                remoteBacklinks: remote, hasRemoteBacklinks: !remote.isEmpty, mentions: mentions, hasMentions: !mentions.isEmpty,
+                isOwner: isOwner, received: received, hasReceived: !received.isEmpty, sent: sent, hasSent: !sent.isEmpty)
+            let html = try renderer.render(view, template: "links", viewer: context.viewer(for: request))
+            return isOwner ? Response.html(html, status: .ok) : Response.conditional(to: request, body: html, contentType: "text/html; charset=utf-8")
         }
     }
 }

@@ -8,12 +8,12 @@ struct FormBody {
     /// The largest form accepted: a page at its largest, percent-encoded, with room to spare.
     static let maximumBytes = 3_500_000
 
-    init(_ request: Request) async throws {
+    init(_ request: Request, maximumBytes: Int = FormBody.maximumBytes) async throws {
         let type = request.headers[.contentType]?.lowercased() ?? ""
         guard type.hasPrefix("application/x-www-form-urlencoded") else {
             throw HTTPError(.unsupportedMediaType, message: "Send the form as application/x-www-form-urlencoded.")
         }
-        let buffer = try await request.body.collect(upTo: Self.maximumBytes)
+        let buffer = try await request.body.collect(upTo: maximumBytes)
         guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
             throw HTTPError(.badRequest, message: "The form is not UTF-8 text.")
         }

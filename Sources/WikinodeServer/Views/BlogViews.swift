@@ -72,4 +72,7 @@ struct PostPageView: Sendable {
     let backlinks: [PageLinkView]
     let hasBacklinks: Bool
     let lastChange: RevisionView
+    let mentions: [MentionView]
+    let hasMentions: Bool
+    let trackbackRDF: String
 }

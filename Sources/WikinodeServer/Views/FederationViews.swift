@@ -112,3 +112,48 @@ struct PeersView: Sendable {
         }
     }
 }
+
+/// A verified mention from the web, as a page shows it. All text came from elsewhere; the
+/// templates escape it.
+struct MentionView: Sendable {
+    let sourceURL: String
+    let sourceHost: String
+    let authorName: String
+    let authorURL: String?
+    let authorPhoto: String?
+    let title: String
+    let excerpt: String
+    let hasExcerpt: Bool
+    let date: DateView
+    let dialect: String
+
+    init(_ mention: Mention, timeZone: TimeZone) {
+        sourceURL = mention.sourceURL
+        sourceHost = mention.sourceHost
+        authorName = mention.authorName.isEmpty ? mention.sourceHost : mention.authorName
+        authorURL = mention.authorURL.isEmpty ? nil : mention.authorURL
+        authorPhoto = mention.authorPhoto.isEmpty ? nil : mention.authorPhoto
+        title = mention.title.isEmpty ? mention.sourceURL : mention.title
+        excerpt = mention.excerpt
+        hasExcerpt = !mention.excerpt.isEmpty
+        date = DateView(mention.published ?? mention.verifiedAt ?? mention.receivedAt, in: timeZone)
+        dialect = mention.protocol.rawValue
+    }
+}
+
+/// Trackback autodiscovery: RDF in an HTML comment, as Trackback 1.2 describes it. Built here,
+/// not in the template, so that nothing in a title can close the comment.
+enum TrackbackRDF {
+    static func comment(permalink: String, title: String, pingURL: String) -> String {
+        func attribute(_ text: String) -> String {
+            XMLWriter.escape(text).replacingOccurrences(of: "-", with: "&#45;")
+        }
+        return """
+            <!--
+            <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:trackback="http://madskills.com/public/xml/rss/module/trackback/">
+            <rdf:Description rdf:about="\(attribute(permalink))" dc:identifier="\(attribute(permalink))" dc:title="\(attribute(title))" trackback:ping="\(attribute(pingURL))" />
+            </rdf:RDF>
+            -->
+            """
+    }
+}

@@ -19,6 +19,9 @@ struct PageView: Sendable {
     let hasTwins: Bool
     let remoteBacklinks: [RemoteLinkView]
     let hasRemoteBacklinks: Bool
+    let mentions: [MentionView]
+    let hasMentions: Bool
+    let trackbackRDF: String
 
     /// A note on a page that is also a post.
     struct PostInfo: Sendable {
@@ -48,6 +51,9 @@ struct PageView: Sendable {
         hasTwins = !twins.isEmpty
         remoteBacklinks = data.remoteBacklinks.map(RemoteLinkView.init)
         hasRemoteBacklinks = !remoteBacklinks.isEmpty
+        mentions = data.mentions.map { MentionView($0, timeZone: site.timeZone) }
+        hasMentions = !mentions.isEmpty
+        trackbackRDF = TrackbackRDF.comment(permalink: canonicalURL, title: title.text, pingURL: site.baseURL + "/trackback/" + title.pathSegment)
     }
 }
 
@@ -192,6 +198,14 @@ struct LinksView: Sendable {
     let hasExternal: Bool
     let remoteBacklinks: [RemoteLinkView]
     let hasRemoteBacklinks: Bool
+    let mentions: [MentionView]
+    let hasMentions: Bool
+    /// For the owner: every mention received, any state, and how telling the linked sites went.
+    let isOwner: Bool
+    let received: [MentionsController.Row]
+    let hasReceived: Bool
+    let sent: [MentionsController.SentRow]
+    let hasSent: Bool
 }
 
 struct IndexView: Sendable {

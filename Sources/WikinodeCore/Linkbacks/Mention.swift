@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+
+/// A link to one of this node's pages from elsewhere on the web, received as a Webmention,
+/// Pingback or Trackback, and shown only once the source was fetched and found to link here.
+public struct Mention: Codable, Sendable, Equatable, Identifiable, FetchableRecord, PersistableRecord {
+    public enum Status: String, Codable, Sendable, DatabaseValueConvertible {
+        case queued, verified, rejected
+    }
+
+    public enum Moderation: String, Codable, Sendable, DatabaseValueConvertible {
+        case approved, pending, refused
+    }
+
+    public enum Dialect: String, Codable, Sendable, DatabaseValueConvertible, CaseIterable {
+        case webmention, pingback, trackback
+    }
+
+    public var id: Int64?
+    public var pageId: Int64
+    public var sourceURL: String
+    public var targetURL: String
+    public var sourceHost: String
+    public var `protocol`: Dialect
+    public var status: Status
+    public var moderation: Moderation
+    public var authorName: String
+    public var authorURL: String
+    public var authorPhoto: String
+    public var title: String
+    public var excerpt: String
+    public var published: Date?
+    public var claimedTitle: String
+    public var claimedExcerpt: String
+    public var claimedSite: String
+    public var attempts: Int
+    public var nextAttemptAt: Date?
+    public var lastError: String?
+    public var receivedAt: Date
+    public var verifiedAt: Date?
+
+    public static let databaseTableName = "mention"
+}
+
+/// What a verified source says about itself, already cut to size.
+public struct MentionContent: Sendable, Equatable {
+    public var authorName: String
+    public var authorURL: String
+    public var authorPhoto: String
+    public var title: String
+    public var excerpt: String
+    public var published: Date?
+
+    public init(authorName: String = "", authorURL: String = "", authorPhoto: String = "", title: String = "", excerpt: String = "", published: Date? = nil) {
+        self.authorName = authorName
+        self.authorURL = authorURL
+        self.authorPhoto = authorPhoto
+        self.title = title
+        self.excerpt = excerpt
+        self.published = published
+    }
+}
+
+/// One target a page links to, and how telling it went.
+public struct SentMention: Codable, Sendable, Equatable, Identifiable, FetchableRecord, PersistableRecord {
+    public enum Status: String, Codable, Sendable, DatabaseValueConvertible {
+        case pending, sent, noEndpoint = "no endpoint", failed
+    }
+
+    public var id: Int64?
+    public var pageId: Int64
+    public var targetURL: String
+    public var status: Status
+    public var `protocol`: String?
+    public var endpoint: String?
+    public var responseStatus: Int?
+    public var response: String?
+    public var attempts: Int
+    public var nextAttemptAt: Date?
+    public var lastAttemptAt: Date?
+
+    public static let databaseTableName = "sentMention"
+}
+
+/// A sent mention due now, with what the sender needs to know about its page.
+public struct SentMentionJob: Sendable {
+    public let mention: SentMention
+    public let title: PageTitle
+    public let isDeleted: Bool
+    /// The post's permanent address (path), when the page is a post.
+    public let postPath: String?
+    /// A post nobody may see yet: nothing is sent about it.
+    public let isHidden: Bool
+    public let summary: String
+}

@@ -1,0 +1,134 @@
+import Foundation
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+/// The little of XML-RPC that Pingback needs: a `methodCall` with string parameters in, a
+/// string or a fault out.
+public enum XMLRPC {
+    public struct Call: Sendable, Equatable {
+        public let methodName: String
+        /// Parameter values as text (`<string>`, an untyped `<value>`, or a scalar's text).
+        public let parameters: [String]
+    }
+
+    public enum ParseError: Error, Sendable, Equatable {
+        case malformed(String)
+    }
+
+    /// The most a call may weigh.
+    public static let maximumBytes = 64 << 10
+
+    /// Reads a `methodCall`; refuses DTDs and entities (no billion laughs, no external files).
+    public static func parseCall(_ data: Data) throws(ParseError) -> Call {
+        guard data.count <= maximumBytes else { throw .malformed("The call is larger than \(maximumBytes) bytes.") }
+        if let text = String(data: data.prefix(4096), encoding: .utf8), text.range(of: "<!DOCTYPE", options: .caseInsensitive) != nil || text.contains("<!ENTITY") {
+            throw .malformed("A call may not have a document type or entities.")
+        }
+        let reader = CallReader()
+        let parser = XMLParser(data: data)
+        parser.shouldResolveExternalEntities = false
+        parser.delegate = reader
+        guard parser.parse(), reader.error == nil else {
+            throw .malformed(reader.error ?? "The call is not well-formed XML.")
+        }
+        guard reader.sawMethodCall, let name = reader.methodName, !name.isEmpty else {
+            throw .malformed("The body is not an XML-RPC methodCall.")
+        }
+        return Call(methodName: name, parameters: reader.parameters)
+    }
+
+    /// `<methodResponse>` with one string.
+    public static func response(_ string: String) -> String {
+        var writer = XMLWriter()
+        writer.element("methodResponse") { response in
+            response.element("params") { params in
+                params.element("param") { param in
+                    param.element("value") { value in value.element("string", text: string) }
+                }
+            }
+        }
+        return writer.output
+    }
+
+    /// `<methodResponse>` with a fault.
+    public static func fault(code: Int, message: String) -> String {
+        var writer = XMLWriter()
+        writer.element("methodResponse") { response in
+            response.element("fault") { fault in
+                fault.element("value") { value in
+                    value.element("struct") { members in
+                        members.element("member") { member in
+                            member.element("name", text: "faultCode")
+                            member.element("value") { $0.element("int", text: String(code)) }
+                        }
+                        members.element("member") { member in
+                            member.element("name", text: "faultString")
+                            member.element("value") { $0.element("string", text: message) }
+                        }
+                    }
+                }
+            }
+        }
+        return writer.output
+    }
+
+    private final class CallReader: NSObject, XMLParserDelegate {
+        var sawMethodCall = false
+        var methodName: String?
+        var parameters: [String] = []
+        var error: String?
+        private var path: [String] = []
+        private var text = ""
+        private var depth = 0
+
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+            depth += 1
+            if depth > 32 {
+                error = "The call is nested too deeply."
+                parser.abortParsing()
+                return
+            }
+            if path.isEmpty {
+                guard name == "methodCall" else {
+                    error = "The body is not an XML-RPC methodCall."
+                    parser.abortParsing()
+                    return
+                }
+                sawMethodCall = true
+            }
+            path.append(name)
+            text = ""
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            text += string
+        }
+
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            depth -= 1
+            switch path {
+            case ["methodCall", "methodName"]:
+                methodName = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            case let inner where inner.count == 5 && inner.starts(with: ["methodCall", "params", "param", "value"]):
+                current = text  // <value><string>…</string></value>, or another scalar type
+            case ["methodCall", "params", "param", "value"]:
+                if current == nil { current = text }  // an untyped <value>…</value> is a string
+            case ["methodCall", "params", "param"]:
+                parameters.append(current ?? "")
+                current = nil
+            default:
+                break
+            }
+            path.removeLast()
+            text = ""
+        }
+
+        private var current: String?
+
+        func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
+            if error == nil { error = "The call is not well-formed XML." }
+        }
+    }
+}
