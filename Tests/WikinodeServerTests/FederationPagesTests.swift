@@ -22,6 +22,9 @@ import WikinodeTesting
             try await aDatabase.savePage(PageEdit(title: try PageTitle("Shared Page"), markdown: "Alice's version, see [[Other Page]].\n\nSecond line.", author: "alice"))
             try await aDatabase.savePage(PageEdit(title: try PageTitle("Linker"), markdown: "By address: [Bob's page](\(b.url)/wiki/Shared_Page).", author: "alice"))
             try await aDatabase.savePage(PageEdit(title: try PageTitle("Interwiki"), markdown: "By prefix: [[node1:Shared Page]].", author: "alice"))
+            let hostile = "<script>alert(1)</script> [click](javascript:alert(2)) ![x](data:image/png;base64,AAAA) <img src=x onerror=alert(3)>"
+            try await aDatabase.savePage(PageEdit(title: try PageTitle("Hostile Twin"), markdown: hostile, author: "mallory"))
+            try await bDatabase.savePage(PageEdit(title: try PageTitle("Hostile Twin"), markdown: "Ours.", author: "bob"))
             let interwiki = try #require(try aDatabase.lookup(try PageTitle("Interwiki")).livePage)
             #expect(interwiki.html.contains("href=\"\(b.url)/wiki/Shared_Page\""))
 
@@ -48,6 +51,10 @@ import WikinodeTesting
                 let diff = try await client.execute(uri: "/wiki/Shared_Page/twins/\(peerId)/diff", method: .get)
                 #expect(diff.status == .ok)
                 #expect(diff.text.contains("+1"))
+                // A peer's Markdown goes through the same safe renderer as ours.
+                let hostileTwin = try await client.execute(uri: "/wiki/Hostile_Twin/twins/\(peerId)", method: .get).text
+                #expect(!hostileTwin.contains("<script>alert(1)") && !hostileTwin.contains("javascript:") && !hostileTwin.contains("onerror=alert"))
+                #expect(!hostileTwin.contains("data:image"))
                 #expect(try await client.execute(uri: "/wiki/Shared_Page/twins/999", method: .get).status == .notFound)
                 #expect(try await client.execute(uri: "/wiki/Shared_Page/twins/x", method: .get).status == .badRequest)
                 #expect(try await client.execute(uri: "/wiki/shared_page/twins/\(peerId)", method: .get).status == .movedPermanently)

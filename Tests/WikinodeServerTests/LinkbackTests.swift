@@ -173,6 +173,13 @@ extension LinkbackTests {
             #expect(try await Self.settled(node, source: site.url + "/source/moved")?.status == .verified)
             #expect(try await Self.webmention(node, source: site.url + "/source/endless", target: target).status == 202)
             #expect(try await Self.settled(node, source: site.url + "/source/endless")?.status == .rejected)
+            #expect(try Self.mention(node, source: site.url + "/source/endless")?.lastError?.contains("bytes") == true)
+            // A source that does not answer in time is tried again later, not shown meanwhile.
+            #expect(try await Self.webmention(node, source: site.url + "/source/slow", target: target).status == 202)
+            let retried = try await NodeCluster.waitUntil(timeout: .seconds(8)) { try Self.mention(node, source: site.url + "/source/slow")?.attempts == 1 }
+            #expect(retried != nil)
+            let slow = try #require(try Self.mention(node, source: site.url + "/source/slow"))
+            #expect(slow.status == .queued && slow.nextAttemptAt != nil && slow.lastError?.contains("in time") == true)
 
             // Repeated: updated, never duplicated; the link removed: the mention goes.
             #expect(try await Self.webmention(node, source: site.url + "/source/links", target: target).status == 202)
@@ -257,6 +264,55 @@ extension LinkbackTests {
             try database.blockDomain("127.0.0.1")
             #expect(try Self.mention(node, source: site.url + "/source/a")?.moderation == .refused)
             #expect(try await Self.webmention(node, source: site.url + "/source/b", target: target).status == 400)
+        }
+    }
+
+    @Test func theOwnerModeratesInTheBrowserAndSeesWhatWasSent() async throws {
+        let site = try LinkbackTestSite()
+        try await site.start()
+        defer { Task { await site.stop() } }
+        try await NodeCluster.run(count: 2) { cluster in
+            let (node, peer) = (cluster[0], cluster[1])
+            let database = try node.database()
+            try database.setSetting("moderateMentions", to: "on")
+            _ = try database.addUser(named: "owner", password: "a linkback test password", hasher: PasswordHasher(costLog2: 10))
+            try await node.federation().follow(peer.url)
+            let target = node.url + "/wiki/Welcome"
+            // From a followed node: shown at once, even with moderation on.
+            try await peer.database().savePage(PageEdit(title: try PageTitle("Peer Says"), markdown: "[welcome](\(target))", author: "p"))
+            let fromPeer = try await NodeCluster.waitUntil(timeout: .seconds(10)) {
+                try database.allReceivedMentions().contains { $0.mention.sourceURL == peer.url + "/wiki/Peer_Says" && $0.mention.moderation == .approved }
+            }
+            #expect(fromPeer != nil)
+            // From elsewhere: waits.
+            site.setSource("/source/stranger", html: "<html><head><title>Stranger</title></head><body><a href=\"\(target)\">x</a></body></html>")
+            #expect(try await Self.webmention(node, source: site.url + "/source/stranger", target: target).status == 202)
+            let waiting = try #require(try await Self.settled(node, source: site.url + "/source/stranger"))
+            #expect(waiting.moderation == .pending)
+            try await database.savePage(PageEdit(title: try PageTitle("Outgoing"), markdown: "[t](\(site.url)/target/link-element)", author: "owner"))
+            _ = try await NodeCluster.waitUntil(timeout: .seconds(10)) { try database.allSentMentions().allSatisfy { $0.mention.status != .pending } }
+
+            try await node.testNode.test(.router) { client in
+                #expect(try await client.execute(uri: "/mentions", method: .get).status == .seeOther)
+                var browser = BrowserSession()
+                browser.origin = node.url
+                try await browser.signIn(client, name: "owner", password: "a linkback test password")
+                let list = try await browser.get(client, "/mentions")
+                #expect(list.text.contains("Stranger") && list.text.contains("Approve"))
+                #expect(try await browser.post(client, "/mentions/\(waiting.id!)/approve", [], csrf: false).status != .seeOther, "no token, no change")
+                #expect(try await browser.post(client, "/mentions/\(waiting.id!)/approve", []).status == .seeOther)
+                #expect(try await client.execute(uri: "/wiki/Welcome", method: .get).text.contains("Stranger"))
+                try await browser.get(client, "/mentions")
+                #expect(try await browser.post(client, "/mentions/block", [("domain", "127.0.0.1")]).status == .seeOther)
+                #expect(!(try await client.execute(uri: "/wiki/Welcome", method: .get).text.contains("Stranger")))
+                try await browser.get(client, "/mentions")
+                #expect(try await browser.post(client, "/mentions/block", [("domain", "")]).status == .badRequest)
+                // The owner sees on a page's links what telling its targets did.
+                let links = try await browser.get(client, "/wiki/Outgoing/links")
+                #expect(links.text.contains("Telling the sites this page links to"))
+                #expect(links.text.contains("webmention: \(site.url)/endpoint/link-element"))
+                #expect(!(try await client.execute(uri: "/wiki/Outgoing/links", method: .get).text.contains("Telling the sites")))
+            }
         }
     }
 
