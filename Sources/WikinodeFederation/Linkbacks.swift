@@ -97,10 +97,14 @@ public final class Linkbacks: Sendable {
                     authorPhoto: webAddress(found.authorPhoto), title: MentionText.line(found.title ?? "", limit: 200),
                     excerpt: MentionText.line(found.excerpt ?? "", limit: 500), published: found.published))
         } catch let error as FederationError {
+            let passing: Bool
             switch error {
-            case .timeout, .unreachable where mention.attempts + 1 < Self.maximumAttempts:
+            case .timeout, .unreachable: passing = true
+            default: passing = false
+            }
+            if passing && mention.attempts + 1 < Self.maximumAttempts {
                 try? database.recordMentionRetry(id: id, reason: error.description, retryAt: retryDate(attempts: mention.attempts))
-            default:
+            } else {
                 try? database.recordMentionRejected(id: id, reason: error.description)
             }
         } catch {

@@ -192,3 +192,17 @@ extension CommandLineTests {
         }
     }
 }
+
+extension CommandLineTests {
+    @Test func mentionsPrintsWhatWasSentAndReceived() throws {
+        let database = try DataDirectory(path: dataPath).open().database
+        let page = try database.savePage(PageEdit(title: try PageTitle("Linker"), markdown: "[x](https://example.org/target)", author: "t")).page
+        try database.receiveMention(pageId: page.id!, source: URL(string: "https://blog.example/post")!, target: "t", protocol: .pingback)
+        let result = try WikinodeProcess.run(["mentions", "--data", dataPath])
+        #expect(result.status == 0)
+        #expect(result.output.contains("Sent:") && result.output.contains("https://example.org/target") && result.output.contains("pending"))
+        #expect(result.output.contains("Received:") && result.output.contains("https://blog.example/post") && result.output.contains("pingback"))
+        let sentOnly = try WikinodeProcess.run(["mentions", "--data", dataPath, "--sent"])
+        #expect(!sentOnly.output.contains("Received:"))
+    }
+}

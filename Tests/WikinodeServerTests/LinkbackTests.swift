@@ -104,7 +104,10 @@ extension LinkbackTests {
     }
 
     static func settled(_ node: NodeCluster.Node, source: String) async throws -> Mention? {
-        _ = try await NodeCluster.waitUntil(timeout: .seconds(10)) { try Self.mention(node, source: source).map { $0.nextAttemptAt == nil } ?? false }
+        // Settled: no check due before the weekly one.
+        _ = try await NodeCluster.waitUntil(timeout: .seconds(10)) {
+            try Self.mention(node, source: source).map { $0.nextAttemptAt.map { $0 > Date() + 86_400 } ?? true } ?? false
+        }
         return try Self.mention(node, source: source)
     }
 
@@ -151,6 +154,7 @@ extension LinkbackTests {
             #expect(verified.authorName.hasPrefix("Alice"))
             #expect(verified.authorURL == "https://alice.example/")
             #expect(verified.excerpt.contains("liked it"))
+            #expect(verified.nextAttemptAt.map { $0 > Date() + 6 * 86_400 } == true, "checked again in a week")
             let page = try await NodeCluster.request(target)
             #expect(page.body.contains("Mentioned on the web"))
             #expect(page.body.contains("Thoughts on the welcome page"))

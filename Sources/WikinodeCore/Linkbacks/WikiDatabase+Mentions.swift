@@ -93,6 +93,9 @@ public enum MentionRefusal: Error, Sendable, Equatable, CustomStringConvertible 
 extension WikiDatabase {
     /// The most pages of this node one source may mention.
     public static let maximumMentionsPerSource = 100
+    /// How long a verified mention is shown before its source is checked again, so that a
+    /// source that disappears or drops the link loses its mention even if nobody says so.
+    public static let mentionRecheckInterval: TimeInterval = 7 * 86_400
 
     /// Queues a mention for verification: a new one, or a repeat (which verifies the source
     /// again and updates or removes what is shown). Returns its id.
@@ -181,7 +184,8 @@ extension WikiDatabase {
             mention.published = content.published
             mention.verifiedAt = now
             mention.lastError = nil
-            mention.nextAttemptAt = nil
+            mention.attempts = 0
+            mention.nextAttemptAt = Self.wholeMilliseconds(now + Self.mentionRecheckInterval)
             if mention.moderation != .refused {
                 let fromPeer = try Bool.fetchOne(
                     db, sql: "SELECT EXISTS (SELECT 1 FROM peer WHERE isFollowing AND substr(?, 1, length(url) + 1) = url || '/')",
