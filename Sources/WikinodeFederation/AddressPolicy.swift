@@ -34,6 +34,16 @@ public struct AddressPolicy: Sendable {
         }
     }
 
+    /// `check` on a thread of its own: name resolution blocks, and must hold up neither the
+    /// threads that run requests nor a deadline (the caller's deadline still applies).
+    public func checkOffThread(_ url: URL) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+            DispatchQueue.global(qos: .utility).async {
+                continuation.resume(with: Result { try check(url) })
+            }
+        }
+    }
+
     /// An address as its bytes: 4 for IPv4, 16 for IPv6.
     typealias Address = [UInt8]
 

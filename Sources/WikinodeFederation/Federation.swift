@@ -67,8 +67,8 @@ public final class Federation: Sendable {
     private let wakeup: AsyncStream<Void>.Continuation
     let wakeups: AsyncStream<Void>
     /// Up to when posts that became public on schedule were logged (see `runDueWork`). A
-    /// restart looks back a day: the log is not written twice for a post.
-    let scheduledPostsChecked = Mutex(Date() - 86_400)
+    /// restart looks back to the beginning once: the log is not written twice for a post.
+    let scheduledPostsChecked = Mutex(Date.distantPast)
 
     public init(database: WikiDatabase, identity: NodeIdentity, ownURL: String, policy: AddressPolicy, timing: FederationTiming = FederationTiming(), logger: Logger) {
         self.database = database
@@ -133,13 +133,17 @@ public final class Federation: Sendable {
     }
 
     /// Stops following `address`: its mirrored pages go and it is told (through the outbox).
-    public func unfollow(_ address: String) async throws {
+    public func unfollow(_ address: String, deliverNow: Bool = false) async throws {
         guard let url = Self.normalized(address), let peer = try database.peer(url: url), peer.isFollowing else {
             throw FederationError.invalidURL("This node does not follow \(address).")
         }
         try database.recordUnfollowing(peerId: peer.id!)
         try database.enqueueNotice(Notice.Kind.unfollow.rawValue, peerId: peer.id!)
-        try await deliverDueNotices()
+        if deliverNow {
+            // Without a running node (the command line), the notice goes now, or waits in the
+            // outbox for `serve`.
+            try await deliverDueNotices(toPeer: peer.id!)
+        }
         wake()
     }
 
@@ -229,20 +233,33 @@ public final class Federation: Sendable {
 
     // MARK: - Notices out
 
-    /// Sends every notice that is due; a failure waits longer each time.
-    public func deliverDueNotices() async throws {
+    /// Sends every notice that is due (to one peer, or all), a few at a time; a failure waits
+    /// longer each time, and a follower that fails too often is dropped.
+    public func deliverDueNotices(toPeer peerId: Int64? = nil) async throws {
         let startedAt = Date()
-        for item in try database.dueNotices(now: startedAt) {
-            guard let type = Notice.Kind(rawValue: item.type) else { continue }
-            do {
-                try await send(type, to: item.peer)
-                try database.noticeDelivered(item, queuedBefore: startedAt)
-                if type == .unfollow { try database.forgetPeerIfUnused(peerId: item.peer.id!) }
-            } catch {
-                try database.noticeFailed(item, error: "\(error)", retryAt: Date() + backoff(failures: item.attempts + 1))
-                try database.recordPeerError(peerId: item.peer.id!, error: "The \(type.rawValue) notice failed: \(error)")
-                logger.info("\(type.rawValue) notice to \(item.peer.url) failed", metadata: ["error": "\(error)"])
+        let due = try database.dueNotices(now: startedAt).filter { peerId == nil || $0.peer.id == peerId }
+        await withTaskGroup(of: Void.self) { group in
+            for (index, item) in due.enumerated() {
+                if index >= 8 { await group.next() }
+                group.addTask { await self.deliver(item, startedAt: startedAt) }
             }
+        }
+    }
+
+    private func deliver(_ item: OutboxItem, startedAt: Date) async {
+        guard let type = Notice.Kind(rawValue: item.type), let peerId = item.peer.id else { return }
+        do {
+            try await send(type, to: item.peer)
+            try database.noticeDelivered(item, queuedBefore: startedAt)
+            if type == .unfollow { try database.forgetPeerIfUnused(peerId: peerId) }
+        } catch {
+            try? database.noticeFailed(item, error: "\(error)", retryAt: Date() + backoff(failures: item.attempts + 1))
+            try? database.recordPeerError(peerId: peerId, error: "The \(type.rawValue) notice failed: \(error)")
+            if type == .changed, item.attempts + 1 >= WikiDatabase.maximumFailedNotices {
+                try? database.recordFollowerLeft(peerId: peerId)
+                try? database.recordPeerError(peerId: peerId, error: "Dropped as a follower after \(item.attempts + 1) failed notices: \(error)")
+            }
+            logger.info("\(type.rawValue) notice to \(item.peer.url) failed", metadata: ["error": "\(error)"])
         }
     }
 

@@ -55,43 +55,44 @@ public final class Linkbacks: Sendable {
     /// Fetches the source and keeps the mention only if it links to the target.
     public func verify(_ mention: Mention) async {
         guard let id = mention.id, let source = URL(string: mention.sourceURL) else { return }
+        let startedAt = Date()
         do {
             let response = try await client.get(source, accept: "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.5", limits: fetchLimits, sameOriginOnly: false)
             switch response.status {
             case 200..<300:
                 break
             case 410:
-                try database.recordMentionRejected(id: id, reason: "The source is gone (410).")
+                try database.recordMentionRejected(id: id, startedAt: startedAt, reason: "The source is gone (410).")
                 return
             case 500..<600 where mention.attempts + 1 < Self.maximumAttempts:
-                try database.recordMentionRetry(id: id, reason: "The source answered \(response.status).", retryAt: retryDate(attempts: mention.attempts))
+                try database.recordMentionRetry(id: id, reason: "The source answered \(response.status).", retryAt: retryDate(attempts: mention.attempts), startedAt: startedAt)
                 return
             default:
-                try database.recordMentionRejected(id: id, reason: "The source answered \(response.status).")
+                try database.recordMentionRejected(id: id, startedAt: startedAt, reason: "The source answered \(response.status).")
                 return
             }
             let text = String(decoding: response.body, as: UTF8.self)
             let type = response.header("Content-Type")?.lowercased() ?? "text/html"
             if type.hasPrefix("text/plain") {
                 guard text.contains(mention.targetURL) else {
-                    try database.recordMentionRejected(id: id, reason: "The source does not link to the target.")
+                    try database.recordMentionRejected(id: id, startedAt: startedAt, reason: "The source does not link to the target.")
                     return
                 }
-                try database.recordMentionVerified(id: id, content: WikinodeCore.MentionContent(title: "", excerpt: MentionText.line(text, limit: 300)))
+                try database.recordMentionVerified(id: id, startedAt: startedAt, content: WikinodeCore.MentionContent(title: "", excerpt: MentionText.line(text, limit: 300)))
                 return
             }
             guard type.contains("html") else {
-                try database.recordMentionRejected(id: id, reason: "The source is \(type), not HTML.")
+                try database.recordMentionRejected(id: id, startedAt: startedAt, reason: "The source is \(type), not HTML.")
                 return
             }
             let document = HTMLDocument(html: text, url: response.url)
             guard let link = linkToTarget(in: document, mention: mention) else {
-                try database.recordMentionRejected(id: id, reason: "The source does not link to the target.")
+                try database.recordMentionRejected(id: id, startedAt: startedAt, reason: "The source does not link to the target.")
                 return
             }
             let found = document.mention(of: link)
             try database.recordMentionVerified(
-                id: id,
+                id: id, startedAt: startedAt,
                 content: WikinodeCore.MentionContent(
                     authorName: MentionText.line(found.authorName ?? "", limit: 100), authorURL: webAddress(found.authorURL),
                     authorPhoto: webAddress(found.authorPhoto), title: MentionText.line(found.title ?? "", limit: 200),
@@ -103,12 +104,12 @@ public final class Linkbacks: Sendable {
             default: passing = false
             }
             if passing && mention.attempts + 1 < Self.maximumAttempts {
-                try? database.recordMentionRetry(id: id, reason: error.description, retryAt: retryDate(attempts: mention.attempts))
+                try? database.recordMentionRetry(id: id, reason: error.description, retryAt: retryDate(attempts: mention.attempts), startedAt: startedAt)
             } else {
-                try? database.recordMentionRejected(id: id, reason: error.description)
+                try? database.recordMentionRejected(id: id, startedAt: startedAt, reason: error.description)
             }
         } catch {
-            try? database.recordMentionRejected(id: id, reason: "\(error)")
+            try? database.recordMentionRejected(id: id, startedAt: startedAt, reason: "\(error)")
         }
     }
 
@@ -148,7 +149,7 @@ public final class Linkbacks: Sendable {
             // Not public yet: wait, and look again later.
             try? database.recordSentMention(
                 id: id, status: .pending, protocol: nil, endpoint: nil, responseStatus: nil, response: "Waiting: the post is not public yet.",
-                retryAt: Date() + 600, startedAt: startedAt)
+                retryAt: Date() + 600, startedAt: startedAt, countsAsAttempt: false)
             return
         }
         guard let target = URL(string: mention.targetURL) else {

@@ -74,10 +74,10 @@ public final class PeerClient: Sendable {
         let deadline = ContinuousClock.now + limits.timeout
         var current = url
         for _ in 0...limits.maximumRedirects {
-            try policy.check(current)
             let target = current
             let response = try await withDeadline(deadline, describing: target) {
-                try await self.exchange(method: method, url: target, headers: headers, body: body, maximumBytes: limits.maximumBodyBytes)
+                try await self.policy.checkOffThread(target)
+                return try await self.exchange(method: method, url: target, headers: headers, body: body, maximumBytes: limits.maximumBodyBytes)
             }
             guard followRedirects, [301, 302, 303, 307, 308].contains(response.status) else { return response }
             guard let location = response.header("Location"), let next = URL(string: location, relativeTo: current)?.absoluteURL else {

@@ -56,7 +56,7 @@ struct Unfollow: AsyncParsableCommand {
     func run() async throws {
         let federation = try options.federation()
         do {
-            try await federation.unfollow(peerURL)
+            try await federation.unfollow(peerURL, deliverNow: true)
         } catch {
             throw CommandError("Cannot unfollow \(peerURL): \(error)")
         }

@@ -18,7 +18,8 @@ import WikinodeTesting
         let pages = try database.importPages(edits).map(\.page)
         let source = URL(string: "https://spam.example/post")!
         for page in pages.prefix(WikiDatabase.maximumMentionsPerSource) {
-            try database.receiveMention(pageId: page.id!, source: source, target: "https://node.example/wiki/x", protocol: .webmention)
+            let id = try database.receiveMention(pageId: page.id!, source: source, target: "https://node.example/wiki/x", protocol: .webmention)
+            try database.recordMentionVerified(id: id, content: MentionContent())
         }
         #expect(throws: MentionRefusal.tooMany(WikiDatabase.maximumMentionsPerSource)) {
             try database.receiveMention(pageId: pages.last!.id!, source: source, target: "https://node.example/wiki/x", protocol: .webmention)
@@ -29,7 +30,24 @@ import WikinodeTesting
         #expect(try database.allMentions(ofPageId: pages[0].id!).first?.protocol == .pingback)
     }
 
+    @Test func oneHostCannotFillTheQueue() throws {
+        let page = try database.savePage(PageEdit(title: try PageTitle("Target"), markdown: "x", author: "t")).page
+        for index in 0..<WikiDatabase.maximumQueuedPerHost {
+            try database.receiveMention(pageId: page.id!, source: URL(string: "https://flood.example/p?n=\(index)")!, target: "t", protocol: .webmention)
+        }
+        #expect(throws: MentionRefusal.busy("flood.example")) {
+            try database.receiveMention(pageId: page.id!, source: URL(string: "https://flood.example/p?n=x")!, target: "t", protocol: .webmention)
+        }
+        #expect(throws: Never.self) {
+            try database.receiveMention(pageId: page.id!, source: URL(string: "https://other.example/p")!, target: "t", protocol: .webmention)
+        }
+    }
+
     @Test func blockingADomainCoversItsSubdomainsOnly() throws {
+        let early = try database.savePage(PageEdit(title: try PageTitle("Early"), markdown: "x", author: "t")).page
+        // Mentions from other hosts already there must not break the block.
+        try database.receiveMention(pageId: early.id!, source: URL(string: "https://unrelated.example/a")!, target: "t", protocol: .webmention)
+        try database.receiveMention(pageId: early.id!, source: URL(string: "https://old.example.org/a")!, target: "t", protocol: .webmention)
         let page = try database.savePage(PageEdit(title: try PageTitle("Target"), markdown: "x", author: "t")).page
         try database.blockDomain("Example.org.")
         for blocked in ["https://example.org/a", "https://blog.example.org/b", "http://a.b.example.org/c"] {
@@ -43,6 +61,8 @@ import WikinodeTesting
             }
         }
         #expect(throws: WikiError.self) { try database.blockDomain(" . ") }
+        let moderations = Dictionary(uniqueKeysWithValues: try database.allMentions(ofPageId: early.id!).map { ($0.sourceHost, $0.moderation) })
+        #expect(moderations["old.example.org"] == .refused && moderations["unrelated.example"] == .pending)
     }
 
     @Test func verifiedMentionsAreShownAndCheckedAgainWeekly() throws {

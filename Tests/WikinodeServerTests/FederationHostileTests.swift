@@ -107,7 +107,28 @@ import WikinodeTesting
             try await b.start()
             await #expect(throws: (any Error).self) { try await a.federation().follow(b.url) }
             let peer = try #require(try a.database().peer(url: b.url))
-            #expect(peer.publicKey != (try b.configuration.dataDirectory.open().identity.publicKeyBase64))
+            let newKey = try b.configuration.dataDirectory.open().identity.publicKeyBase64
+            #expect(peer.publicKey != newKey)
+            // The owner accepts the change by unfollowing and following again: the new key is pinned.
+            try await a.federation().unfollow(b.url)
+            try await a.federation().follow(b.url)
+            #expect(try a.database().peer(url: b.url)?.publicKey == newKey)
+        }
+    }
+
+    @Test func followingAgainCancelsAnUnfollowStillWaiting() async throws {
+        try await NodeCluster.run(count: 2) { cluster in
+            let (a, b) = (cluster[0], cluster[1])
+            try await a.federation().follow(b.url)
+            await b.stop()
+            // B is down: the unfollow waits in A's outbox.
+            try await a.federation().unfollow(b.url, deliverNow: true)
+            #expect(try a.database().peerStates().first?.pendingNotices == 1)
+            try await b.start()
+            try await a.federation().follow(b.url)
+            #expect(try a.database().peerStates().first { $0.peer.url == b.url }?.pendingNotices == 0)
+            try await Task.sleep(for: .milliseconds(1500))
+            #expect(try b.database().peer(url: a.url)?.isFollower == true)
         }
     }
 

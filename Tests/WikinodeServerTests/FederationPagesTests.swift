@@ -82,6 +82,22 @@ import WikinodeTesting
         }
     }
 
+    @Test func interwikiLinksFollowTheFollowing() async throws {
+        try await NodeCluster.run(count: 2) { cluster in
+            let (a, b) = (cluster[0], cluster[1])
+            let database = try a.database()
+            // Written before A follows B: a link to a page titled "node1:Home" here.
+            try await database.savePage(PageEdit(title: try PageTitle("Early"), markdown: "See [[node1:Home]].", author: "a"))
+            func html() throws -> String { try database.lookup(try PageTitle("Early")).livePage?.html ?? "" }
+            #expect(try html().contains("class=\"wikilink missing\""))
+            try await a.federation().follow(b.url)
+            #expect(try html().contains("href=\"\(b.url)/wiki/Home\""))
+            #expect(try database.externalLinks(of: try #require(try database.lookup(try PageTitle("Early")).livePage)) == ["\(b.url)/wiki/Home"])
+            try await a.federation().unfollow(b.url)
+            #expect(try html().contains("class=\"wikilink missing\""))
+        }
+    }
+
     @Test func recentChangesAndSearchIncludeFollowedNodes() async throws {
         try await NodeCluster.run(count: 2) { cluster in
             let (a, b) = (cluster[0], cluster[1])

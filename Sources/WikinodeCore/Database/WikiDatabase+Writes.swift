@@ -299,7 +299,7 @@ extension WikiDatabase {
         }
     }
 
-    private func rerender(pageId: Int64, in db: Database, settings: NodeSettings, relink: Bool = false) throws {
+    func rerender(pageId: Int64, in db: Database, settings: NodeSettings, relink: Bool = false) throws {
         guard var page = try Page.fetchOne(db, id: pageId), !page.isDeleted,
             let markdown = try String.fetchOne(db.cachedStatement(sql: "SELECT markdown FROM revision WHERE id = ?"), arguments: [page.revisionId])
         else { return }

@@ -102,8 +102,15 @@ extension WikiDatabase {
         try writer.write { db in
             var peer = try Peer.filter(Peer.Columns.url == url).fetchOne(db) ?? Peer(url: url, name: name, publicKey: publicKey, now: now)
             if peer.id != nil, peer.publicKey != publicKey {
-                throw WikiError.conflict(currentRevision: 0, message: "\(url) now shows another public key than the one pinned when it was first seen; unfollow it and follow it again if the change is expected.")
+                // While followed, a new key is refused; following again (the owner's decision,
+                // after unfollowing) pins the key the node shows now.
+                guard !peer.isFollowing else {
+                    throw WikiError.conflict(currentRevision: 0, message: "\(url) now shows another public key than the one pinned when it was first seen; unfollow it and follow it again if the change is expected.")
+                }
+                peer.publicKey = publicKey
             }
+            // This follow replaces any follow or unfollow notice still waiting to be sent.
+            if let id = peer.id { try db.execute(sql: "DELETE FROM outbox WHERE peerId = ? AND type IN ('follow', 'unfollow')", arguments: [id]) }
             if !peer.isFollowing {
                 peer.cursor = 0
                 peer.failures = 0
@@ -111,10 +118,29 @@ extension WikiDatabase {
             }
             peer.name = name
             peer.prefixKey = MarkdownOptions.interwikiKey(name)
+            let wasFollowing = peer.isFollowing
             peer.isFollowing = true
             peer.lastContactAt = now
             try peer.save(db)
+            if !wasFollowing { try refreshInterwikiLinks(to: peer, in: db) }
             return peer
+        }
+    }
+
+    /// Pages written with `[[prefix:Title]]` for a peer followed or unfollowed just now are
+    /// rendered again: the link now leads to the peer, or back to a page of that title here.
+    func refreshInterwikiLinks(to peer: Peer, in db: Database) throws {
+        guard !peer.prefixKey.isEmpty else { return }
+        let settings = try NodeSettings.read(db)
+        let pageIds = try Int64.fetchAll(
+            db,
+            sql: """
+                SELECT pageId FROM pageLink WHERE substr(targetKey, 1, ?) = ?
+                UNION SELECT pageId FROM externalLink WHERE substr(url, 1, ?) = ?
+                """,
+            arguments: [peer.prefixKey.count + 1, peer.prefixKey + ":", peer.url.count + 6, peer.url + "/wiki/"])
+        for pageId in pageIds {
+            try rerender(pageId: pageId, in: db, settings: settings, relink: true)
         }
     }
 
@@ -144,8 +170,13 @@ extension WikiDatabase {
             peer.cursor = 0
             peer.pullRequested = false
             try peer.update(db)
+            try refreshInterwikiLinks(to: peer, in: db)
         }
     }
+
+    /// The most failed deliveries in a row before a follower is dropped (it follows again
+    /// when it wants notices; until then it can still poll).
+    public static let maximumFailedNotices = 20
 
     /// A follower said it stops following.
     public func recordFollowerLeft(peerId: Int64) throws {

@@ -42,19 +42,19 @@ extension WikiDatabase {
     /// Records how telling a target went; with `retryAt` it stays pending until then.
     public func recordSentMention(
         id: Int64, status: SentMention.Status, protocol: String?, endpoint: String?, responseStatus: Int?, response: String?, retryAt: Date?,
-        startedAt: Date, now: Date = Date()
+        startedAt: Date, countsAsAttempt: Bool = true, now: Date = Date()
     ) throws {
         try writer.write { db in
             // A save after the attempt began queued it again: leave that for the next round.
             guard let current = try SentMention.fetchOne(db, id: id), current.nextAttemptAt.map({ $0 <= Self.wholeMilliseconds(startedAt) }) ?? true else { return }
             try db.execute(
                 sql: """
-                    UPDATE sentMention SET status = ?, protocol = ?, endpoint = ?, responseStatus = ?, response = ?, attempts = attempts + 1,
+                    UPDATE sentMention SET status = ?, protocol = ?, endpoint = ?, responseStatus = ?, response = ?, attempts = attempts + ?,
                         nextAttemptAt = ?, lastAttemptAt = ? WHERE id = ?
                     """,
                 arguments: [
                     retryAt == nil ? status : .pending, `protocol`, endpoint.map { String($0.prefix(2000)) }, responseStatus,
-                    response.map { String($0.prefix(500)) }, retryAt.map(Self.wholeMilliseconds), now, id,
+                    response.map { String($0.prefix(500)) }, countsAsAttempt ? 1 : 0, retryAt.map(Self.wholeMilliseconds), now, id,
                 ])
         }
     }
@@ -81,11 +81,13 @@ extension WikiDatabase {
 public enum MentionRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     case blocked(String)
     case tooMany(Int)
+    case busy(String)
 
     public var description: String {
         switch self {
         case .blocked(let domain): "Mentions from \(domain) are not accepted here."
         case .tooMany(let limit): "A source may mention at most \(limit) pages of this node."
+        case .busy(let host): "Too many mentions from \(host) wait to be checked; send again later."
         }
     }
 }
@@ -93,6 +95,8 @@ public enum MentionRefusal: Error, Sendable, Equatable, CustomStringConvertible 
 extension WikiDatabase {
     /// The most pages of this node one source may mention.
     public static let maximumMentionsPerSource = 100
+    /// The most mentions from one host waiting to be checked at a time.
+    public static let maximumQueuedPerHost = 50
     /// How long a verified mention is shown before its source is checked again, so that a
     /// source that disappears or drops the link loses its mention even if nobody says so.
     public static let mentionRecheckInterval: TimeInterval = 7 * 86_400
@@ -124,6 +128,9 @@ extension WikiDatabase {
             }
             let fromSource = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM mention WHERE sourceURL = ?", arguments: [sourceURL]) ?? 0
             if fromSource >= Self.maximumMentionsPerSource { throw MentionRefusal.tooMany(Self.maximumMentionsPerSource) }
+            // One host cannot fill the queue with many addresses (`?n=1`, `?n=2`…) either.
+            let queuedFromHost = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM mention WHERE sourceHost = ? AND status = 'queued'", arguments: [host]) ?? 0
+            if queuedFromHost >= Self.maximumQueuedPerHost { throw MentionRefusal.busy(host) }
             var mention = Mention(
                 id: nil, pageId: pageId, sourceURL: sourceURL, targetURL: target, sourceHost: host, protocol: `protocol`, status: .queued,
                 moderation: .pending, authorName: "", authorURL: "", authorPhoto: "", title: "", excerpt: "", published: nil,
@@ -170,9 +177,11 @@ extension WikiDatabase {
 
     /// The source links here: the mention is shown (or waits for the owner, when mentions are
     /// moderated and the source is not a followed peer).
-    public func recordMentionVerified(id: Int64, content: MentionContent, now: Date = Date()) throws {
+    /// Nothing is written when the mention was received again after the check began at
+    /// `startedAt` (the newer one is checked next).
+    public func recordMentionVerified(id: Int64, startedAt: Date = .distantFuture, content: MentionContent, now: Date = Date()) throws {
         try writer.write { db in
-            guard var mention = try Mention.fetchOne(db, id: id) else { return }
+            guard var mention = try Mention.fetchOne(db, id: id), mention.receivedAt <= startedAt else { return }
             let settings = try NodeSettings.read(db)
             mention.status = .verified
             mention.authorName = content.authorName
@@ -199,20 +208,20 @@ extension WikiDatabase {
     }
 
     /// The source does not (or no longer) link here, or is gone: nothing of it is shown.
-    public func recordMentionRejected(id: Int64, reason: String, now: Date = Date()) throws {
+    public func recordMentionRejected(id: Int64, startedAt: Date = .distantFuture, reason: String, now: Date = Date()) throws {
         try writer.write { db in
             try db.execute(
-                sql: "UPDATE mention SET status = 'rejected', lastError = ?, nextAttemptAt = NULL, attempts = attempts + 1, verifiedAt = ? WHERE id = ?",
-                arguments: [String(reason.prefix(500)), now, id])
+                sql: "UPDATE mention SET status = 'rejected', lastError = ?, nextAttemptAt = NULL, attempts = attempts + 1, verifiedAt = ? WHERE id = ? AND receivedAt <= ?",
+                arguments: [String(reason.prefix(500)), now, id, startedAt])
         }
     }
 
     /// Verifying failed for a reason that may pass (a timeout); try again at `retryAt`.
-    public func recordMentionRetry(id: Int64, reason: String, retryAt: Date) throws {
+    public func recordMentionRetry(id: Int64, reason: String, retryAt: Date, startedAt: Date = .distantFuture) throws {
         try writer.write { db in
             try db.execute(
-                sql: "UPDATE mention SET lastError = ?, nextAttemptAt = ?, attempts = attempts + 1 WHERE id = ?",
-                arguments: [String(reason.prefix(500)), Self.wholeMilliseconds(retryAt), id])
+                sql: "UPDATE mention SET lastError = ?, nextAttemptAt = ?, attempts = attempts + 1 WHERE id = ? AND receivedAt <= ?",
+                arguments: [String(reason.prefix(500)), Self.wholeMilliseconds(retryAt), id, startedAt])
         }
     }
 
@@ -262,8 +271,8 @@ extension WikiDatabase {
         try writer.write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO blockedDomain(domain, createdAt) VALUES (?, ?)", arguments: [domain, now])
             try db.execute(
-                sql: "UPDATE mention SET moderation = 'refused' WHERE sourceHost = ? OR sourceHost LIKE ? ESCAPE '\\\\'",
-                arguments: [domain, "%." + domain.replacingOccurrences(of: "%", with: "\\\\%").replacingOccurrences(of: "_", with: "\\\\_")])
+                sql: "UPDATE mention SET moderation = 'refused' WHERE sourceHost = ?1 OR substr(sourceHost, -length(?1) - 1) = '.' || ?1",
+                arguments: [domain])
         }
     }
 }

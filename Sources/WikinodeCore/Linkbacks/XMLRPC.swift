@@ -23,7 +23,9 @@ public enum XMLRPC {
     /// Reads a `methodCall`; refuses DTDs and entities (no billion laughs, no external files).
     public static func parseCall(_ data: Data) throws(ParseError) -> Call {
         guard data.count <= maximumBytes else { throw .malformed("The call is larger than \(maximumBytes) bytes.") }
-        if let text = String(data: data.prefix(4096), encoding: .utf8), text.range(of: "<!DOCTYPE", options: .caseInsensitive) != nil || text.contains("<!ENTITY") {
+        // UTF-8 only: another encoding could hide a declaration from the scan below.
+        guard String(data: data, encoding: .utf8) != nil, !data.contains(0) else { throw .malformed("A call must be UTF-8 XML.") }
+        if hasDeclaration(data) {
             throw .malformed("A call may not have a document type or entities.")
         }
         let reader = CallReader()
@@ -37,6 +39,21 @@ public enum XMLRPC {
             throw .malformed("The body is not an XML-RPC methodCall.")
         }
         return Call(methodName: name, parameters: reader.parameters)
+    }
+
+    /// Whether the document has a `<!` that is neither a comment nor CDATA: a document type,
+    /// an entity or another declaration, anywhere (the whole call is scanned; it is small).
+    static func hasDeclaration(_ data: Data) -> Bool {
+        let bytes = [UInt8](data)
+        var index = 0
+        while index + 1 < bytes.count {
+            if bytes[index] == UInt8(ascii: "<") && bytes[index + 1] == UInt8(ascii: "!") {
+                let rest = bytes[(index + 2)...]
+                if !rest.starts(with: Array("--".utf8)) && !rest.starts(with: Array("[CDATA[".utf8)) { return true }
+            }
+            index += 1
+        }
+        return false
     }
 
     /// `<methodResponse>` with one string.

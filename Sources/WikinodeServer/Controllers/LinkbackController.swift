@@ -109,18 +109,15 @@ struct LinkbackController {
         } catch {
             return answer(XMLRPC.fault(code: 32, message: "The target does not exist."))
         }
-        if try database.hasVerifiedMention(pageId: page.id!, source: source) {
-            // Registered already; it is checked again, which updates or removes it.
-            try database.receiveMention(pageId: page.id!, source: source, target: target.absoluteString, protocol: .pingback)
-            linkbacks.wake()
-            return answer(XMLRPC.fault(code: 48, message: "The pingback has already been registered."))
-        }
+        // Registered already: it is checked again (which updates or removes it), and fault 48 says so.
+        let isRepeat = try database.hasVerifiedMention(pageId: page.id!, source: source)
         do {
             try database.receiveMention(pageId: page.id!, source: source, target: target.absoluteString, protocol: .pingback)
         } catch let refusal as MentionRefusal {
             return answer(XMLRPC.fault(code: 49, message: refusal.description))
         }
         linkbacks.wake()
+        if isRepeat { return answer(XMLRPC.fault(code: 48, message: "The pingback has already been registered.")) }
         return answer(XMLRPC.response("Thanks: the pingback is queued; it shows once the source is seen to link here."))
     }
 
