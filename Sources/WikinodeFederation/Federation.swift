@@ -69,6 +69,10 @@ public final class Federation: Sendable {
     /// Up to when posts that became public on schedule were logged (see `runDueWork`). A
     /// restart looks back to the beginning once: the log is not written twice for a post.
     let scheduledPostsChecked = Mutex(Date.distantPast)
+    /// Key fetches for new followers under way.
+    let keyFetches = Mutex(0)
+    static let maximumKeyFetches = 4
+    public static let maximumFollowers = 1_000
 
     public init(database: WikiDatabase, identity: NodeIdentity, ownURL: String, policy: AddressPolicy, timing: FederationTiming = FederationTiming(), logger: Logger) {
         self.database = database
@@ -307,7 +311,18 @@ public final class Federation: Sendable {
         if let known {
             publicKey = known.publicKey
         } else if notice.type == .follow {
-            // A new follower: its key comes from its own address, and is pinned from now on.
+            // A new follower: its key comes from its own address, and is pinned from now on. A
+            // few such fetches at a time, and a bounded number of followers, so that strangers
+            // cannot tie the node up.
+            guard try database.followerCount() < Self.maximumFollowers else {
+                throw FederationError.refused("This node has as many followers as it serves (\(Self.maximumFollowers)).")
+            }
+            guard keyFetches.withLock({ count in
+                guard count < Self.maximumKeyFetches else { return false }
+                count += 1
+                return true
+            }) else { throw FederationError.refused("Too many new followers at once; try again in a minute.") }
+            defer { keyFetches.withLock { $0 -= 1 } }
             let info: NodeInfo
             do {
                 info = try await nodeInfo(of: sender, timeout: .seconds(5))

@@ -178,6 +178,10 @@ extension WikiDatabase {
     /// when it wants notices; until then it can still poll).
     public static let maximumFailedNotices = 20
 
+    public func followerCount() throws -> Int {
+        try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM peer WHERE isFollower") ?? 0 }
+    }
+
     /// A follower said it stops following.
     public func recordFollowerLeft(peerId: Int64) throws {
         try writer.write { db in

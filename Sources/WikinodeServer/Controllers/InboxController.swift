@@ -46,6 +46,8 @@ struct InboxController {
             switch error {
             case .unauthorized(let message):
                 throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Signature"], message: message)
+            case .refused(let message):
+                throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "60"], message: message)
             default:
                 throw HTTPError(.badRequest, message: error.description)
             }
