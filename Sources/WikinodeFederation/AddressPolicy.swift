@@ -14,10 +14,17 @@ import Foundation
 /// every address it resolves to is checked, before each request and each redirect.
 public struct AddressPolicy: Sendable {
     public var allowPrivateAddresses: Bool
+    /// Only 127.0.0.1 and ::1, nothing else: what test nodes use, so that no test ever reaches
+    /// beyond the machine whatever its pages link to.
+    public var loopbackOnly: Bool
 
-    public init(allowPrivateAddresses: Bool = false) {
+    public init(allowPrivateAddresses: Bool = false, loopbackOnly: Bool = false) {
         self.allowPrivateAddresses = allowPrivateAddresses
+        self.loopbackOnly = loopbackOnly
     }
+
+    /// The policy of test nodes.
+    public static let testsOnLoopback = AddressPolicy(allowPrivateAddresses: true, loopbackOnly: true)
 
     /// Throws `FederationError.forbiddenAddress` unless `url` is http(s) to an allowed host.
     public func check(_ url: URL) throws {
@@ -26,6 +33,13 @@ public struct AddressPolicy: Sendable {
         }
         guard var host = url.host, !host.isEmpty else { throw FederationError.invalidURL("\(url.absoluteString) has no host") }
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if loopbackOnly {
+            // Literal addresses only: not even a name is looked up.
+            guard let address = Self.parse(host), address == [127, 0, 0, 1] || address == [UInt8](repeating: 0, count: 15) + [1] else {
+                throw FederationError.forbiddenAddress("\(host) is not 127.0.0.1 or ::1, and this node reaches only those")
+            }
+            return
+        }
         if allowPrivateAddresses { return }
         let addresses = try Self.resolve(host)
         guard !addresses.isEmpty else { throw FederationError.unreachable("\(host) does not resolve") }

@@ -16,7 +16,7 @@ public func buildApplication(
     try database.recordOwnBaseURL(configuration.baseURL)
     let federation = Federation(
         database: database, identity: identity, ownURL: configuration.baseURL,
-        policy: AddressPolicy(allowPrivateAddresses: configuration.allowPrivateAddresses), timing: configuration.federationTiming,
+        policy: configuration.addressPolicy, timing: configuration.federationTiming,
         logger: logger)
     let homePage = (try? PageTitle(try database.settings().homePage)) ?? (try! PageTitle("Welcome"))
     let linkbacks = Linkbacks(database: database, client: federation.client, ownURL: configuration.baseURL, homePage: homePage,

@@ -15,6 +15,10 @@ public struct ServerConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Whether the node may reach loopback and private addresses (tests, private networks).
     public var allowPrivateAddresses: Bool
+    /// Whether the node may reach 127.0.0.1 and ::1 only (test nodes).
+    public var loopbackOnly = false
+
+    var addressPolicy: AddressPolicy { AddressPolicy(allowPrivateAddresses: allowPrivateAddresses, loopbackOnly: loopbackOnly) }
     /// How often and how hard the node talks to its peers.
     public var federationTiming: FederationTiming
 

@@ -24,9 +24,11 @@ public final class NodeCluster: Sendable {
             self.index = index
             port = try FreePort.find(host: "127.0.0.1")
             directory = try TemporaryDirectory()
-            configuration = ServerConfiguration(
+            var configuration = ServerConfiguration(
                 host: "127.0.0.1", port: port, dataDirectory: DataDirectory(path: directory.path("data").path),
                 resourcesDirectory: TestNode.repositoryRoot, logLevel: .critical, allowPrivateAddresses: true, federationTiming: timing)
+            configuration.loopbackOnly = true
+            self.configuration = configuration
             // Named node0, node1…: each name is also the node's interwiki prefix on its followers.
             try configuration.dataDirectory.open().database.setSetting("name", to: "node\(index)")
         }
@@ -46,7 +48,7 @@ public final class NodeCluster: Sendable {
         public func federation() throws -> Federation {
             let (database, identity, _) = try configuration.dataDirectory.open()
             return Federation(
-                database: database, identity: identity, ownURL: url, policy: AddressPolicy(allowPrivateAddresses: true),
+                database: database, identity: identity, ownURL: url, policy: .testsOnLoopback,
                 timing: configuration.federationTiming, logger: Logger(label: "test-follow"))
         }
 

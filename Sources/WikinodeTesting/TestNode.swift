@@ -13,9 +13,11 @@ public struct TestNode: Sendable {
     /// A node whose data lives in a new temporary directory.
     public init(baseURL: String = "http://127.0.0.1:8080") throws {
         directory = try TemporaryDirectory()
-        configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: "127.0.0.1", port: 0, baseURL: baseURL, dataDirectory: DataDirectory(path: directory.path("data").path),
             resourcesDirectory: Self.repositoryRoot, logLevel: .warning)
+        configuration.loopbackOnly = true
+        self.configuration = configuration
     }
 
     /// A node over an existing configuration and directory (another node's, as a second

@@ -10,6 +10,8 @@ struct FederationOptions: ParsableArguments {
     @Option(help: "This node's public base URL (default: the address `wikinode serve` last ran at).") var url: String?
     @Flag(help: "Allow fetching from and sending to loopback and private addresses (tests, private networks).")
     var allowPrivateAddresses = false
+    @Flag(help: ArgumentHelp("Reach 127.0.0.1 and ::1 only (for test suites).", visibility: .hidden))
+    var loopbackOnly = false
 
     func federation() throws -> Federation {
         let (database, identity, _) = try dataOptions.directory.open()
@@ -19,7 +21,7 @@ struct FederationOptions: ParsableArguments {
         var logger = Logger(label: "wikinode")
         logger.logLevel = .error
         return Federation(
-            database: database, identity: identity, ownURL: ownURL, policy: AddressPolicy(allowPrivateAddresses: allowPrivateAddresses),
+            database: database, identity: identity, ownURL: ownURL, policy: AddressPolicy(allowPrivateAddresses: allowPrivateAddresses, loopbackOnly: loopbackOnly),
             logger: logger)
     }
 }

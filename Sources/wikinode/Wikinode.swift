@@ -29,6 +29,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
     @Flag(help: "Allow fetching from and sending to loopback and private addresses (tests, private networks).")
     var allowPrivateAddresses = false
+    @Flag(help: ArgumentHelp("Reach 127.0.0.1 and ::1 only (for test suites).", visibility: .hidden))
+    var loopbackOnly = false
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
@@ -44,9 +46,11 @@ struct Serve: AsyncParsableCommand {
         let isNew = !FileManager.default.fileExists(atPath: directory.databasePath)
         // With port 0, take a free port now, so that the node's own address is known.
         let port = self.port == 0 && !host.contains(":") ? try FreePort.find(host: host) : self.port
-        let configuration = ServerConfiguration(
+        var settings = ServerConfiguration(
             host: host, port: port, baseURL: url, dataDirectory: directory, resourcesDirectory: try ResourceLocator.find(),
             logLevel: Logger.Level(rawValue: logLevel)!, allowPrivateAddresses: allowPrivateAddresses)
+        settings.loopbackOnly = loopbackOnly
+        let configuration = settings
         let app = try await buildApplication(configuration: configuration) { boundPort in
             var base = configuration.baseURL
             if port == 0, url == nil { base = "http://\(host):\(boundPort)" }  // IPv6 host with port 0

@@ -254,5 +254,12 @@ import WikinodeTesting
             #expect(throws: Never.self, "\(address)") { try policy.check(URL(string: address)!) }
         }
         #expect(throws: Never.self) { try AddressPolicy(allowPrivateAddresses: true).check(URL(string: "http://127.0.0.1:8080/")!) }
+        // Test nodes: 127.0.0.1 and ::1, nothing else, not even a name.
+        for address in ["http://127.0.0.1:8080/", "http://[::1]:8080/"] {
+            #expect(throws: Never.self, "\(address)") { try AddressPolicy.testsOnLoopback.check(URL(string: address)!) }
+        }
+        for address in ["http://93.184.216.34/", "http://localhost/", "http://10.0.0.1/", "http://127.0.0.2/", "https://example.org/"] {
+            #expect(throws: FederationError.self, "\(address)") { try AddressPolicy.testsOnLoopback.check(URL(string: address)!) }
+        }
     }
 }

@@ -34,7 +34,7 @@ class Node:
         created = subprocess.run([binary, "token", "create", "--data", data, "tests"], text=True, check=True, capture_output=True, cwd=ROOT)
         self.token = created.stdout.strip().splitlines()[-1]
         self.process = subprocess.Popen(
-            [binary, "serve", "--data", data, "--host", "127.0.0.1", "--port", "0", "--log-level", "warning", "--allow-private-addresses"],
+            [binary, "serve", "--data", data, "--host", "127.0.0.1", "--port", "0", "--log-level", "warning", "--allow-private-addresses", "--loopback-only"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
         self.base = None
         deadline = time.time() + 60
