@@ -8,7 +8,7 @@ import WikinodeServer
 struct Wikinode: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "A federated wiki and weblog node.",
-        subcommands: [Serve.self, Follow.self, Unfollow.self, Peers.self, Mentions.self, Import.self, Export.self, UserCommand.self, Passwd.self, Token.self, Config.self])
+        subcommands: [Serve.self, Follow.self, Unfollow.self, Peers.self, Mentions.self, Import.self, Export.self, Backup.self, UserCommand.self, Passwd.self, Token.self, Config.self])
 }
 
 /// `--data DIR`, shared by every command.
@@ -97,6 +97,20 @@ struct Export: AsyncParsableCommand {
         let count = try FolderTransfer(database: database).exportFolder(URL(fileURLWithPath: folder)) { bar.update($0, of: $1) }
         bar.finish()
         print("Exported \(count) pages to \(folder).")
+    }
+}
+
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the database, consistent as of one moment, to a new file while the node runs (the key stays in the data directory).")
+
+    @OptionGroup var dataOptions: DataOptions
+    @Argument(help: "The new file to write.") var file: String
+
+    func run() async throws {
+        let (database, _, _) = try dataOptions.directory.open()
+        try database.backup(to: URL(fileURLWithPath: file).path)
+        print("Backed up to \(file). Copy \(dataOptions.directory.keyFile.path) too to keep the node's identity.")
     }
 }
 

@@ -206,3 +206,28 @@ extension CommandLineTests {
         #expect(!sentOnly.output.contains("Received:"))
     }
 }
+
+extension CommandLineTests {
+    @Test func backupWritesAConsistentCopyWhileTheNodeRuns() async throws {
+        try await NodeCluster.run(count: 1) { cluster in
+            let node = cluster[0]
+            let token = try node.makeToken()
+            // Saves keep coming while the copy is made.
+            let writer = Task {
+                for index in 0..<40 {
+                    _ = try await NodeCluster.putPage(node, title: "Busy \(index)", markdown: "Written during the backup \(index).", token: token)
+                }
+            }
+            let copy = directory.path("copy.sqlite").path
+            let result = try WikinodeProcess.run(["backup", "--data", node.configuration.dataDirectory.url.path, copy])
+            try await writer.value
+            #expect(result.status == 0, "\(result.errors)")
+            #expect(result.output.contains("Backed up to"))
+            let restored = try WikiDatabase.open(path: copy)
+            #expect(try restored.pageCount() >= 4)
+            #expect(try restored.latestChangeSeq() > 0)
+            let again = try WikinodeProcess.run(["backup", "--data", node.configuration.dataDirectory.url.path, copy])
+            #expect(again.status != 0 && again.errors.contains("exists already"))
+        }
+    }
+}

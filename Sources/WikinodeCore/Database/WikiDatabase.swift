@@ -27,6 +27,25 @@ public final class WikiDatabase: Sendable {
         return try WikiDatabase(pool)
     }
 
+    /// Copies the database, consistent as of one moment, to a new SQLite file at `path` (which
+    /// must not exist), while the node keeps running: SQLite's online backup, from a read
+    /// snapshot, so writers are not held up. Then checks the copy's integrity.
+    public func backup(to path: String) throws {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw WikiError.invalidInput("\(path) exists already; back up to a new file.")
+        }
+        do {
+            let copy = try DatabaseQueue(path: path)
+            try writer.backup(to: copy)
+            let check = try copy.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") }
+            try copy.close()
+            guard check == "ok" else { throw WikiError.invalidInput("The copy at \(path) failed its integrity check: \(check ?? "no answer").") }
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+    }
+
     /// The node's settings.
     public func settings() throws -> NodeSettings {
         // One statement: no transaction needed around it.
