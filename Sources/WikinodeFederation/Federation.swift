@@ -224,13 +224,19 @@ public final class Federation: Sendable {
         }
     }
 
-    /// Pulls every followed peer that is due; errors are recorded on the peers.
+    /// Pulls every followed peer that is due, four at a time; errors are recorded on the peers.
     public func pullDuePeers() async {
-        for peer in (try? database.peersDueForPull()) ?? [] {
-            do {
-                try await pull(peerId: peer.id!)
-            } catch {
-                logger.info("pull of \(peer.url) failed", metadata: ["error": "\(error)"])
+        let due = (try? database.peersDueForPull()) ?? []
+        await withTaskGroup(of: Void.self) { group in
+            for (index, peer) in due.enumerated() {
+                if index >= 4 { await group.next() }
+                group.addTask {
+                    do {
+                        try await self.pull(peerId: peer.id!)
+                    } catch {
+                        self.logger.info("pull of \(peer.url) failed", metadata: ["error": "\(error)"])
+                    }
+                }
             }
         }
     }

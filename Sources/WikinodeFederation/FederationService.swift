@@ -59,7 +59,8 @@ func runWakeLoop(
 
 extension Federation {
     /// One round of background work: log posts that just became public, announce new local
-    /// changes, send due notices, pull due peers.
+    /// changes, and, side by side, send due notices and pull due peers (a slow peer holds up
+    /// neither the other peers nor the notices).
     func runDueWork() async {
         do {
             let now = Date()
@@ -68,12 +69,21 @@ extension Federation {
             if try database.hasUnannouncedChanges() {
                 try database.announceChanges()
             }
+        } catch {
+            logger.warning("federation: announcing changes failed", metadata: ["error": "\(error)"])
+        }
+        async let notices: Void = deliverNoticesIfDue()
+        await pullDuePeers()
+        await notices
+    }
+
+    private func deliverNoticesIfDue() async {
+        do {
             if let next = try database.nextNoticeDate(), next <= Date() {
                 try await deliverDueNotices()
             }
         } catch {
             logger.warning("federation: notices failed", metadata: ["error": "\(error)"])
         }
-        await pullDuePeers()
     }
 }
