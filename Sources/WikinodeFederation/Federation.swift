@@ -186,20 +186,31 @@ public final class Federation: Sendable {
         guard let peer = try database.peer(id: peerId), peer.isFollowing else { return }
         try database.recordPullStarted(peerId: peerId)
         do {
-            var cursor = peer.cursor
             var mirrored = 0
             var invalid = 0
             var reasons: [String] = []
+            var feed = try await changes(of: peer, since: peer.cursor)
             while true {
-                let feed = try await changes(of: peer, since: cursor)
-                let result = try database.applyPeerChanges(peerId: peerId, feed: feed, ownBaseURL: ownURL)
+                let hasMore = !feed.changes.isEmpty && feed.cursor < feed.latest
+                // The next batch is on its way while this one is rendered and stored.
+                let next: Task<ChangeFeedDocument, Error>? = hasMore ? Task { [feed] in try await self.changes(of: peer, since: feed.cursor) } : nil
+                let result: MirrorResult
+                do {
+                    result = try database.applyPeerChanges(peerId: peerId, feed: feed, ownBaseURL: ownURL)
+                } catch {
+                    next?.cancel()
+                    throw error
+                }
                 mirrored += result.applied
                 invalid += result.skippedInvalid
                 reasons += result.invalidReasons
                 progress(feed.latest > 0 ? min(1, Double(result.cursor) / Double(feed.latest)) : 1, mirrored)
-                if feed.changes.isEmpty || result.cursor >= feed.latest { break }
-                guard result.cursor > cursor else { throw FederationError.badResponse("\(peer.url) sent a change feed that does not move forward") }
-                cursor = result.cursor
+                guard let next else { break }
+                let following = try await next.value
+                if !following.changes.isEmpty, following.cursor <= feed.cursor {
+                    throw FederationError.badResponse("\(peer.url) sent a change feed that does not move forward")
+                }
+                feed = following
             }
             try database.recordPullSuccess(peerId: peerId, nextAttemptAt: Date() + jittered(timing.pollInterval))
             if invalid > 0 {

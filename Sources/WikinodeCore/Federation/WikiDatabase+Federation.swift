@@ -277,19 +277,52 @@ extension WikiDatabase {
     /// after it, never backwards. An entry older than what is mirrored is skipped, so a batch
     /// applied twice changes nothing. Invalid entries are counted and skipped.
     public func applyPeerChanges(peerId: Int64, feed: ChangeFeedDocument, ownBaseURL: String) throws -> MirrorResult {
-        try writer.write { db in
+        // Checked and rendered before the write transaction, so that local saves never wait
+        // for a peer's batch to be rendered; the transaction only stores.
+        let (peer, options, known) = try writer.read { db in
             guard let peer = try Peer.fetchOne(db, id: peerId), peer.isFollowing else {
                 throw WikiError.notFound("That peer is not followed any more.")
             }
-            var options = try NodeSettings.read(db).markdownOptions
-            options.interwiki[MarkdownOptions.interwikiKey(try NodeSettings.read(db).name)] = ownBaseURL
-            var result = MirrorResult()
-            let ownWikiPrefix = ownBaseURL + "/wiki/"
-            for entry in feed.changes {
+            let settings = try NodeSettings.read(db)
+            var options = settings.markdownOptions
+            options.interwiki[MarkdownOptions.interwikiKey(settings.name)] = ownBaseURL
+            let known = try Dictionary(
+                Row.fetchAll(
+                    db, sql: "SELECT uid, seq FROM remotePage WHERE peerId = ? AND uid IN (SELECT value FROM json_each(?))",
+                    arguments: [peerId, Self.jsonList(feed.changes.map(\.uid))]
+                ).map { ($0["uid"] as String, $0["seq"] as Int64) }, uniquingKeysWith: max)
+            return (peer, options, known)
+        }
+        var result = MirrorResult()
+        var prepared: [(entry: ChangeFeedEntry, page: RenderedRemotePage?)] = []
+        let ownWikiPrefix = ownBaseURL + "/wiki/"
+        for entry in feed.changes where known[entry.uid].map({ $0 < entry.seq }) ?? true {
+            if entry.deleted {
+                prepared.append((entry, nil))
+                continue
+            }
+            do {
+                let page = try ValidRemotePage(entry, peerURL: peer.url)
+                let document = MarkdownDocument(markdown: page.markdown, options: options)
+                let targets = page.links.filter { $0.hasPrefix(ownWikiPrefix) }.compactMap {
+                    MarkdownDocument.title(fromWikiPath: String($0.dropFirst(ownBaseURL.count)))?.key
+                }
+                prepared.append((entry, RenderedRemotePage(page: page, html: document.renderHTML(absoluteBase: peer.url) { $0 }, text: document.plainText, targets: targets)))
+            } catch {
+                result.skippedInvalid += 1
+                if result.invalidReasons.count < 3 { result.invalidReasons.append("\(error)") }
+            }
+        }
+        return try writer.write { db in
+            guard let current = try Peer.fetchOne(db, id: peerId), current.isFollowing else {
+                throw WikiError.notFound("That peer is not followed any more.")
+            }
+            for (entry, rendered) in prepared {
                 let existing = try Row.fetchOne(
                     db.cachedStatement(sql: "SELECT id, seq FROM remotePage WHERE peerId = ? AND uid = ?"), arguments: [peerId, entry.uid])
+                // Another pull (another process) may have stored it meanwhile.
                 if let existing, (existing["seq"] as Int64) >= entry.seq { continue }
-                if entry.deleted {
+                guard let rendered else {
                     if let existing {
                         try db.cachedStatement(sql: "DELETE FROM remoteSearch WHERE rowid = ?").execute(arguments: [existing["id"] as Int64])
                         try db.cachedStatement(sql: "DELETE FROM remotePage WHERE id = ?").execute(arguments: [existing["id"] as Int64])
@@ -297,16 +330,7 @@ extension WikiDatabase {
                     }
                     continue
                 }
-                let page: ValidRemotePage
-                do {
-                    page = try ValidRemotePage(entry, peerURL: peer.url)
-                } catch {
-                    result.skippedInvalid += 1
-                    if result.invalidReasons.count < 3 { result.invalidReasons.append("\(error)") }
-                    continue
-                }
-                let document = MarkdownDocument(markdown: page.markdown, options: options)
-                let html = document.renderHTML(absoluteBase: peer.url) { $0 }
+                let page = rendered.page
                 let statement = try db.cachedStatement(
                     sql: """
                         INSERT INTO remotePage(peerId, uid, type, title, titleKey, url, revision, seq, contentHash, markdown, html, author, summary, updatedAt)
@@ -321,26 +345,33 @@ extension WikiDatabase {
                     statement,
                     arguments: [
                         peerId, entry.uid, page.type, page.title.text, page.title.key, page.url, page.revision, entry.seq, page.contentHash,
-                        page.markdown, html, page.author, page.summary, page.updated,
+                        page.markdown, rendered.html, page.author, page.summary, page.updated,
                     ])!
                 try db.cachedStatement(sql: "DELETE FROM remoteSearch WHERE rowid = ?").execute(arguments: [id])
                 try db.cachedStatement(sql: "INSERT INTO remoteSearch(rowid, title, body) VALUES (?, ?, ?)")
-                    .execute(arguments: [id, page.title.text, document.plainText])
+                    .execute(arguments: [id, page.title.text, rendered.text])
                 try db.cachedStatement(sql: "DELETE FROM remoteLink WHERE remotePageId = ?").execute(arguments: [id])
-                let insertLink = try db.cachedStatement(sql: "INSERT OR IGNORE INTO remoteLink(remotePageId, targetKey) VALUES (?, ?)")
                 // Links to this node, by address or as an interwiki link the origin resolved.
-                for link in page.links where link.hasPrefix(ownWikiPrefix) {
-                    if let title = MarkdownDocument.title(fromWikiPath: String(link.dropFirst(ownBaseURL.count))) {
-                        try insertLink.execute(arguments: [id, title.key])
-                    }
+                let insertLink = try db.cachedStatement(sql: "INSERT OR IGNORE INTO remoteLink(remotePageId, targetKey) VALUES (?, ?)")
+                for key in rendered.targets {
+                    try insertLink.execute(arguments: [id, key])
                 }
                 result.applied += 1
             }
-            result.cursor = max(peer.cursor, feed.cursor)
+            result.cursor = max(current.cursor, feed.cursor)
             try db.execute(sql: "UPDATE peer SET cursor = ?, lastContactAt = ? WHERE id = ?", arguments: [result.cursor, Date(), peerId])
             return result
         }
     }
+}
+
+/// A mirrored page made ready outside the write transaction.
+struct RenderedRemotePage {
+    let page: ValidRemotePage
+    let html: String
+    let text: String
+    /// Title keys of this node's pages it links to.
+    let targets: [String]
 }
 
 /// A feed entry checked field by field before it is stored.
