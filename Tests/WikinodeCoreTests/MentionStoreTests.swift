@@ -78,6 +78,22 @@ import WikinodeTesting
         #expect(try database.shownMentions(ofPageId: page.id!).isEmpty)
     }
 
+    @Test func aCheckThatBeganBeforeARepeatDoesNotOverwriteIt() throws {
+        let page = try database.savePage(PageEdit(title: try PageTitle("Target"), markdown: "x", author: "t")).page
+        let source = URL(string: "https://a.example/p")!
+        let id = try database.receiveMention(pageId: page.id!, source: source, target: "t", protocol: .webmention)
+        let checkBegan = Date()
+        // The source sends again while the first check is still fetching it.
+        try database.receiveMention(pageId: page.id!, source: source, target: "t", protocol: .webmention, now: checkBegan + 1)
+        try database.recordMentionRejected(id: id, startedAt: checkBegan, reason: "no link (an old copy)")
+        let mention = try #require(try database.allMentions(ofPageId: page.id!).first)
+        #expect(mention.status == .queued && mention.nextAttemptAt != nil, "the repeat is still to be checked")
+        try database.recordMentionVerified(id: id, startedAt: checkBegan, content: MentionContent(title: "old"))
+        #expect(try database.shownMentions(ofPageId: page.id!).isEmpty)
+        try database.recordMentionVerified(id: id, startedAt: checkBegan + 2, content: MentionContent(title: "new"))
+        #expect(try database.shownMentions(ofPageId: page.id!).first?.title == "new")
+    }
+
     @Test func xmlRPCCallsAreReadStrictly() throws {
         let typed = try XMLRPC.parseCall(Data("<?xml version=\"1.0\"?><methodCall><methodName>pingback.ping</methodName><params><param><value><string>a &amp; b</string></value></param><param><value>untyped</value></param></params></methodCall>".utf8))
         #expect(typed == XMLRPC.Call(methodName: "pingback.ping", parameters: ["a & b", "untyped"]))
@@ -85,6 +101,8 @@ import WikinodeTesting
             "", "not xml", "<methodResponse/>", "<methodCall><params/></methodCall>",
             "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><methodCall><methodName>&e;</methodName></methodCall>",
             "<methodCall><methodName>x</methodName>" + String(repeating: "<a>", count: 100) + String(repeating: "</a>", count: 100) + "</methodCall>",
+            "<methodCall><!-- " + String(repeating: "x", count: 5000) + " --><methodName>x</methodName></methodCall><!DOCTYPE late>",
+            "<methodCall><methodName>x\u{0}</methodName></methodCall>",
         ] {
             #expect(throws: XMLRPC.ParseError.self, "\(bad.prefix(30))") { try XMLRPC.parseCall(Data(bad.utf8)) }
         }
