@@ -157,6 +157,10 @@ import WikinodeTesting
                 #expect(try b.database().peer(url: c.url)?.isFollowing == true)
                 #expect(try await owner.post(client, "/peers/unfollow", [("url", c.url)]).status == .seeOther)
                 #expect(try b.database().peer(url: c.url)?.isFollowing == false)
+                for bad in [c.url, "not a url", ""] {
+                    #expect(try await owner.post(client, "/peers/unfollow", [("url", bad)]).status == .badRequest, "\(bad)")
+                }
+                #expect(try await owner.post(client, "/peers/unfollow", []).status == .badRequest)
             }
         }
     }

@@ -261,6 +261,7 @@ extension WikiDatabase {
     public func moderateMention(id: Int64, approve: Bool) throws {
         try writer.write { db in
             try db.execute(sql: "UPDATE mention SET moderation = ? WHERE id = ?", arguments: [approve ? "approved" : "refused", id])
+            guard db.changesCount == 1 else { throw WikiError.notFound("There is no mention \(id).") }
         }
     }
 

@@ -102,7 +102,11 @@ struct MentionsController {
         try csrf.verify(request, visitor: context.visitor, token: form["csrf"])
         try requireOwner(context)
         guard let id = context.parameters.get("id", as: Int64.self) else { throw HTTPError(.badRequest, message: "A mention is given by its number.") }
-        try database.moderateMention(id: id, approve: approve)
+        do {
+            try database.moderateMention(id: id, approve: approve)
+        } catch let error as WikiError {
+            throw HTTPError(.notFound, message: error.description)
+        }
         return .redirecting(to: "/mentions", status: .seeOther)
     }
 
