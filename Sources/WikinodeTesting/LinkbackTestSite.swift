@@ -180,6 +180,20 @@ public final class LinkbackTestSite: Sendable {
         return logger
     }
 
+    /// Runs `body` with a started site, and stops it afterwards (also when `body` throws).
+    public static func run<Value: Sendable>(_ body: (LinkbackTestSite) async throws -> Value) async throws -> Value {
+        let site = try LinkbackTestSite()
+        try await site.start()
+        do {
+            let value = try await body(site)
+            await site.stop()
+            return value
+        } catch {
+            await site.stop()
+            throw error
+        }
+    }
+
     public func stop() async {
         guard let running = task.withLock({ value in defer { value = nil }; return value }) else { return }
         running.cancel()

@@ -19,42 +19,13 @@ struct MentionsController {
         router.post("/mentions/block", use: block)
     }
 
-    struct Row: Sendable {
-        let id: Int64
-        let pageTitle: String
-        let pagePath: String
-        let sourceURL: String
-        let sourceHost: String
-        let dialect: String
-        let status: String
-        let moderation: String
-        let isPending: Bool
-        let author: String
-        let title: String
-        let excerpt: String
-        let note: String?
-        let date: DateView
-    }
-
-    struct SentRow: Sendable {
-        let pageTitle: String
-        let pagePath: String
-        let targetURL: String
-        let status: String
-        let dialect: String?
-        let endpoint: String?
-        let response: String?
-        let attempts: Int
-        let date: DateView?
-    }
-
     struct MentionsView: Sendable {
         let site: SiteView
-        let pending: [Row]
+        let pending: [ReceivedMentionRow]
         let hasPending: Bool
-        let received: [Row]
+        let received: [ReceivedMentionRow]
         let hasReceived: Bool
-        let sent: [SentRow]
+        let sent: [SentMentionRow]
         let hasSent: Bool
         let csrfToken: String
         let isModerated: Bool
@@ -66,31 +37,15 @@ struct MentionsController {
         }
     }
 
-    func row(_ title: String, _ mention: Mention) -> Row {
-        Row(
-            id: mention.id ?? 0, pageTitle: title, pagePath: PageLinkView(title: title).path, sourceURL: mention.sourceURL, sourceHost: mention.sourceHost,
-            dialect: mention.protocol.rawValue, status: mention.status.rawValue, moderation: mention.moderation.rawValue,
-            isPending: mention.status == .verified && mention.moderation == .pending, author: mention.authorName, title: mention.title,
-            excerpt: mention.excerpt, note: mention.lastError, date: DateView(mention.receivedAt, in: site.timeZone))
-    }
-
-    func sentRow(item mention: SentMention, title: String) -> SentRow {
-        SentRow(
-            pageTitle: title, pagePath: PageLinkView(title: title).path, targetURL: mention.targetURL, status: mention.status.rawValue,
-            dialect: mention.protocol, endpoint: mention.endpoint,
-            response: mention.responseStatus.map { "\($0) \(mention.response ?? "")" } ?? mention.response, attempts: mention.attempts,
-            date: mention.lastAttemptAt.map { DateView($0, in: site.timeZone) })
-    }
-
     /// `GET /mentions`
     @Sendable func list(request: Request, context: Context) async throws -> Response {
         guard context.visitor.isSignedIn else {
             return .redirecting(to: ViewerView.signInPath(returningTo: "/mentions"), status: .seeOther)
         }
         try requireOwner(context)
-        let pending = try database.mentionsAwaitingApproval().map { row($0.title, $0.mention) }
-        let received = try database.allReceivedMentions(limit: 100).map { row($0.title, $0.mention) }
-        let sent = try database.allSentMentions(limit: 100).map { sentRow(item: $0.mention, title: $0.title) }
+        let pending = try database.mentionsAwaitingApproval().map { ReceivedMentionRow($0.mention, pageTitle: $0.title, timeZone: site.timeZone) }
+        let received = try database.allReceivedMentions(limit: 100).map { ReceivedMentionRow($0.mention, pageTitle: $0.title, timeZone: site.timeZone) }
+        let sent = try database.allSentMentions(limit: 100).map { SentMentionRow($0.mention, pageTitle: $0.title, timeZone: site.timeZone) }
         let view = MentionsView(
             site: site, pending: pending, hasPending: !pending.isEmpty, received: received, hasReceived: !received.isEmpty, sent: sent,
             hasSent: !sent.isEmpty, csrfToken: context.visitor.csrfToken ?? "", isModerated: try database.settings().moderateMentions)

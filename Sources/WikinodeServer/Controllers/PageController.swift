@@ -184,9 +184,8 @@ struct PageController {
             let remote = try database.remoteBacklinks(of: page).map(RemoteLinkView.init)
             let mentions = try database.shownMentions(ofPageId: page.id!).map { MentionView($0, timeZone: site.timeZone) }
             let isOwner = context.visitor.user?.role == .owner
-            let rows = MentionsController(database: database, renderer: renderer, site: site, csrf: CSRFGuard(baseURL: site.baseURL))
-            let received = isOwner ? try database.allMentions(ofPageId: page.id!).map { rows.row(page.title, $0) } : []
-            let sent = isOwner ? try database.sentMentions(ofPageId: page.id!).map { rows.sentRow(item: $0, title: page.title) } : []
+            let received = isOwner ? try database.allMentions(ofPageId: page.id!).map { ReceivedMentionRow($0, pageTitle: page.title, timeZone: site.timeZone) } : []
+            let sent = isOwner ? try database.sentMentions(ofPageId: page.id!).map { SentMentionRow($0, pageTitle: page.title, timeZone: site.timeZone) } : []
             let view = LinksView(
                 site: site, title: title.text, tools: PageToolsView(title), backlinks: backlinks, hasBacklinks: !backlinks.isEmpty,
                 outgoing: outgoing, hasOutgoing: !outgoing.isEmpty, external: external, hasExternal: !external.isEmpty,

@@ -157,3 +157,63 @@ enum TrackbackRDF {
             """
     }
 }
+
+/// A received mention in any state, for the owner (`/mentions`, a page's links).
+struct ReceivedMentionRow: Sendable {
+    let id: Int64
+    let pageTitle: String
+    let pagePath: String
+    let sourceURL: String
+    let sourceHost: String
+    let dialect: String
+    let status: String
+    let moderation: String
+    let isPending: Bool
+    let author: String
+    let title: String
+    let excerpt: String
+    let note: String?
+    let date: DateView
+
+    init(_ mention: Mention, pageTitle: String, timeZone: TimeZone) {
+        id = mention.id ?? 0
+        self.pageTitle = pageTitle
+        pagePath = PageLinkView(title: pageTitle).path
+        sourceURL = mention.sourceURL
+        sourceHost = mention.sourceHost
+        dialect = mention.protocol.rawValue
+        status = mention.status.rawValue
+        moderation = mention.moderation.rawValue
+        isPending = mention.status == .verified && mention.moderation == .pending
+        author = mention.authorName
+        title = mention.title
+        excerpt = mention.excerpt
+        note = mention.lastError
+        date = DateView(mention.receivedAt, in: timeZone)
+    }
+}
+
+/// One target a page links to and how telling it went, for the owner.
+struct SentMentionRow: Sendable {
+    let pageTitle: String
+    let pagePath: String
+    let targetURL: String
+    let status: String
+    let dialect: String?
+    let endpoint: String?
+    let response: String?
+    let attempts: Int
+    let date: DateView?
+
+    init(_ mention: SentMention, pageTitle: String, timeZone: TimeZone) {
+        self.pageTitle = pageTitle
+        pagePath = PageLinkView(title: pageTitle).path
+        targetURL = mention.targetURL
+        status = mention.status.rawValue
+        dialect = mention.protocol
+        endpoint = mention.endpoint
+        response = mention.responseStatus.map { "\($0) \(mention.response ?? "")" } ?? mention.response
+        attempts = mention.attempts
+        date = mention.lastAttemptAt.map { DateView($0, in: timeZone) }
+    }
+}

@@ -202,9 +202,9 @@ struct LinksView: Sendable {
     let hasMentions: Bool
     /// For the owner: every mention received, any state, and how telling the linked sites went.
     let isOwner: Bool
-    let received: [MentionsController.Row]
+    let received: [ReceivedMentionRow]
     let hasReceived: Bool
-    let sent: [MentionsController.SentRow]
+    let sent: [SentMentionRow]
     let hasSent: Bool
 }
 
