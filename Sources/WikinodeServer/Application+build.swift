@@ -25,6 +25,7 @@ public func buildApplication(
         configuration: configuration, database: database, identity: identity, federation: federation, linkbacks: linkbacks, logger: logger)
     return Application(
         router: router,
+        server: .guardedHTTP1(limits: configuration.connectionLimits, fileLimit: FileLimit.current),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wikinode"),
         services: [FederationService(federation: federation), LinkbackService(linkbacks: linkbacks)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },

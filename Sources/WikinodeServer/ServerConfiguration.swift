@@ -21,6 +21,8 @@ public struct ServerConfiguration: Sendable {
     var addressPolicy: AddressPolicy { AddressPolicy(allowPrivateAddresses: allowPrivateAddresses, loopbackOnly: loopbackOnly) }
     /// How often and how hard the node talks to its peers.
     public var federationTiming: FederationTiming
+    /// Timeouts and the connection cap that keep one client from holding the node.
+    public var connectionLimits = ConnectionLimits()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, baseURL: String? = nil, dataDirectory: DataDirectory, resourcesDirectory: URL,

@@ -8,7 +8,7 @@ import WikinodeServer
 /// A node in a temporary data directory, built by the same `buildApplication` as `wikinode serve`.
 public struct TestNode: Sendable {
     public let directory: TemporaryDirectory
-    public let configuration: ServerConfiguration
+    public var configuration: ServerConfiguration
 
     /// A node whose data lives in a new temporary directory.
     public init(baseURL: String = "http://127.0.0.1:8080") throws {

@@ -42,6 +42,8 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         LoggingSystem.bootstrap { StreamLogHandler.standardOutput(label: $0) }
+        // Every client connection is a file descriptor: take all the system allows.
+        FileLimit.raiseToHardLimit()
         let directory = dataOptions.directory
         let isNew = !FileManager.default.fileExists(atPath: directory.databasePath)
         // With port 0, take a free port now, so that the node's own address is known.

@@ -56,12 +56,17 @@ import WikinodeTesting
     }
 
     @Test func serveStartsAnswersAndStopsGracefullyOnSIGTERM() async throws {
-        // Given a node started on a free loopback port
-        let process = try WikinodeProcess.start(["serve", "--data", dataPath, "--port", "0", "--log-level", "info"])
+        // Given a node started on a free loopback port, from a shell that allows 256 open files
+        let process = try WikinodeProcess.start(["serve", "--data", dataPath, "--port", "0", "--log-level", "info"], softFileLimit: 256)
         defer { if process.process.isRunning { process.process.terminate() } }
         let url = try await process.waitForLine(containing: "wikinode is serving")
             .split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") }.map { String($0) }
         let base = try #require(url)
+        // Then it has raised its own limit to the hard limit
+        let limits = try String(contentsOfFile: "/proc/\(process.process.processIdentifier)/limits", encoding: .utf8)
+        let files = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max open files") })
+        let numbers = files.split(separator: " ").compactMap { Int($0) }
+        #expect(numbers.count == 2 && numbers[0] == numbers[1] && numbers[0] > 256, "\(files)")
         // When a browser asks for the front page
         let (data, response) = try await URLSession.shared.data(from: URL(string: base)!)
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
@@ -120,10 +125,17 @@ struct WikinodeProcess {
             errors: String(decoding: errorData, as: UTF8.self))
     }
 
-    static func start(_ arguments: [String]) throws -> WikinodeProcess {
+    /// Starts the executable; with `softFileLimit`, through a shell that lowers the soft limit
+    /// on open files first (the process keeps the shell's id).
+    static func start(_ arguments: [String], softFileLimit: Int? = nil) throws -> WikinodeProcess {
         let process = Process()
-        process.executableURL = try executable
-        process.arguments = arguments
+        if let softFileLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -Sn \(softFileLimit) && exec \"$0\" \"$@\"", try executable.path] + arguments
+        } else {
+            process.executableURL = try executable
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = TestNode.repositoryRoot
         let output = Pipe()
         process.standardOutput = output

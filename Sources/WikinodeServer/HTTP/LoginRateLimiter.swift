@@ -17,20 +17,8 @@ final class LoginRateLimiter: Sendable {
         self.period = period
     }
 
-    /// The unit that is limited: an IPv4 address, or an IPv6 /64 (one subscriber's network,
-    /// which is trivially many addresses).
-    static func key(for address: String) -> String {
-        guard address.contains(":") else { return address }
-        let groups = address.split(separator: ":", omittingEmptySubsequences: false)
-        if address.contains("::") && groups.count < 8 {
-            // Expand `::` so that the first four groups are the network.
-            let head = address.components(separatedBy: "::")[0].split(separator: ":").map(String.init)
-            let tail = address.components(separatedBy: "::").dropFirst().joined().split(separator: ":").map(String.init)
-            let zeros = [String](repeating: "0", count: max(0, 8 - head.count - tail.count))
-            return (head + zeros + tail).prefix(4).joined(separator: ":") + "::/64"
-        }
-        return groups.prefix(4).joined(separator: ":") + "::/64"
-    }
+    /// The unit that is limited: one client's network.
+    static func key(for address: String) -> String { ClientNetwork.key(for: address) }
 
     /// Seconds to wait before trying again, or nil when `address` may try now.
     func retryAfter(for address: String, now: Date = Date()) -> Int? {
