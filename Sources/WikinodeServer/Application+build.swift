@@ -46,7 +46,8 @@ func buildRouter(
 
     let router = Router(context: Context.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestLogMiddleware(logger: logger))
-    router.add(middleware: SessionMiddleware(database: database))
+    let csrf = CSRFGuard(baseURL: configuration.baseURL, identity: identity)
+    router.add(middleware: SessionMiddleware(database: database, csrf: csrf))
     router.add(middleware: LinkbackDiscoveryMiddleware(baseURL: configuration.baseURL))
     router.add(middleware: ErrorPageMiddleware(renderer: renderer, site: site, logger: logger))
     router.add(
@@ -66,7 +67,6 @@ func buildRouter(
     LinkbackController(database: database, linkbacks: linkbacks, site: site, homePage: homePage).addRoutes(to: router)
     FedwikiController(database: database, cache: cache).addRoutes(to: router)
     let cookies = SessionCookies(baseURL: configuration.baseURL)
-    let csrf = CSRFGuard(baseURL: configuration.baseURL)
     AuthController(
         database: database, renderer: renderer, site: site, cookies: cookies, csrf: csrf, limiter: LoginRateLimiter(),
         hashing: PasswordHashing()

@@ -39,7 +39,7 @@ import WikinodeTesting
         let user = try database.addUser(named: "alice", password: "a long secret", hasher: hasher)
         let (secret, state) = try database.createSession(for: user)
         #expect(try database.session(forSecret: secret)?.user?.name == "alice")
-        #expect(try database.session(forSecret: secret)?.session.csrfToken == state.session.csrfToken)
+        #expect(try database.session(forSecret: secret)?.session.idHash == state.session.idHash)
         #expect(try database.session(forSecret: secret + "x") == nil)
         try database.setPassword(ofUser: "alice", to: "a new long secret", hasher: hasher)
         #expect(try database.session(forSecret: secret) == nil)
@@ -50,10 +50,63 @@ import WikinodeTesting
     }
 
     @Test func draftsAreKeptUntilTaken() throws {
-        let id = try database.stashDraft(title: try PageTitle("Page"), markdown: "my text", summary: "s", baseRevision: 3)
+        let id = try database.stashDraft(title: try PageTitle("Page"), markdown: "my text", summary: "s", baseRevision: 3, client: "c", network: "n")
         let draft = try #require(try database.draft(id))
         #expect(draft.markdown == "my text" && draft.baseRevision == 3)
+        #expect(draft.byteCount == 8)
         try database.deleteDraft(id)
         #expect(try database.draft(id) == nil)
+    }
+
+    @Test func draftsAreLimitedLikeAPage() throws {
+        let big = String(repeating: "a", count: PageEdit.maximumMarkdownBytes + 1)
+        #expect(throws: WikiError.self) { try database.stashDraft(title: try PageTitle("P"), markdown: big, summary: "", baseRevision: nil, client: "c", network: "n") }
+        #expect(throws: WikiError.self) { try database.stashDraft(title: try PageTitle("P"), markdown: "x\u{1}", summary: "", baseRevision: nil, client: "c", network: "n") }
+        #expect(try draftCount() == 0)
+    }
+
+    @Test func theDraftStoreIsBoundedPerClientPerNetworkAndInAll() throws {
+        var limits = DraftLimits()
+        limits.perClient = 3
+        limits.perNetwork = 5
+        limits.bytesPerNetwork = 10_000
+        limits.total = 8
+        limits.totalBytes = 25_000
+        let title = try PageTitle("Page")
+        let start = Date()
+        func stash(_ client: String, _ network: String, bytes: Int, at second: Int) throws -> String {
+            try database.stashDraft(
+                title: title, markdown: String(repeating: "a", count: bytes), summary: "", baseRevision: nil, client: client, network: network,
+                limits: limits, now: start.addingTimeInterval(Double(second)))
+        }
+        // One browser keeps its newest three
+        let first = try stash("a", "net1", bytes: 10, at: 0)
+        for second in 1...3 { _ = try stash("a", "net1", bytes: 10, at: second) }
+        #expect(try draftCount(client: "a") == 3)
+        #expect(try database.draft(first) == nil)
+        // Many browsers on one network keep at most five drafts and 10 KB there
+        for second in 4...9 { _ = try stash("b\(second)", "net1", bytes: 10, at: second) }
+        #expect(try draftCount(network: "net1") == 5)
+        let large = try stash("c", "net1", bytes: 9_995, at: 10)
+        #expect(try database.draft(large) != nil)
+        #expect(try draftCount(network: "net1") == 1)  // 9,995 + 10 is over 10,000
+        // And in all, at most eight and 25 KB, whatever the networks
+        for second in 11...20 { _ = try stash("d\(second)", "net\(second)", bytes: 3_000, at: second) }
+        #expect(try draftCount() <= 8)
+        let totalBytes = try database.writer.read { try Int.fetchOne($0, sql: "SELECT SUM(byteCount) FROM draft") } ?? 0
+        #expect(totalBytes <= 25_000)
+        // Drafts older than the lifetime go
+        _ = try database.stashDraft(
+            title: title, markdown: "late", summary: "", baseRevision: nil, client: "e", network: "net99", limits: limits,
+            now: start.addingTimeInterval(limits.lifetime + 100))
+        #expect(try draftCount() == 1)
+    }
+
+    func draftCount(client: String? = nil, network: String? = nil) throws -> Int {
+        try database.writer.read { db in
+            if let client { return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM draft WHERE client = ?", arguments: [client]) ?? 0 }
+            if let network { return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM draft WHERE network = ?", arguments: [network]) ?? 0 }
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM draft") ?? 0
+        }
     }
 }

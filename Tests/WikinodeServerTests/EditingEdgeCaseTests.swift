@@ -77,15 +77,19 @@ import WikinodeTesting
             #expect(visitor.cookie == nil)
             #expect(login.headers[.vary]?.contains("Cookie") == true)
             try database.setSetting("editPolicy", to: "anyone")
-            _ = try await visitor.get(client, "/wiki/Shared/edit")
+            let editor = try await visitor.get(client, "/wiki/Shared/edit")
+            let base = try #require(BrowserSession.hiddenValue(named: "baseRevision", in: editor.text))
             let sessions = try await database.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM session") }
             #expect(sessions == 0, "reading forms writes nothing")
-            // A visitor whose token no longer matches keeps their text and goes back to the editor.
-            visitor.cookies["wikinode_csrf"] = String(repeating: "x", count: 43)
-            let kept = try await visitor.post(client, "/wiki/Shared/edit", [("markdown", "visitor text\n"), ("name", "Carol"), ("csrf", "stale-token-from-before")])
-            #expect(kept.headers[.location] == "/wiki/Shared/edit?draft=1")
-            let form = try await visitor.get(client, "/wiki/Shared/edit?draft=1")
-            #expect(form.text.contains("visitor text\n</textarea>"))
+            // A form token this node never made for this browser keeps nothing (anyone could
+            // send one), while the token it did make saves as usual.
+            let issued = try #require(visitor.csrfToken)
+            let forged = try await visitor.post(client, "/wiki/Shared/edit", [("markdown", "visitor text\n"), ("name", "Carol"), ("csrf", "stale-token-from-before")])
+            #expect(forged.status == .forbidden)
+            #expect(try await database.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM draft") } == 0)
+            let saved = try await visitor.post(client, "/wiki/Shared/edit", [("markdown", "visitor text\n"), ("name", "Carol"), ("csrf", issued), ("baseRevision", base)])
+            #expect(saved.headers[.location] == "/wiki/Shared")
+            #expect(try current("Shared") == "visitor text\n")
         }
     }
 

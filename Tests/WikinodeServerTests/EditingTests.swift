@@ -225,6 +225,47 @@ import WikinodeTesting
         }
     }
 
+    func draftCount() throws -> Int {
+        try database.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM draft") } ?? 0
+    }
+
+    @Test func anonymousClientsCannotFillTheDiskWithDrafts() async throws {
+        try await node.test { client in
+            // Given a client with no session, whose form token was never issued by this node
+            let form = BrowserSession.encode([("csrf", "anything-at-all-xxxxxxxxxxxxxxxxxxxxxxxxxx"), ("markdown", String(repeating: "a", count: 10_000))])
+            let headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded", .origin: "http://127.0.0.1:8080"]
+            // When it posts text to an editor, even with a same-origin Origin
+            let forged = try await client.execute(uri: "/wiki/X/edit", method: .post, headers: headers, body: ByteBuffer(string: form))
+            // Then nothing is kept
+            #expect(forged.status == .forbidden)
+            #expect(try draftCount() == 0)
+
+            // Given a token this node did issue (from the sign-in form)
+            var browser = BrowserSession()
+            try await browser.get(client, "/login")
+            // When the text is larger than a page may be
+            let huge = try await browser.post(client, "/wiki/X/edit", [("markdown", String(repeating: "a", count: 3_400_000))])
+            // Then it is refused, and nothing is kept
+            #expect(huge.status == .contentTooLarge)
+            #expect(huge.text.contains("larger than a page"))
+            #expect(try draftCount() == 0)
+
+            // When many fresh browsers from one network each keep a page-sized draft
+            for _ in 0..<30 {
+                var fresh = BrowserSession()
+                try await fresh.get(client, "/login")
+                let kept = try await fresh.post(client, "/wiki/X/edit", [("markdown", String(repeating: "b", count: 900_000))])
+                #expect(kept.status == .seeOther)
+            }
+            // Then that network holds at most its share: 20 drafts and 4 MB
+            let limits = DraftLimits()
+            #expect(try draftCount() <= limits.perNetwork)
+            let bytes = try await database.writer.read { try Int.fetchOne($0, sql: "SELECT SUM(byteCount) FROM draft") } ?? 0
+            #expect(bytes <= limits.bytesPerNetwork)
+            #expect(try draftCount() >= 1)
+        }
+    }
+
     @Test func previewRevertCreateAndSignOut() async throws {
         try await node.test { client in
             var browser = BrowserSession()

@@ -11,8 +11,6 @@ public struct SessionState: Sendable, Equatable {
 extension WikiDatabase {
     /// How long a session lasts without use.
     public static let sessionLifetime: TimeInterval = 14 * 24 * 3600
-    /// How long a stashed draft is kept.
-    public static let draftLifetime: TimeInterval = 7 * 24 * 3600
 
     // MARK: Accounts
 
@@ -86,7 +84,7 @@ extension WikiDatabase {
         let secret = Self.makeRandomToken()
         let now = Date()
         let session = Session(
-            idHash: Self.tokenHash(secret), userId: user?.id, csrfToken: Self.makeRandomToken(), createdAt: now,
+            idHash: Self.tokenHash(secret), userId: user?.id, createdAt: now,
             expiresAt: now.addingTimeInterval(Self.sessionLifetime))
         try writer.write { db in
             try session.insert(db)
@@ -128,17 +126,43 @@ extension WikiDatabase {
 
     // MARK: Drafts
 
-    /// Keeps text that could not be saved (the session had expired) and returns its id.
-    public func stashDraft(title: PageTitle, markdown: String, summary: String, baseRevision: Int64?) throws -> String {
+    /// Keeps text that could not be saved (the session had ended) for `client` (a browser) on
+    /// `network`, and returns its id. The text is limited like a page's; the oldest drafts
+    /// beyond `limits` go, first the client's own, then its network's, then anyone's.
+    public func stashDraft(
+        title: PageTitle, markdown: String, summary: String, baseRevision: Int64?, client: String, network: String,
+        limits: DraftLimits = DraftLimits(), now: Date = Date()
+    ) throws -> String {
+        try PageEdit(title: title, markdown: markdown, summary: summary, author: "draft").validate()
         let id = Self.makeRandomToken()
-        let now = Date()
+        let draft = Draft(
+            id: id, title: title.text, markdown: markdown, summary: summary, baseRevision: baseRevision, createdAt: now, client: client,
+            network: network, byteCount: markdown.utf8.count + summary.utf8.count)
         try writer.write { db in
-            try Draft(id: id, title: title.text, markdown: markdown, summary: summary, baseRevision: baseRevision, createdAt: now).insert(db)
-            try Draft.filter(Draft.Columns.createdAt < now.addingTimeInterval(-Self.draftLifetime)).deleteAll(db)
-            // A bound on what visitors can leave here: the newest thousand drafts are kept.
-            try db.execute(sql: "DELETE FROM draft WHERE id NOT IN (SELECT id FROM draft ORDER BY createdAt DESC LIMIT 1000)")
+            try draft.insert(db)
+            try Draft.filter(Draft.Columns.createdAt < now.addingTimeInterval(-limits.lifetime)).deleteAll(db)
+            try Self.pruneDrafts(in: db, where: "client = ?", [client], rows: limits.perClient, bytes: .max)
+            try Self.pruneDrafts(in: db, where: "network = ?", [network], rows: limits.perNetwork, bytes: limits.bytesPerNetwork)
+            try Self.pruneDrafts(in: db, where: "1", [], rows: limits.total, bytes: limits.totalBytes)
         }
         return id
+    }
+
+    /// Deletes the drafts matching `condition` beyond the newest `rows`, or beyond `bytes` in all
+    /// counted from the newest (the newest one always stays).
+    private static func pruneDrafts(in db: Database, where condition: String, _ arguments: StatementArguments, rows: Int, bytes: Int) throws {
+        try db.execute(
+            sql: """
+                DELETE FROM draft WHERE id IN (
+                    SELECT id FROM (
+                        SELECT id,
+                            ROW_NUMBER() OVER newest AS position,
+                            SUM(byteCount) OVER newest AS runningBytes
+                        FROM draft WHERE \(condition)
+                        WINDOW newest AS (ORDER BY createdAt DESC, rowid DESC)
+                    ) WHERE position > ? OR (position > 1 AND runningBytes > ?))
+                """,
+            arguments: arguments + [rows, bytes])
     }
 
     /// The draft with this id, if it is still kept.

@@ -242,6 +242,18 @@ extension WikiDatabase {
                 t.column("createdAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v6: form tokens derived from the node key; drafts bounded per browser and network") { db in
+            // A session's form token is now derived from its cookie's secret (so that a form
+            // sent after the session ended still proves it came from this node); drafts record
+            // whose they are and their size, and older ones, of unknown owners, go.
+            try db.alter(table: "session") { t in t.drop(column: "csrfToken") }
+            try db.execute(sql: "DELETE FROM draft")
+            try db.alter(table: "draft") { t in
+                t.add(column: "client", .text).notNull().defaults(to: "").indexed()
+                t.add(column: "network", .text).notNull().defaults(to: "").indexed()
+                t.add(column: "byteCount", .integer).notNull().defaults(to: 0)
+            }
+        }
         return migrator
     }
 }

@@ -22,7 +22,7 @@ extension WikiDatabase {
         return try writer.read { db in try APIToken.filter(APIToken.Columns.tokenHash == hash).fetchOne(db) }
     }
 
-    static func tokenHash(_ secret: String) -> String {
+    public static func tokenHash(_ secret: String) -> String {
         Hex.encode(SHA256.hash(data: Data(secret.utf8)))
     }
 }

@@ -16,6 +16,12 @@ public struct NodeIdentity: Sendable {
 
     public var publicKey: Curve25519.Signing.PublicKey { privateKey.publicKey }
 
+    /// A secret key for `purpose` (HKDF-SHA256 from the private key): the node's own, for
+    /// tokens only it can make and check.
+    public func derivedKey(for purpose: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: privateKeyBytes), info: Data(purpose.utf8), outputByteCount: 32)
+    }
+
     /// The public key as base64, as `/.well-known/wikinode` publishes it.
     public var publicKeyBase64: String { publicKey.rawRepresentation.base64EncodedString() }
 

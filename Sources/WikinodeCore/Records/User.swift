@@ -32,9 +32,8 @@ extension User: FetchableRecord, MutablePersistableRecord {
 /// A browser session. The cookie holds a secret; only its SHA-256 is stored.
 public struct Session: Codable, Sendable, Equatable {
     public var idHash: String
-    /// Nil for a visitor who has not signed in (the session still carries a CSRF token).
+    /// Nil for a visitor who has not signed in.
     public var userId: Int64?
-    public var csrfToken: String
     public var createdAt: Date
     public var expiresAt: Date
 }
@@ -56,6 +55,12 @@ public struct Draft: Codable, Sendable, Equatable {
     public var summary: String
     public var baseRevision: Int64?
     public var createdAt: Date
+    /// The browser it was kept for (a hash of the form token that proved it), and that
+    /// browser's network: what the store's bounds count by.
+    public var client: String
+    public var network: String
+    /// The UTF-8 bytes of its text and summary.
+    public var byteCount: Int
 }
 
 extension Draft: FetchableRecord, PersistableRecord {
@@ -64,4 +69,18 @@ extension Draft: FetchableRecord, PersistableRecord {
     public enum Columns {
         static let createdAt = Column(CodingKeys.createdAt)
     }
+}
+
+/// How much text the node keeps for people whose session ended: drafts are written by anyone
+/// who holds a form of ours, so the store is bounded per browser, per network and in all.
+public struct DraftLimits: Sendable {
+    public var perClient = 5
+    public var perNetwork = 20
+    public var bytesPerNetwork = 4_000_000
+    public var total = 1_000
+    public var totalBytes = 32_000_000
+    /// How long a draft is kept.
+    public var lifetime: TimeInterval = 7 * 24 * 3600
+
+    public init() {}
 }

@@ -26,7 +26,7 @@ struct AuthController {
         let query = try QueryParameters(request)
         let notice = query["draft"] != nil ? "Your session had ended. Sign in, and the text you were saving comes back in the editor." : nil
         var response = Response.html("", status: .ok)
-        let token = cookies.ensureToken(context.visitor, response: &response)
+        let token = cookies.ensureToken(context.visitor, csrf: csrf, response: &response)
         let view = LoginView(site: site, csrfToken: token, returnPath: Self.localPath(query["return"]), name: "", error: nil, notice: notice)
         response.body = .init(byteBuffer: ByteBuffer(string: try renderer.render(view, template: "login", viewer: context.viewer(for: request))))
         return response
@@ -69,10 +69,10 @@ struct AuthController {
 
     /// `GET /logout`: a button, since signing out changes state and so is a POST.
     @Sendable func logoutForm(request: Request, context: Context) async throws -> Response {
-        guard let state = context.visitor.state, context.visitor.isSignedIn else {
+        guard context.visitor.isSignedIn, let token = context.visitor.csrfToken else {
             return Response.redirecting(to: "/", status: .seeOther)
         }
-        let html = try renderer.render(LogoutView(site: site, csrfToken: state.session.csrfToken), template: "logout", viewer: context.viewer(for: request))
+        let html = try renderer.render(LogoutView(site: site, csrfToken: token), template: "logout", viewer: context.viewer(for: request))
         return Response.html(html, status: .ok)
     }
 

@@ -66,7 +66,7 @@ struct EditController {
         try refuseHiddenPost(target, context)
 
         var response = Response.html("", status: .ok)
-        let token = cookies.ensureToken(context.visitor, response: &response)
+        let token = cookies.ensureToken(context.visitor, csrf: csrf, response: &response)
         var markdown = try target.page.flatMap { $0.isDeleted ? nil : try database.currentMarkdown(of: $0) } ?? ""
         var summary = ""
         var base = target.isLive ? target.page?.revisionId : nil
@@ -182,12 +182,18 @@ struct EditController {
         let tokenMatches = (try? csrf.verify(request, visitor: context.visitor, token: form["csrf"])) != nil
         if !tokenMatches || (!policy.allows(editor(context.visitor)) && !context.visitor.isSignedIn) {
             // The session ended (or never was) while they typed: keep the text, and bring it back.
-            // Only for a form a browser sent from this node's page; the draft's id goes into a
+            // Only for a form this node served to this browser (its token proves it, even with
+            // the session gone) and sent from this node's page; the draft's id goes into a
             // cookie of that browser alone, so nobody can hand someone else a planted text.
-            guard form["csrf"].map({ !$0.isEmpty }) == true, csrf.isFromThisNodesPage(request) else {
+            guard let token = form["csrf"], csrf.isIssued(token, toBrowserOf: request), csrf.isFromThisNodesPage(request) else {
                 throw HTTPError(.forbidden, message: "The form has no valid security token; nothing was changed.")
             }
-            let draft = try database.stashDraft(title: target.title, markdown: submission.markdown, summary: submission.summary, baseRevision: submission.baseRevision)
+            guard submission.markdown.utf8.count <= PageEdit.maximumMarkdownBytes else {
+                throw HTTPError(.contentTooLarge, message: "The text is larger than a page may be (\(PageEdit.maximumMarkdownBytes) bytes), so it was not kept; nothing was changed.")
+            }
+            let draft = try database.stashDraft(
+                title: target.title, markdown: submission.markdown, summary: submission.summary, baseRevision: submission.baseRevision,
+                client: WikiDatabase.tokenHash(token), network: ClientNetwork.key(for: context.visitor.address))
             var response: Response
             if policy.allows(editor(context.visitor)) {
                 response = .redirecting(to: target.title.path + "/edit?draft=1", status: .seeOther)

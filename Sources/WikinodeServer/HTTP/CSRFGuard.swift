@@ -1,11 +1,46 @@
+import Crypto
 import Foundation
 import Hummingbird
 import WikinodeCore
 
-/// Protects every state-changing form: the form must carry the session's CSRF token, and the
-/// browser's `Origin` (or, without it, `Referer`) must be this node.
+/// Protects every state-changing form: the form must carry the token this node made for the
+/// browser, and the browser's `Origin` (or, without it, `Referer`) must be this node.
+///
+/// A form's token is an HMAC, under a key only this node has, of a cookie of that browser: the
+/// session cookie's secret when signed in, else a visitor cookie of random bytes. So it proves
+/// that the form came from a page this node served to that browser, even after the session
+/// has ended (which is what lets a lost session's text be kept, and nobody else's).
 struct CSRFGuard: Sendable {
     let baseURL: String
+    /// The HMAC key's bytes (Crypto's key type is not `Sendable`).
+    private let keyBytes: Data
+
+    init(baseURL: String, identity: NodeIdentity) {
+        self.baseURL = baseURL
+        keyBytes = identity.derivedKey(for: "wikinode form tokens v1").withUnsafeBytes { Data($0) }
+    }
+
+    /// The token for forms shown to the holder of the session cookie `secret`.
+    func token(forSession secret: String) -> String { token("session", secret) }
+
+    /// The token for forms shown to a visitor whose visitor cookie is `cookie`.
+    func token(forVisitor cookie: String) -> String { token("visitor", cookie) }
+
+    private func token(_ kind: String, _ cookie: String) -> String {
+        let code = HMAC<SHA256>.authenticationCode(for: Data((kind + "\u{0}" + cookie).utf8), using: SymmetricKey(data: keyBytes))
+        return Data(code).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Whether `token` is one this node made for a cookie that `request`'s browser holds, whether
+    /// or not its session still lives.
+    func isIssued(_ token: String, toBrowserOf request: Request) -> Bool {
+        let cookies = [
+            request.cookies[SessionMiddleware.cookieName].map { self.token(forSession: $0.value) },
+            request.cookies[SessionMiddleware.tokenCookieName].map { self.token(forVisitor: $0.value) },
+        ]
+        return cookies.contains { $0.map { PasswordHasher.constantTimeEqual(Data($0.utf8), Data(token.utf8)) } ?? false }
+    }
 
     /// Whether the request comes from a page of this node, as far as the browser tells.
     func isSameOrigin(_ request: Request) -> Bool {

@@ -22,13 +22,13 @@ struct SessionCookies: Sendable {
 }
 
 extension SessionCookies {
-    /// The CSRF token for a form: the visitor's, or a new anonymous one set as a cookie on
+    /// The CSRF token for a form: the visitor's, or one for a new visitor cookie set on
     /// `response` (no session is created until someone signs in).
-    func ensureToken(_ visitor: Visitor, response: inout Response) -> String {
+    func ensureToken(_ visitor: Visitor, csrf: CSRFGuard, response: inout Response) -> String {
         if let token = visitor.csrfToken { return token }
-        let token = WikiDatabase.makeRandomToken()
-        response.setCookie(Cookie(name: SessionMiddleware.tokenCookieName, value: token, path: "/", secure: isSecure, httpOnly: true, sameSite: .lax))
-        return token
+        let cookie = WikiDatabase.makeRandomToken()
+        response.setCookie(Cookie(name: SessionMiddleware.tokenCookieName, value: cookie, path: "/", secure: isSecure, httpOnly: true, sameSite: .lax))
+        return csrf.token(forVisitor: cookie)
     }
 
     /// Remembers, in this browser only, the draft kept for it.

@@ -10,13 +10,12 @@ struct Visitor: Sendable {
     var secret: String?
     /// The peer address, for rate limits ("unknown" in router tests).
     var address: String
-    /// A visitor without a session carries their CSRF token in a cookie of its own, so that
-    /// showing a form writes nothing to the database.
-    var anonymousToken: String?
+    /// The token forms must carry (`CSRFGuard`): made from the session cookie, else from the
+    /// visitor cookie (a visitor without a session has one of its own, so that showing a form
+    /// writes nothing to the database); nil when the browser has neither.
+    var csrfToken: String?
 
     var user: User? { state?.user }
-    /// The token forms must carry: the session's, else the anonymous cookie's.
-    var csrfToken: String? { state?.session.csrfToken ?? anonymousToken }
     var isSignedIn: Bool { user != nil }
 }
 
@@ -27,7 +26,7 @@ struct WikiRequestContext: RequestContext {
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        visitor = Visitor(state: nil, secret: nil, address: source.channel.remoteAddress?.ipAddress ?? "unknown", anonymousToken: nil)
+        visitor = Visitor(state: nil, secret: nil, address: source.channel.remoteAddress?.ipAddress ?? "unknown", csrfToken: nil)
     }
 
     /// Forms and pages are small; JSON pages may be large (the API checks its own limit).

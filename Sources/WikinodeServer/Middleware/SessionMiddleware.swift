@@ -11,6 +11,7 @@ struct SessionMiddleware: RouterMiddleware {
     static let draftCookieName = "wikinode_draft"
 
     let database: WikiDatabase
+    let csrf: CSRFGuard
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -19,9 +20,9 @@ struct SessionMiddleware: RouterMiddleware {
         {
             context.visitor.state = state
             context.visitor.secret = secret
-        }
-        if let token = request.cookies[Self.tokenCookieName]?.value, token.utf8.count >= 32, token.utf8.count < 100 {
-            context.visitor.anonymousToken = token
+            context.visitor.csrfToken = csrf.token(forSession: secret)
+        } else if let cookie = request.cookies[Self.tokenCookieName]?.value, cookie.utf8.count >= 32, cookie.utf8.count < 100 {
+            context.visitor.csrfToken = csrf.token(forVisitor: cookie)
         }
         var response = try await next(request, context)
         // Pages differ by session (the header, forms' tokens; HTML says `Vary: Cookie`): shared
