@@ -101,6 +101,10 @@ let package = Package(
             dependencies: ["WikinodeCore", "WikinodeTesting"]
         ),
         .testTarget(
+            name: "WikinodeFederationTests",
+            dependencies: ["WikinodeFederation"]
+        ),
+        .testTarget(
             name: "WikinodeHTMLTests",
             dependencies: ["WikinodeHTML"]
         ),

@@ -10,17 +10,23 @@ import Foundation
 ///
 /// By default only public addresses: never loopback, private, shared (CGNAT), link-local,
 /// multicast, reserved or unspecified ones, so that a page or a peer cannot make the node
-/// reach into the network it runs in (server-side request forgery). The host is resolved and
-/// every address it resolves to is checked, before each request and each redirect.
+/// reach into the network it runs in (server-side request forgery). The host is normalised
+/// first (case, one trailing dot); a name that cannot be public (one label, a special-use
+/// domain such as `localhost` or `.local`, a numeric last label as in `127.1`) is refused
+/// without asking any resolver; other names are resolved and every address they resolve to is
+/// checked, before each request and each redirect.
 public struct AddressPolicy: Sendable {
     public var allowPrivateAddresses: Bool
     /// Only 127.0.0.1 and ::1, nothing else: what test nodes use, so that no test ever reaches
     /// beyond the machine whatever its pages link to.
     public var loopbackOnly: Bool
+    /// How names become addresses: the system's resolver, or another in tests.
+    public var resolver: HostResolver
 
-    public init(allowPrivateAddresses: Bool = false, loopbackOnly: Bool = false) {
+    public init(allowPrivateAddresses: Bool = false, loopbackOnly: Bool = false, resolver: HostResolver = .system) {
         self.allowPrivateAddresses = allowPrivateAddresses
         self.loopbackOnly = loopbackOnly
+        self.resolver = resolver
     }
 
     /// The policy of test nodes.
@@ -31,8 +37,8 @@ public struct AddressPolicy: Sendable {
         guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
             throw FederationError.invalidURL("\(url.absoluteString) is not an http or https address")
         }
-        guard var host = url.host, !host.isEmpty else { throw FederationError.invalidURL("\(url.absoluteString) has no host") }
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard let rawHost = url.host, !rawHost.isEmpty else { throw FederationError.invalidURL("\(url.absoluteString) has no host") }
+        let host = try Self.normalised(rawHost)
         if loopbackOnly {
             // Literal addresses only: not even a name is looked up.
             guard let address = Self.parse(host), address == [127, 0, 0, 1] || address == [UInt8](repeating: 0, count: 15) + [1] else {
@@ -41,11 +47,61 @@ public struct AddressPolicy: Sendable {
             return
         }
         if allowPrivateAddresses { return }
-        let addresses = try Self.resolve(host)
+        let addresses: [Address]
+        if let literal = Self.parse(host) {
+            addresses = [literal]
+        } else {
+            if let reason = Self.nonPublicReason(host) {
+                throw FederationError.forbiddenAddress("\(host) \(reason); start the node with --allow-private-addresses to reach it")
+            }
+            addresses = try resolver.resolve(host)
+        }
         guard !addresses.isEmpty else { throw FederationError.unreachable("\(host) does not resolve") }
         for address in addresses where !Self.isPublic(address) {
             throw FederationError.forbiddenAddress("\(host) resolves to \(Self.describe(address)), which is not a public address; start the node with --allow-private-addresses to allow it")
         }
+    }
+
+    /// The host as it is compared and resolved: lower case, without brackets or the one
+    /// trailing dot a fully qualified name may carry (`localhost.` is `localhost`).
+    static func normalised(_ host: String) throws -> String {
+        var host = host.lowercased()
+        if host.hasPrefix("[") && host.hasSuffix("]") { return String(host.dropFirst().dropLast()) }
+        if host.hasSuffix(".") { host.removeLast() }
+        guard !host.isEmpty, !host.hasSuffix("."), !host.hasPrefix(".") else {
+            throw FederationError.invalidURL("\(host) is not a host name")
+        }
+        return host
+    }
+
+    /// Top-level and special-use names that are never a public site (RFC 6761, RFC 6762,
+    /// RFC 8375, RFC 9476, and names routers and intranets use).
+    static let privateSuffixes: Set<String> = [
+        "localhost", "local", "localdomain", "internal", "intranet", "lan", "home", "corp", "private", "test", "example", "invalid",
+        "onion", "alt", "arpa",
+    ]
+
+    /// Why `host` (a normalised name, not a literal address) cannot be a public name, or nil.
+    static func nonPublicReason(_ host: String) -> String? {
+        guard host.utf8.count <= 253 else { return "is longer than a host name can be" }
+        let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+        for label in labels {
+            guard (1...63).contains(label.utf8.count),
+                label.utf8.allSatisfy({ $0.isASCIILetterOrDigit || $0 == UInt8(ascii: "-") }),
+                label.first != "-", label.last != "-"
+            else { return "is not a valid host name" }
+        }
+        guard labels.count > 1 else {
+            return "is a single-label name, which only a local network resolves"
+        }
+        let last = String(labels.last!)
+        if last.utf8.allSatisfy({ $0.isASCIIDigit }) || (last.hasPrefix("0x") && last.dropFirst(2).allSatisfy(\.isHexDigit)) {
+            return "is a numeric address in a form that is not dotted decimal"
+        }
+        if privateSuffixes.contains(last) || host.hasSuffix(".home.arpa") {
+            return "is in the special-use domain .\(last), which is never a public site"
+        }
+        return nil
     }
 
     /// `check` on a thread of its own: name resolution blocks, and must hold up neither the
@@ -61,8 +117,8 @@ public struct AddressPolicy: Sendable {
     /// An address as its bytes: 4 for IPv4, 16 for IPv6.
     typealias Address = [UInt8]
 
-    static func resolve(_ host: String) throws -> [Address] {
-        if let literal = parse(host) { return [literal] }
+    /// The system resolver (`getaddrinfo`), for names only.
+    static func systemResolve(_ host: String) throws -> [Address] {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -142,5 +198,24 @@ public struct AddressPolicy: Sendable {
     static func describe(_ address: Address) -> String {
         if address.count == 4 { return address.map(String.init).joined(separator: ".") }
         return stride(from: 0, to: 16, by: 2).map { String(UInt16(address[$0]) << 8 | UInt16(address[$0 + 1]), radix: 16) }.joined(separator: ":")
+    }
+}
+
+/// Turns a host name into its addresses (4 bytes for IPv4, 16 for IPv6).
+public struct HostResolver: Sendable {
+    public let resolve: @Sendable (String) throws -> [[UInt8]]
+
+    public init(_ resolve: @escaping @Sendable (String) throws -> [[UInt8]]) {
+        self.resolve = resolve
+    }
+
+    /// The system's resolver.
+    public static let system = HostResolver { try AddressPolicy.systemResolve($0) }
+}
+
+extension UInt8 {
+    fileprivate var isASCIIDigit: Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) }
+    fileprivate var isASCIILetterOrDigit: Bool {
+        isASCIIDigit || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
     }
 }

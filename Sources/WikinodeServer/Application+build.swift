@@ -46,6 +46,7 @@ func buildRouter(
 
     let router = Router(context: Context.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestLogMiddleware(logger: logger))
+    router.add(middleware: NoSniffMiddleware())
     let csrf = CSRFGuard(baseURL: configuration.baseURL, identity: identity)
     router.add(middleware: SessionMiddleware(database: database, csrf: csrf))
     router.add(middleware: LinkbackDiscoveryMiddleware(baseURL: configuration.baseURL))

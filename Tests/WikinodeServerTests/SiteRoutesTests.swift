@@ -20,6 +20,18 @@ import FoundationXML
         try database.savePage(PageEdit(title: try PageTitle("Cooking"), markdown: "Gardening gives tomatoes.", author: "carol"))
     }
 
+    @Test(arguments: [
+        "/wiki/Gardening.md", "/robots.txt", "/sitemap.xml", "/recent.atom", "/wiki/Gardening/history.atom", "/feed.atom", "/feed.rss",
+        "/feed.json", "/api/pages/Gardening", "/api/changes", "/.well-known/wikinode", "/system/sitemap.json", "/gardening.json",
+        "/static/wikinode.css", "/static/edit.js", "/wiki/Gardening", "/wiki/Nowhere", "/wiki/Nowhere.md", "/no/such/address",
+    ])
+    func everyResponseSaysNoSniff(path: String) async throws {
+        try await node.test { client in
+            let response = try await client.execute(uri: path, method: .get)
+            #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff", "\(path): \(response.status) \(response.headers[.contentType] ?? "")")
+        }
+    }
+
     @Test func recentChangesListsNewestFirst() async throws {
         try await node.test { client in
             let response = try await client.execute(uri: "/recent", method: .get)
