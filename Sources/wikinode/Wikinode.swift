@@ -77,7 +77,8 @@ struct Import: AsyncParsableCommand {
     @Argument(help: "The folder to read (.md and .markdown files, also in subfolders).") var folder: String
 
     func run() async throws {
-        let (database, _, _) = try dataOptions.directory.open()
+        // An import into a new node brings all it should hold: no welcome pages before it.
+        let (database, _, _) = try dataOptions.directory.open(seedsWelcomePages: false)
         let bar = ProgressBar(label: "Importing")
         let results = try FolderTransfer(database: database).importFolder(URL(fileURLWithPath: folder)) { bar.update($0, of: $1) }
         bar.finish()

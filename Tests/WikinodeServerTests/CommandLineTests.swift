@@ -37,9 +37,59 @@ import WikinodeTesting
         let exported = try WikinodeProcess.run(["export", "--data", dataPath, out.path])
         #expect(exported.status == 0)
         let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
-        #expect(names.contains("First Page.md") && names.contains("Second.md") && names.contains("Welcome.md"))
+        // An import into a new data directory is all it holds: no welcome pages before it.
+        #expect(names == ["First Page.md", "Second.md"])
         let text = try String(contentsOf: out.appendingPathComponent("First Page.md"), encoding: .utf8)
         #expect(text.hasSuffix("\n---\nHello from a file, see [[Second]]."))
+    }
+
+    @Test func exportThenImportIntoANewNodeIsExact() async throws {
+        // Given a node with its welcome pages, an owner, a page, and a post edited after it was published
+        #expect(try WikinodeProcess.run(["token", "create", "--data", dataPath, "setup"]).status == 0)
+        let database = try WikiDatabase.open(path: DataDirectory(path: dataPath).databasePath)
+        try database.addUser(named: "Alice", password: "a long secret", hasher: PasswordHasher(costLog2: 10))
+        let published = Date(timeIntervalSince1970: 1_700_000_000.125)
+        try await database.savePage(PageEdit(title: try PageTitle("Notes"), markdown: "Some notes.\n", author: "Bob", date: Date(timeIntervalSince1970: 1_600_000_000)))
+        try await database.savePage(PageEdit(title: try PageTitle("A Post"), markdown: "First.\n", author: "Alice", date: published), post: PostSettings(status: .published, publishedAt: published, tags: ["x", "y"]))
+        try await database.savePage(PageEdit(title: try PageTitle("A Post"), markdown: "Second.\n", author: "Carol", date: published.addingTimeInterval(3600)))
+        let first = directory.path("first")
+        #expect(try WikinodeProcess.run(["export", "--data", dataPath, first.path]).status == 0)
+        // When it is imported into a new data directory and exported again
+        let other = directory.path("other").path
+        let imported = try WikinodeProcess.run(["import", "--data", other, first.path])
+        #expect(imported.status == 0, "\(imported.errors)")
+        let second = directory.path("second")
+        #expect(try WikinodeProcess.run(["export", "--data", other, second.path]).status == 0)
+        // Then both exports are the same, file for file and byte for byte
+        let names = try FileManager.default.contentsOfDirectory(atPath: first.path).sorted()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: second.path).sorted() == names)
+        #expect(names.contains("Welcome.md") && names.contains("A Post.md") && names.contains("Notes.md"))
+        for name in names {
+            let a = try String(contentsOf: first.appendingPathComponent(name), encoding: .utf8)
+            let b = try String(contentsOf: second.appendingPathComponent(name), encoding: .utf8)
+            #expect(a == b, "\(name)")
+        }
+        // And the post keeps its dates and its author
+        let copy = try WikiDatabase.open(path: DataDirectory(path: other).databasePath)
+        let post = try #require(try copy.allPages().first { $0.page.title == "A Post" })
+        #expect(abs((post.post?.publishedAt ?? .distantPast).timeIntervalSince(published)) < 0.001)
+        #expect(abs(post.page.updatedAt.timeIntervalSince(published.addingTimeInterval(3600))) < 0.001)
+        #expect(post.author == "Alice")
+        #expect(post.tags == ["x", "y"])
+    }
+
+    @Test func importedFilesWithoutAnAuthorAreTheOwners() throws {
+        #expect(try WikinodeProcess.run(["token", "create", "--data", dataPath, "setup"]).status == 0)
+        let database = try WikiDatabase.open(path: DataDirectory(path: dataPath).databasePath)
+        try database.addUser(named: "Alice", password: "a long secret", hasher: PasswordHasher(costLog2: 10))
+        let source = directory.path("posts")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        try Data("---\nkind: post\ndate: 2025-01-02\n---\nA post.".utf8).write(to: source.appendingPathComponent("Mine.md"))
+        try Data("---\nkind: post\ndate: 2025-01-03\nauthor: Guest Writer\n---\nTheirs.".utf8).write(to: source.appendingPathComponent("Theirs.md"))
+        #expect(try WikinodeProcess.run(["import", "--data", dataPath, source.path]).status == 0)
+        let pages = try database.allPages()
+        #expect(pages.first { $0.page.title == "Mine" }?.author == "Alice")
+        #expect(pages.first { $0.page.title == "Theirs" }?.author == "Guest Writer")
     }
 
     @Test func failuresSayOneClearLineAndExitNonZero() throws {

@@ -17,13 +17,14 @@ public struct DataDirectory: Sendable {
     }
 
     /// Opens the node's database and key, creating the directory, database, key pair and welcome
-    /// pages on first use. `isNew` tells whether this call created them.
-    public func open() throws -> (database: WikiDatabase, identity: NodeIdentity, isNew: Bool) {
+    /// pages on first use. `isNew` tells whether this call created them. An import into a new
+    /// directory passes `seedsWelcomePages: false`, so that what it imports is all there is.
+    public func open(seedsWelcomePages: Bool = true) throws -> (database: WikiDatabase, identity: NodeIdentity, isNew: Bool) {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let isNew = !FileManager.default.fileExists(atPath: databasePath)
         let database = try WikiDatabase.open(path: databasePath)
         let identity = try NodeIdentity.loadOrCreate(at: keyFile)
-        if try database.latestChangeSeq() == 0 {
+        if seedsWelcomePages, try database.latestChangeSeq() == 0 {
             try WelcomePages.seed(database)
         }
         return (database, identity, isNew)

@@ -9,9 +9,11 @@ public struct FolderTransfer: Sendable {
     }
 
     /// Reads every `.md` and `.markdown` file below `folder` and saves them all in one
-    /// transaction. Any bad file stops the import before anything is written.
+    /// transaction. Any bad file stops the import before anything is written. A file's author
+    /// is its front matter's `author`, else `author`, else the node's owner.
     @discardableResult
-    public func importFolder(_ folder: URL, author: String = "import", progress: (Int, Int) -> Void = { _, _ in }) throws -> [SaveResult] {
+    public func importFolder(_ folder: URL, author: String? = nil, progress: (Int, Int) -> Void = { _, _ in }) throws -> [SaveResult] {
+        let defaultAuthor = try author ?? database.ownerName() ?? database.settings().name
         let files = try markdownFiles(in: folder)
         var edits: [PageEdit] = []
         var posts: [PostSettings?] = []
@@ -27,7 +29,10 @@ public struct FolderTransfer: Sendable {
                 throw WikiError.invalidInput("\(other) and \(file.lastPathComponent) are both the page \(parsed.title.text).")
             }
             seen[parsed.title.key] = file.lastPathComponent
-            edits.append(PageEdit(title: parsed.title, markdown: parsed.markdown, summary: "Imported from \(file.lastPathComponent)", author: author, date: parsed.date))
+            edits.append(
+                PageEdit(
+                    title: parsed.title, markdown: parsed.markdown, summary: "Imported from \(file.lastPathComponent)",
+                    author: parsed.author ?? defaultAuthor, date: parsed.changedAt))
             posts.append(parsed.postSettings)
         }
         progress(0, edits.count)
@@ -45,9 +50,10 @@ public struct FolderTransfer: Sendable {
             if let post = entry.post {
                 file = MarkdownFile(
                     title: entry.page.pageTitle, markdown: entry.markdown, date: post.publishedAt, kind: "post", tags: entry.tags,
-                    status: post.status.rawValue, slug: post.slug)
+                    status: post.status.rawValue, slug: post.slug, updated: entry.page.updatedAt == post.publishedAt ? nil : entry.page.updatedAt,
+                    author: entry.author)
             } else {
-                file = MarkdownFile(title: entry.page.pageTitle, markdown: entry.markdown, date: entry.page.updatedAt, kind: "page")
+                file = MarkdownFile(title: entry.page.pageTitle, markdown: entry.markdown, date: entry.page.updatedAt, kind: "page", author: entry.author)
             }
             try Data(file.serialized().utf8).write(to: folder.appendingPathComponent(file.fileName), options: .atomic)
             progress(index + 1, pages.count)

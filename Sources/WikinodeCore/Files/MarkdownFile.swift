@@ -12,8 +12,15 @@ public struct MarkdownFile: Sendable, Equatable {
     public var status: String?
     public var slug: String?
     public var summary: String?
+    /// When the page last changed, if it differs from `date` (a post's publication date).
+    public var updated: Date?
+    /// Who wrote it.
+    public var author: String?
 
-    public init(title: PageTitle, markdown: String, date: Date? = nil, kind: String? = nil, tags: [String] = [], status: String? = nil, slug: String? = nil, summary: String? = nil) {
+    public init(
+        title: PageTitle, markdown: String, date: Date? = nil, kind: String? = nil, tags: [String] = [], status: String? = nil, slug: String? = nil,
+        summary: String? = nil, updated: Date? = nil, author: String? = nil
+    ) {
         self.title = title
         self.markdown = markdown
         self.date = date
@@ -22,6 +29,8 @@ public struct MarkdownFile: Sendable, Equatable {
         self.status = status
         self.slug = slug
         self.summary = summary
+        self.updated = updated
+        self.author = author
     }
 
     /// Reads a file's text; `fileName` (without extension) is the title unless the front
@@ -56,6 +65,8 @@ public struct MarkdownFile: Sendable, Equatable {
         status = try fields["status"].map { try Self.oneOf(["published", "draft"], $0, field: "status", fileName: fileName) }
         slug = fields["slug"].map { "\($0)" }
         summary = fields["summary"].map { "\($0)" }
+        updated = try fields["updated"].map { try Self.date(from: $0, fileName: fileName) }
+        author = fields["author"].map { "\($0)" }
         switch fields["tags"] {
         case nil: tags = []
         case let list as [Any]: tags = list.map { "\($0)" }
@@ -69,6 +80,8 @@ public struct MarkdownFile: Sendable, Equatable {
         var lines = ["---", "title: \(Self.quoted(title.text))"]
         if let kind { lines.append("kind: \(kind)") }
         if let date { lines.append("date: \(Self.rfc3339(date))") }
+        if let updated { lines.append("updated: \(Self.rfc3339(updated))") }
+        if let author { lines.append("author: \(Self.quoted(author))") }
         if !tags.isEmpty { lines.append("tags: [\(tags.map(Self.quoted).joined(separator: ", "))]") }
         if let status { lines.append("status: \(status)") }
         if let slug { lines.append("slug: \(Self.quoted(slug))") }
@@ -76,6 +89,9 @@ public struct MarkdownFile: Sendable, Equatable {
         lines.append("---")
         return lines.joined(separator: "\n") + "\n" + markdown
     }
+
+    /// When the page's text was last changed, as the file says.
+    public var changedAt: Date? { updated ?? date }
 
     /// The post settings the front matter asks for, when `kind` is `post`.
     public var postSettings: PostSettings? {
@@ -128,13 +144,21 @@ public struct MarkdownFile: Sendable, Equatable {
     }
 
     static func date(from value: Any, fileName: String) throws -> Date {
-        if let date = value as? Date { return date }
+        if let date = value as? Date { return insideItsMillisecond(date) }
         let text = "\(value)".trimmingCharacters(in: .whitespaces)
         if let date = try? Date(text, strategy: .iso8601) { return date }
-        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return insideItsMillisecond(date) }
         let dayOnly = Date.ISO8601FormatStyle().year().month().day()
         if let date = try? Date(text, strategy: dayOnly) { return date }
         throw WikiError.invalidInput("\(fileName): date must be RFC 3339 or YYYY-MM-DD, not \(text).")
+    }
+
+    /// `date` (read to the millisecond) moved half a microsecond into its millisecond: as a
+    /// binary fraction, `.300` may fall just below it, and the database and the formatter both
+    /// cut to whole milliseconds, so an export read back and written again would lose one.
+    static func insideItsMillisecond(_ date: Date) -> Date {
+        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
+        return Date(timeIntervalSince1970: milliseconds / 1000 + 0.000_000_5)
     }
 
     static func rfc3339(_ date: Date) -> String {
