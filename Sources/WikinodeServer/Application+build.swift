@@ -63,7 +63,11 @@ func buildRouter(
     SiteController(database: database, renderer: renderer, site: site, homePage: homePage, pages: pages).addRoutes(to: router)
     APIController(database: database, site: site).addRoutes(to: router)
     BlogController(database: database, renderer: renderer, site: site, cache: cache).addRoutes(to: router)
-    DiscoveryController(database: database, site: site, identity: identity).addRoutes(to: router)
+    let faviconFile = configuration.resourcesDirectory.appendingPathComponent("Public/favicon.ico")
+    guard let favicon = FileManager.default.contents(atPath: faviconFile.path) else {
+        throw ResourceError.missingFile(faviconFile.path)
+    }
+    DiscoveryController(database: database, site: site, identity: identity, favicon: ByteBuffer(bytes: favicon)).addRoutes(to: router)
     InboxController(federation: federation, site: site).addRoutes(to: router)
     LinkbackController(database: database, linkbacks: linkbacks, site: site, homePage: homePage).addRoutes(to: router)
     FedwikiController(database: database, cache: cache).addRoutes(to: router)

@@ -81,6 +81,7 @@ public enum ResourceLocator {
 public enum ResourceError: Error, CustomStringConvertible {
     case notFound(searched: [String])
     case missingTemplate(String, folder: String)
+    case missingFile(String)
     case invalidTemplates(String)
 
     public var description: String {
@@ -89,6 +90,8 @@ public enum ResourceError: Error, CustomStringConvertible {
             "Cannot find the Templates/ and Public/ folders (looked in \(searched.joined(separator: ", "))); run from the wikinode folder or set WIKINODE_RESOURCES."
         case .missingTemplate(let name, let folder):
             "The template \(name).mustache is missing from \(folder)."
+        case .missingFile(let path):
+            "The file \(path) is missing; run from the wikinode folder or set WIKINODE_RESOURCES."
         case .invalidTemplates(let message):
             "A template cannot be read: \(message)"
         }

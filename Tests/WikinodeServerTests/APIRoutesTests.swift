@@ -173,4 +173,21 @@ import WikinodeTesting
             #expect(bad.status == .badRequest)
         }
     }
+
+    @Test func aFrontMatterTitleOtherThanTheAddressIsRefusedNotDropped() async throws {
+        try await node.test { client in
+            let before = try changeCount()
+            // When the front matter names another page
+            let other = try await client.execute(
+                uri: "/api/pages/Scripted_Page", method: .put, headers: auth, body: json(["markdown": "---\ntitle: Elsewhere\n---\nText."]))
+            // Then nothing is saved, and the answer says how to rename
+            #expect(other.status == .unprocessableContent)
+            #expect(decode(other)["error"].map { "\($0)" }?.contains("/api/pages/Scripted_Page/rename") == true, "\(other.text)")
+            #expect(try changeCount() == before)
+            // The same title, as the front matter or as the address spells it, is fine
+            let same = try await client.execute(
+                uri: "/api/pages/Scripted_Page", method: .put, headers: auth, body: json(["markdown": "---\ntitle: Scripted Page\n---\nText."]))
+            #expect(same.status == .created)
+        }
+    }
 }

@@ -23,12 +23,25 @@ import FoundationXML
     @Test(arguments: [
         "/wiki/Gardening.md", "/robots.txt", "/sitemap.xml", "/recent.atom", "/wiki/Gardening/history.atom", "/feed.atom", "/feed.rss",
         "/feed.json", "/api/pages/Gardening", "/api/changes", "/.well-known/wikinode", "/system/sitemap.json", "/gardening.json",
-        "/static/wikinode.css", "/static/edit.js", "/wiki/Gardening", "/wiki/Nowhere", "/wiki/Nowhere.md", "/no/such/address",
+        "/static/wikinode.css", "/static/edit.js", "/favicon.ico", "/wiki/Gardening", "/wiki/Nowhere", "/wiki/Nowhere.md", "/no/such/address",
     ])
     func everyResponseSaysNoSniff(path: String) async throws {
         try await node.test { client in
             let response = try await client.execute(uri: path, method: .get)
             #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff", "\(path): \(response.status) \(response.headers[.contentType] ?? "")")
+        }
+    }
+
+    @Test func browsersFindAnIcon() async throws {
+        try await node.test { client in
+            let icon = try await client.execute(uri: "/favicon.ico", method: .get)
+            #expect(icon.status == .ok)
+            #expect(icon.headers[.contentType] == "image/x-icon")
+            #expect(Array(icon.body.readableBytesView.prefix(4)) == [0, 0, 1, 0], "an ICO file")
+            let svg = try await client.execute(uri: "/static/favicon.svg", method: .get)
+            #expect(svg.status == .ok)
+            let page = try await client.execute(uri: "/wiki/Gardening", method: .get)
+            #expect(page.text.contains(#"<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">"#))
         }
     }
 
@@ -56,6 +69,32 @@ import FoundationXML
             #expect(entries.feedID == "http://127.0.0.1:8080/recent")
             let history = try await client.execute(uri: "/wiki/Gardening/history.atom", method: .get)
             #expect(try AtomProbe.parse(history.text).titles.count == 1)
+        }
+    }
+
+    @Test func feedEntriesCarryTheSummaryAndTheChangeAsAnHTMLDiff() async throws {
+        // Given an edit of one line and a deletion
+        let database = try node.database()
+        let gardening = try PageTitle("Gardening")
+        let current = try database.allPages().first { $0.page.title == "Gardening" }!
+        try await database.savePage(
+            PageEdit(title: gardening, markdown: current.markdown + "\nBeans & <squash> too.", summary: "more plants", author: "dave"))
+        try database.deletePage(try PageTitle("Cooking"), author: "erin")
+        try await node.test { client in
+            // When the feeds are read
+            let recent = try AtomProbe.parse(try await client.execute(uri: "/recent.atom", method: .get).text)
+            let history = try AtomProbe.parse(try await client.execute(uri: "/wiki/Gardening/history.atom", method: .get).text)
+            // Then every entry has text: the summary, then the lines removed and added, escaped
+            #expect(recent.contents.count == recent.titles.count)
+            #expect(history.contents.count == history.titles.count)
+            let edit = try #require(recent.contents.first { $0.contains("more plants") })
+            #expect(edit.hasPrefix("<p>more plants</p>"))
+            #expect(edit.contains("<ins>Beans &amp; &lt;squash&gt; too.</ins>"))
+            #expect(edit.contains("<p>1 line added, 0 removed.</p>"))
+            #expect(recent.contents.contains { $0.contains("The page was deleted.") })
+            let created = try #require(history.contents.last)
+            #expect(created.contains("<ins>Tomatoes &amp; &lt;peppers&gt; need sun.</ins>"))
+            #expect(history.contents.first?.contains("<ins>Beans") == true)
         }
     }
 
@@ -113,6 +152,8 @@ import FoundationXML
 final class AtomProbe: NSObject, XMLParserDelegate {
     var titles: [String] = []
     var summaries: [String] = []
+    /// Each entry's `content`, as the HTML it carries.
+    var contents: [String] = []
     var feedID = ""
     private var text = ""
     private var inEntry = false
@@ -136,6 +177,7 @@ final class AtomProbe: NSObject, XMLParserDelegate {
         switch name {
         case "title" where inEntry: titles.append(text)
         case "summary": summaries.append(text)
+        case "content": contents.append(text)
         case "id" where !inEntry: feedID = text
         case "entry": inEntry = false
         default: break

@@ -57,6 +57,20 @@ def test_feeds_parse_without_errors_and_have_every_required_element(posts, path)
     assert "Tom &amp; Jerry" in text and "<script>" not in text
 
 
+@pytest.mark.parametrize("path", ["/recent.atom", "/wiki/Feed_Two/history.atom"])
+def test_change_feeds_give_every_entry_text(posts, path):
+    body, headers = fetch(posts, path)
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    parsed = feedparser.parse(body)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.entries
+    for entry in parsed.entries:
+        assert "content" in entry and entry.content[0].value.strip(), entry.get("title")
+        assert "<script>" not in entry.content[0].value
+    two = next(entry for entry in parsed.entries if entry.title.startswith("Feed Two"))
+    assert "<ins>" in two.content[0].value and "Tom &amp; Jerry" in two.content[0].value
+
+
 def test_json_feed(posts):
     body, headers = fetch(posts, "/feed.json")
     assert headers["Content-Type"].startswith("application/feed+json")

@@ -168,6 +168,25 @@ extension WikiDatabase {
         "NOT EXISTS (SELECT 1 FROM post h WHERE h.pageId = pageChange.pageId AND (h.status != 'published' OR h.publishedAt > ?))"
 
     /// Changes, newest first, before `seq` when given; with `visibleAt`, none of hidden posts.
+    /// The text of each revision in `ids` and of the revision before it (nil for the first),
+    /// to show what a change did.
+    public func changeTexts(ofRevisions ids: [Int64]) throws -> [Int64: (old: String?, new: String)] {
+        guard !ids.isEmpty else { return [:] }
+        return try writer.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.id, r.markdown, parent.markdown AS parentMarkdown FROM revision r
+                    LEFT JOIN revision parent ON parent.id = r.parentId
+                    WHERE r.id IN (SELECT value FROM json_each(?))
+                    """,
+                arguments: [String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)])
+            var texts: [Int64: (old: String?, new: String)] = [:]
+            for row in rows { texts[row["id"]] = (row["parentMarkdown"], row["markdown"]) }
+            return texts
+        }
+    }
+
     public func recentChanges(limit: Int, before seq: Int64? = nil, visibleAt now: Date? = nil) throws -> [PageChange] {
         try writer.read { db in
             var request = PageChange.order(PageChange.Columns.seq.desc).limit(limit)

@@ -81,6 +81,13 @@ struct APIController {
         let expectation: PageEdit.Expectation = body.baseRevision.map { .revision($0) } ?? .newPage
         // Front matter (as in `wikinode import`) may make the page a post: kind, date, tags, status, slug.
         let file = try MarkdownFile(parsing: body.markdown, fileName: title.text)
+        // The address names the page; a different title in the front matter is never dropped
+        // silently: renaming is its own request.
+        if file.title.text != title.text {
+            throw HTTPError(
+                .unprocessableContent,
+                message: "The front matter's title (\(file.title.text)) is not the page's (\(title.text)). To rename the page, POST {\"title\": \"\(file.title.text)\"} to /api/pages/\(title.pathSegment)/rename first; or leave the title out of the front matter.")
+        }
         let edit = PageEdit(title: title, markdown: file.markdown, summary: body.summary ?? "", author: token.name, expectation: expectation)
         let result = try await database.savePage(edit, post: file.postSettings)
         let url = site.baseURL + result.page.pageTitle.path

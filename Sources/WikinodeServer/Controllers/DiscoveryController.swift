@@ -2,13 +2,16 @@ import Foundation
 import Hummingbird
 import WikinodeCore
 
-/// What machines read to learn about the node: node info, robots.txt, sitemap.
+/// What machines read to learn about the node: node info, robots.txt, sitemap, and the icon
+/// browsers ask for.
 struct DiscoveryController {
     typealias Context = WikiRequestContext
 
     let database: WikiDatabase
     let site: SiteView
     let identity: NodeIdentity
+    /// `Public/favicon.ico`, read once.
+    let favicon: ByteBuffer
 
     static var softwareVersion: String { "0.1.0" }
 
@@ -16,6 +19,14 @@ struct DiscoveryController {
         router.get("/.well-known/wikinode", use: nodeInfo)
         router.get("/robots.txt", use: robots)
         router.get("/sitemap.xml", use: sitemap)
+        router.get("/favicon.ico", use: faviconICO)
+    }
+
+    /// `GET /favicon.ico`: browsers ask for it on their first visit whatever the page links.
+    @Sendable func faviconICO(request: Request, context: Context) async throws -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "image/x-icon", .cacheControl: "public, max-age=86400"],
+            body: .init(byteBuffer: favicon))
     }
 
     struct NodeInfo: Encodable {

@@ -114,13 +114,16 @@ struct PageController {
     @Sendable func historyFeed(request: Request, context: Context) async throws -> Response {
         try withPage(request, context, suffix: "/history.atom") { page, title in
             let revisions = try database.history(of: page, limit: 50)
+            let texts = try database.changeTexts(ofRevisions: revisions.map(\.id))
             let entries = revisions.map { revision in
-                AtomFeed.Entry(
+                let text = texts[revision.id]
+                return AtomFeed.Entry(
                     id: "\(site.baseURL)\(title.path)/rev/\(revision.id)",
                     title: "\(revision.title): \(revision.kind.rawValue) by \(revision.author)",
                     updated: revision.createdAt, author: revision.author,
                     link: "\(site.baseURL)\(title.path)/" + (revision.parentId.map { "diff?from=\($0)&to=\(revision.id)" } ?? "rev/\(revision.id)"),
-                    summary: revision.summary.isEmpty ? nil : revision.summary)
+                    summary: revision.summary.isEmpty ? nil : revision.summary,
+                    contentHTML: ChangeEntryHTML.html(summary: revision.summary, old: text?.old, new: revision.kind == .delete ? nil : text?.new ?? ""))
             }
             let feed = AtomFeed(
                 id: "\(site.baseURL)\(title.path)/history", title: "\(title.text) — history — \(site.name)",
