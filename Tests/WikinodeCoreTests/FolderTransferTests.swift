@@ -35,6 +35,24 @@ import WikinodeTesting
         }
     }
 
+    @Test func datesKeepTheirMillisecondThroughTheDatabase() throws {
+        // Given 300 dates, each at a different millisecond, written as front matter writes them
+        let directory = try TemporaryDirectory()
+        let database = try WikiDatabase.open(path: directory.path("db.sqlite").path)
+        var written: [String: String] = [:]
+        for index in 0..<300 {
+            let text = MarkdownFile.rfc3339(Date(timeIntervalSince1970: 1_764_000_000 + Double(index) * 1.001 + Double(index % 1000) / 1000))
+            let date = try MarkdownFile.date(from: text, fileName: "f")
+            let title = try PageTitle("Page \(index)")
+            try database.savePage(PageEdit(title: title, markdown: "x", author: "a", date: date))
+            written[title.text] = text
+        }
+        // When they are read back from the database, they are written the same
+        for entry in try database.allPages() {
+            #expect(MarkdownFile.rfc3339(entry.page.updatedAt) == written[entry.page.title], "\(entry.page.title)")
+        }
+    }
+
     @Test func fileNameIsTheTitleWithoutFrontMatter() throws {
         let directory = try TemporaryDirectory()
         try Data("Plain *text*".utf8).write(to: directory.path("My First Page.md"))

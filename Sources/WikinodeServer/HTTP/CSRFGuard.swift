@@ -28,8 +28,7 @@ struct CSRFGuard: Sendable {
 
     private func token(_ kind: String, _ cookie: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data((kind + "\u{0}" + cookie).utf8), using: SymmetricKey(data: keyBytes))
-        return Data(code).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return Data(code).base64URLEncodedString
     }
 
     /// Whether `token` is one this node made for a cookie that `request`'s browser holds, whether
