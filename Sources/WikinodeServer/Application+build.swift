@@ -48,7 +48,8 @@ func buildRouter(
     router.add(middleware: RequestLogMiddleware(logger: logger))
     router.add(middleware: NoSniffMiddleware())
     let csrf = CSRFGuard(baseURL: configuration.baseURL, identity: identity)
-    router.add(middleware: SessionMiddleware(database: database, csrf: csrf))
+    let cookies = SessionCookies(baseURL: configuration.baseURL)
+    router.add(middleware: SessionMiddleware(database: database, csrf: csrf, cookies: cookies))
     router.add(middleware: LinkbackDiscoveryMiddleware(baseURL: configuration.baseURL))
     router.add(middleware: ErrorPageMiddleware(renderer: renderer, site: site, logger: logger))
     router.add(
@@ -71,7 +72,6 @@ func buildRouter(
     InboxController(federation: federation, site: site).addRoutes(to: router)
     LinkbackController(database: database, linkbacks: linkbacks, site: site, homePage: homePage).addRoutes(to: router)
     FedwikiController(database: database, cache: cache).addRoutes(to: router)
-    let cookies = SessionCookies(baseURL: configuration.baseURL)
     AuthController(
         database: database, renderer: renderer, site: site, cookies: cookies, csrf: csrf, limiter: LoginRateLimiter(),
         hashing: PasswordHashing()

@@ -31,9 +31,15 @@ struct Serve: AsyncParsableCommand {
     var allowPrivateAddresses = false
     @Flag(help: ArgumentHelp("Reach 127.0.0.1 and ::1 only (for test suites).", visibility: .hidden))
     var loopbackOnly = false
+    @Option(help: "At most this many client connections at once; more get 503 (fewer when the file limit is low).")
+    var maxConnections = ConnectionLimits().maximumConnections
+    @Option(help: "At most this many connections from one IPv4 address or IPv6 /64 (0: no cap; 127.0.0.1 and ::1 are never capped).")
+    var maxConnectionsPerClient = ConnectionLimits().maximumConnectionsPerClient
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1.") }
+        guard maxConnectionsPerClient >= 0 else { throw ValidationError("--max-connections-per-client must be 0 or more.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown --log-level \(logLevel).") }
         if let url, URL(string: url)?.scheme.map({ ["http", "https"].contains($0) }) != true {
             throw ValidationError("--url must be an http or https URL.")
@@ -52,6 +58,8 @@ struct Serve: AsyncParsableCommand {
             host: host, port: port, baseURL: url, dataDirectory: directory, resourcesDirectory: try ResourceLocator.find(),
             logLevel: Logger.Level(rawValue: logLevel)!, allowPrivateAddresses: allowPrivateAddresses)
         settings.loopbackOnly = loopbackOnly
+        settings.connectionLimits.maximumConnections = maxConnections
+        settings.connectionLimits.maximumConnectionsPerClient = maxConnectionsPerClient
         let configuration = settings
         let app = try await buildApplication(configuration: configuration) { boundPort in
             var base = configuration.baseURL

@@ -34,7 +34,7 @@ import WikinodeFederation
     func namesThatCannotBePublicAreRefusedWithoutAskingAResolver(address: String) throws {
         let recording = RecordingResolver([:])
         let policy = AddressPolicy(resolver: recording.resolver)
-        guard let url = URL(string: address) else { return }  // not even a URL: nothing to fetch
+        let url = try #require(URL(string: address))
         #expect(throws: FederationError.self, "\(address)") { try policy.check(url) }
         #expect(recording.names.isEmpty, "\(address) asked the resolver for \(recording.names)")
     }

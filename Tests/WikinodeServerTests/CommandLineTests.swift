@@ -100,6 +100,8 @@ import WikinodeTesting
         let badSetting = try WikinodeProcess.run(["config", "--data", dataPath, "camelCaseLinks", "maybe"])
         #expect(badSetting.status != 0)
         #expect(badSetting.errors.contains("camelCaseLinks is on or off"))
+        let noConnections = try WikinodeProcess.run(["serve", "--data", dataPath, "--max-connections", "0"])
+        #expect(noConnections.status != 0 && noConnections.errors.contains("--max-connections must be at least 1"))
         let badPort = try WikinodeProcess.run(["serve", "--data", dataPath, "--port", "99999"])
         #expect(badPort.status != 0)
         #expect(try WikinodeProcess.run(["--help"]).output.contains("serve"))

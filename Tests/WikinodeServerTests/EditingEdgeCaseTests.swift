@@ -111,6 +111,9 @@ import WikinodeTesting
         ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
         ("2001:db8:1:2::9", "2001:db8:1:2::/64"),
         ("2001:db8::1", "2001:db8:0:0::/64"),
+        // IPv4 clients of a node listening on `::` are each their own address.
+        ("::ffff:192.0.2.7", "192.0.2.7"),
+        ("::FFFF:198.51.100.1", "198.51.100.1"),
     ])
     func limitsIPv6ByNetwork(address: String, key: String) {
         #expect(LoginRateLimiter.key(for: address) == key)

@@ -225,6 +225,22 @@ import WikinodeTesting
         }
     }
 
+    @Test func theSessionCookieLastsAsLongAsTheSessionItKeepsAlive() async throws {
+        try await node.test { client in
+            // Given a session in use, whose expiry comes closer
+            var browser = BrowserSession()
+            _ = try await browser.signIn(client, name: "alice", password: "alice's long secret")
+            try await database.writer.write { try $0.execute(sql: "UPDATE session SET expiresAt = ?", arguments: [Date(timeIntervalSinceNow: 86_400)]) }
+            // When the browser uses it, its expiry moves on, and so does the cookie's
+            let renewed = try await browser.get(client, "/wiki/Shared")
+            let cookie = renewed.headers[values: .setCookie].first { $0.hasPrefix("wikinode_session=") }
+            #expect(cookie?.contains("Max-Age=\(Int(WikiDatabase.sessionLifetime))") == true, "\(renewed.headers[values: .setCookie])")
+            // And not on every request: at most once an hour
+            let next = try await browser.get(client, "/wiki/Shared")
+            #expect(!next.headers[values: .setCookie].contains { $0.hasPrefix("wikinode_session=") })
+        }
+    }
+
     func draftCount() throws -> Int {
         try database.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM draft") } ?? 0
     }

@@ -6,6 +6,14 @@ import GRDB
 public struct SessionState: Sendable, Equatable {
     public let session: Session
     public let user: User?
+    /// Whether this use pushed the expiry back: the browser's cookie should then last as long.
+    public var wasRenewed = false
+
+    public init(session: Session, user: User?, wasRenewed: Bool = false) {
+        self.session = session
+        self.user = user
+        self.wasRenewed = wasRenewed
+    }
 }
 
 extension WikiDatabase {
@@ -115,6 +123,7 @@ extension WikiDatabase {
         if renewed.timeIntervalSince(session.expiresAt) > 3600 {
             session.expiresAt = renewed
             try writer.write { db in try session.update(db) }
+            return SessionState(session: session, user: user, wasRenewed: true)
         }
         return SessionState(session: session, user: user)
     }

@@ -167,7 +167,6 @@ extension WikiDatabase {
     static let changeOfVisiblePage =
         "NOT EXISTS (SELECT 1 FROM post h WHERE h.pageId = pageChange.pageId AND (h.status != 'published' OR h.publishedAt > ?))"
 
-    /// Changes, newest first, before `seq` when given; with `visibleAt`, none of hidden posts.
     /// The text of each revision in `ids` and of the revision before it (nil for the first),
     /// to show what a change did.
     public func changeTexts(ofRevisions ids: [Int64]) throws -> [Int64: (old: String?, new: String)] {
@@ -187,6 +186,7 @@ extension WikiDatabase {
         }
     }
 
+    /// Changes, newest first, before `seq` when given; with `visibleAt`, none of hidden posts.
     public func recentChanges(limit: Int, before seq: Int64? = nil, visibleAt now: Date? = nil) throws -> [PageChange] {
         try writer.read { db in
             var request = PageChange.order(PageChange.Columns.seq.desc).limit(limit)

@@ -4,6 +4,8 @@
 public enum ChangeEntryHTML {
     /// The most diff lines one entry shows; the rest is counted.
     public static let maximumLines = 120
+    /// Texts larger than this together are not compared.
+    public static let maximumDiffBytes = 64_000
 
     /// `summary` (may be empty) and the difference from `old` (nil: the page is new) to `new`
     /// (nil: the page was deleted).
@@ -11,7 +13,14 @@ public enum ChangeEntryHTML {
         var html = ""
         if !summary.isEmpty { html += "<p>" + HTMLEscaping.escape(summary) + "</p>\n" }
         guard let new else { return html + "<p>The page was deleted.</p>\n" }
-        let diff = LineDiff(old: old ?? "", new: new)
+        // Feeds are public and polled: a diff of two large texts costs too much to make for
+        // each reader, so a large change is only counted.
+        let before = old ?? ""
+        if before.utf8.count + new.utf8.count > maximumDiffBytes {
+            let (oldLines, newLines) = (LineDiff.lines(of: before).count, LineDiff.lines(of: new).count)
+            return html + "<p>A large change: \(lines(oldLines)) before, \(lines(newLines)) after.</p>\n"
+        }
+        let diff = LineDiff(old: before, new: new)
         if diff.isEmpty { return html + "<p>The text did not change.</p>\n" }
         html += "<p>\(lines(diff.addedCount)) added, \(diff.removedCount) removed.</p>\n<table>\n"
         var shown = 0

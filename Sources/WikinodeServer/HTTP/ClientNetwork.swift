@@ -5,6 +5,9 @@ import Foundation
 enum ClientNetwork {
     static func key(for address: String) -> String {
         guard address.contains(":") else { return address }
+        // An IPv4 client of a node listening on `::` arrives as ::ffff:a.b.c.d: it is that IPv4
+        // address, not one /64 shared by every IPv4 client.
+        if address.lowercased().hasPrefix("::ffff:"), address.contains(".") { return String(address.dropFirst("::ffff:".count)) }
         let groups = address.split(separator: ":", omittingEmptySubsequences: false)
         if address.contains("::") && groups.count < 8 {
             // Expand `::` so that the first four groups are the network.

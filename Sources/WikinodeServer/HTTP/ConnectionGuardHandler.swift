@@ -89,12 +89,15 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
-        if mode == .output {
-            context.close(mode: .output, promise: promise)
-            beginLingering(context, for: limits.lingerTimeout)
-        } else {
+        switch mode {
+        case .output:
+            shutOutputAndLinger(context, for: limits.lingerTimeout, promise: promise)
+        case .all:
             cancelTimers()
-            context.close(mode: mode, promise: promise)
+            context.close(mode: .all, promise: promise)
+        case .input:
+            // Graceful shutdown stops reading; a response still going out keeps its timeouts.
+            context.close(mode: .input, promise: promise)
         }
     }
 
@@ -103,17 +106,31 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         var buffer = context.channel.allocator.buffer(capacity: refusal.utf8.count)
         buffer.writeString(refusal)
         context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
-        context.close(mode: .output, promise: nil)
         // Short: the answer does not depend on anything the client sends.
-        beginLingering(context, for: min(limits.lingerTimeout, .seconds(1)))
+        shutOutputAndLinger(context, for: min(limits.lingerTimeout, .seconds(1)), promise: nil)
     }
 
-    private func beginLingering(_ context: ChannelHandlerContext, for timeout: Duration) {
-        guard !isLingering else { return }
-        isLingering = true
-        lingerTask = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) {
-            context.close(promise: nil)
+    /// Shuts the node's side once what it wrote has gone to the socket, drops whatever the
+    /// client still sends from now on, and closes for good when the client closes or `timeout`
+    /// after the shutdown (not before: the end of the response must have its chance to arrive).
+    private func shutOutputAndLinger(_ context: ChannelHandlerContext, for timeout: Duration, promise: EventLoopPromise<Void>?) {
+        guard !isLingering else {
+            context.close(mode: .output, promise: promise)
+            return
         }
+        isLingering = true
+        let shut = context.eventLoop.makePromise(of: Void.self)
+        shut.futureResult.assumeIsolated().whenComplete { [self] result in
+            promise?.completeWith(result)
+            guard case .success = result else {
+                context.close(promise: nil)
+                return
+            }
+            lingerTask = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) {
+                context.close(promise: nil)
+            }
+        }
+        context.close(mode: .output, promise: shut)
         context.read()
     }
 

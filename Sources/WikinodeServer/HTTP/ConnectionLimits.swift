@@ -26,7 +26,8 @@ public struct ConnectionLimits: Sendable {
     /// takes fewer when its file limit is too small for this many (see `effectiveMaximum`).
     public var maximumConnections: Int
     /// At most this many of them from one client's network (an IPv4 address, an IPv6 /64), so
-    /// that one client cannot take them all.
+    /// that one client cannot take them all; 0 for no such cap (behind a proxy on another
+    /// machine, every client comes from its address).
     public var maximumConnectionsPerClient: Int
     /// Whether connections from the machine itself are exempt from the per-client cap: a
     /// reverse proxy on the same machine brings every client from 127.0.0.1.

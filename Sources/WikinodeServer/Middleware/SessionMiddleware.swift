@@ -12,6 +12,7 @@ struct SessionMiddleware: RouterMiddleware {
 
     let database: WikiDatabase
     let csrf: CSRFGuard
+    let cookies: SessionCookies
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -25,6 +26,11 @@ struct SessionMiddleware: RouterMiddleware {
             context.visitor.csrfToken = csrf.token(forVisitor: cookie)
         }
         var response = try await next(request, context)
+        // The session lives on while it is used: so must the cookie, or the browser would drop
+        // it mid-edit 14 days after signing in, and with it the proof its forms carry.
+        if let state = context.visitor.state, state.wasRenewed, let secret = context.visitor.secret {
+            response.setCookie(cookies.cookie(for: secret))
+        }
         // Pages differ by session (the header, forms' tokens; HTML says `Vary: Cookie`): shared
         // caches must not keep a signed-in visitor's page for anyone else.
         if context.visitor.state != nil, response.headers[.cacheControl] == "no-cache" {
