@@ -180,10 +180,14 @@ public final class Linkbacks: Sendable {
             {
                 let call = Self.pingbackCall(source: source, target: mention.targetURL)
                 let answer = try await post(server, contentType: "text/xml", body: Data(call.utf8))
-                let text = String(decoding: answer.body.prefix(4096), as: UTF8.self)
-                let fault = text.contains("<fault>")
-                let registered = fault && text.contains("<int>48</int>")
-                let ok = (200..<300).contains(answer.status) && (!fault || registered)
+                // Fault 48 is "already registered": the target has the ping, which is what we wanted.
+                let reply = try? XMLRPC.parseReply(answer.body)
+                let ok: Bool
+                switch reply {
+                case .value: ok = (200..<300).contains(answer.status)
+                case .fault(let code, _): ok = (200..<300).contains(answer.status) && code == 48
+                case nil: ok = false
+                }
                 record(ok ? .sent : .failed, "pingback", server.absoluteString, answer.status, Self.snippet(answer.body), retry: answer.status >= 500)
             } else if let ping = document.trackbackPingURL(for: target) {
                 let fields = [
@@ -192,8 +196,7 @@ public final class Linkbacks: Sendable {
                 ]
                 let body = Data(fields.map { "\($0.0)=\(Self.formEncode($0.1))" }.joined(separator: "&").utf8)
                 let answer = try await post(ping, contentType: "application/x-www-form-urlencoded; charset=utf-8", body: body)
-                let text = String(decoding: answer.body.prefix(4096), as: UTF8.self)
-                let ok = (200..<300).contains(answer.status) && text.contains("<error>0</error>")
+                let ok = (200..<300).contains(answer.status) && (try? TrackbackReply.parse(answer.body))?.isSuccess == true
                 record(ok ? .sent : .failed, "trackback", ping.absoluteString, answer.status, Self.snippet(answer.body), retry: answer.status >= 500)
             } else {
                 record(.noEndpoint, nil, nil, page.status, "The target advertises no Webmention, Pingback or Trackback endpoint.")

@@ -22,23 +22,29 @@ public enum XMLRPC {
 
     /// Reads a `methodCall`; refuses DTDs and entities (no billion laughs, no external files).
     public static func parseCall(_ data: Data) throws(ParseError) -> Call {
-        guard data.count <= maximumBytes else { throw .malformed("The call is larger than \(maximumBytes) bytes.") }
-        // UTF-8 only: another encoding could hide a declaration from the scan below.
-        guard String(data: data, encoding: .utf8) != nil, !data.contains(0) else { throw .malformed("A call must be UTF-8 XML.") }
-        if hasDeclaration(data) {
-            throw .malformed("A call may not have a document type or entities.")
-        }
         let reader = CallReader()
-        let parser = XMLParser(data: data)
-        parser.shouldResolveExternalEntities = false
-        parser.delegate = reader
-        guard parser.parse(), reader.error == nil else {
-            throw .malformed(reader.error ?? "The call is not well-formed XML.")
-        }
+        try parse(data, what: "call", with: reader) { reader.error }
         guard reader.sawMethodCall, let name = reader.methodName, !name.isEmpty else {
             throw .malformed("The body is not an XML-RPC methodCall.")
         }
         return Call(methodName: name, parameters: reader.parameters)
+    }
+
+    /// Parses a small untrusted document with `delegate`: at most `maximumBytes`, UTF-8, and no
+    /// DTD or entity anywhere (no billion laughs, no external files).
+    static func parse(_ data: Data, what: String, with delegate: any XMLParserDelegate, error: () -> String?) throws(ParseError) {
+        guard data.count <= maximumBytes else { throw .malformed("The \(what) is larger than \(maximumBytes) bytes.") }
+        // UTF-8 only: another encoding could hide a declaration from the scan below.
+        guard String(data: data, encoding: .utf8) != nil, !data.contains(0) else { throw .malformed("A \(what) must be UTF-8 XML.") }
+        if hasDeclaration(data) {
+            throw .malformed("A \(what) may not have a document type or entities.")
+        }
+        let parser = XMLParser(data: data)
+        parser.shouldResolveExternalEntities = false
+        parser.delegate = delegate
+        guard parser.parse(), error() == nil else {
+            throw .malformed(error() ?? "The \(what) is not well-formed XML.")
+        }
     }
 
     /// Whether the document has a `<!` that is neither a comment nor CDATA: a document type,
