@@ -1,9 +1,22 @@
 import Foundation
+import Synchronization
 
 /// A port the system has free on `host` right now, for `serve --port 0`: the node must know
-/// its own address (for absolute links and feeds) before it starts listening.
+/// its own address (for absolute links and feeds) before it starts listening. Within one
+/// process no port is handed out twice, so that servers started side by side (tests) cannot
+/// be given the same one between its release here and their bind.
 public enum FreePort {
+    private static let handedOut = Mutex<Set<Int>>([])
+
     public static func find(host: String) throws -> Int {
+        for _ in 0..<100 {
+            let port = try findOnce(host: host)
+            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
+        }
+        throw FreePortError("Cannot find a free port on \(host) that this process has not used.")
+    }
+
+    private static func findOnce(host: String) throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw FreePortError("Cannot open a socket to find a free port.") }
         defer { close(descriptor) }

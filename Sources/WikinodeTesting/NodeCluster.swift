@@ -52,13 +52,23 @@ public final class NodeCluster: Sendable {
                 timing: configuration.federationTiming, logger: Logger(label: "test-follow"))
         }
 
-        /// Starts the server and waits until it listens.
+        /// Starts the server and waits until it listens; throws if it cannot (its port taken
+        /// meanwhile, say) instead of waiting for ever.
         public func start() async throws {
+            guard running.withLock({ $0 == nil }) else { throw NodeClusterError("node\(index) is running already") }
             let (ready, signal) = AsyncStream.makeStream(of: Void.self)
             let app = try await buildApplication(configuration: configuration) { _ in signal.yield() }
             let task = Task { try await app.runService(gracefulShutdownSignals: []) }
             running.withLock { $0 = task }
-            for await _ in ready { break }
+            // The server ending before it listens ends the wait too.
+            Task {
+                _ = await task.result
+                signal.finish()
+            }
+            for await _ in ready { return }
+            running.withLock { $0 = nil }
+            if case .failure(let error) = await task.result { throw error }
+            throw NodeClusterError("node\(index) on port \(port) stopped before it listened")
         }
 
         /// Stops the server (gracefully) and waits until it is down.
@@ -91,8 +101,8 @@ public final class NodeCluster: Sendable {
         count: Int, timing: FederationTiming = NodeCluster.testTiming, _ body: (NodeCluster) async throws -> Value
     ) async throws -> Value {
         let cluster = try NodeCluster(count: count, timing: timing)
-        for node in cluster.nodes { try await node.start() }
         do {
+            for node in cluster.nodes { try await node.start() }
             let value = try await body(cluster)
             for node in cluster.nodes { await node.stop() }
             return value
@@ -157,5 +167,14 @@ public final class NodeCluster: Sendable {
             try? await Task.sleep(for: .milliseconds(20))
         }
         return try await condition() ? clock.now - start : nil
+    }
+}
+
+/// A cluster node did not come up.
+public struct NodeClusterError: Error, CustomStringConvertible {
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
     }
 }

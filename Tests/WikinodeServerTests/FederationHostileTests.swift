@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import NIOCore
+import Synchronization
 import Testing
 import WikinodeCore
 import WikinodeFederation
@@ -127,13 +128,19 @@ import WikinodeTesting
             try await b.start()
             try await a.federation().follow(b.url)
             #expect(try a.database().peerStates().first { $0.peer.url == b.url }?.pendingNotices == 0)
-            try await Task.sleep(for: .milliseconds(1500))
-            #expect(try b.database().peer(url: a.url)?.isFollower == true)
+            let followed = await NodeCluster.waitUntil(timeout: .seconds(5)) { (try? b.database().peer(url: a.url)?.isFollower) == true }
+            #expect(followed != nil)
         }
     }
 
     /// A site that misbehaves in every way a peer can, one way per path prefix.
-    static func hostileServer(key: Curve25519.Signing.PublicKey, port: Int) -> some ApplicationProtocol {
+    /// Whether the slow path has been asked, and the server is up: what the test waits for.
+    final class HostileEvents: Sendable {
+        let slowAsked = Synchronization.Atomic<Bool>(false)
+        let listening = Synchronization.Atomic<Bool>(false)
+    }
+
+    static func hostileServer(key: Curve25519.Signing.PublicKey, port: Int, events: HostileEvents) -> some ApplicationProtocol {
         let router = Router()
         let base = "http://127.0.0.1:\(port)"
         let publicKey = key.rawRepresentation.base64EncodedString()
@@ -142,6 +149,7 @@ import WikinodeTesting
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
         }
         router.get("slow/.well-known/wikinode") { _, _ -> Response in
+            events.slowAsked.store(true, ordering: .relaxed)
             try await Task.sleep(for: .seconds(30))
             return info("slow")
         }
@@ -198,7 +206,9 @@ import WikinodeTesting
             let body = #"{"changes": [{"seq": 0, "uid": "u", "deleted": true}], "cursor": 0, "latest": 99}"#
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
         }
-        return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)))
+        return Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+            onServerRunning: { _ in events.listening.store(true, ordering: .relaxed) })
     }
 
     @Test func hostilePeersLeaveTheNodeResponsive() async throws {
@@ -207,16 +217,17 @@ import WikinodeTesting
         try await NodeCluster.run(count: 1, timing: timing) { cluster in
             let a = cluster[0]
             let port = try FreePort.find(host: "127.0.0.1")
-            let hostile = Self.hostileServer(key: Curve25519.Signing.PrivateKey().publicKey, port: port)
+            let events = HostileEvents()
+            let hostile = Self.hostileServer(key: Curve25519.Signing.PrivateKey().publicKey, port: port, events: events)
             let server = Task { try await hostile.runService(gracefulShutdownSignals: []) }
             defer { server.cancel() }
-            try await Task.sleep(for: .milliseconds(300))
+            #expect(await NodeCluster.waitUntil(timeout: .seconds(10)) { events.listening.load(ordering: .relaxed) } != nil)
             let federation = try a.federation()
             let base = "http://127.0.0.1:\(port)"
 
             // While a slow peer is being followed, the node answers at once.
             let slowFollow = Task { try await federation.follow(base + "/slow") }
-            try await Task.sleep(for: .milliseconds(100))
+            #expect(await NodeCluster.waitUntil(timeout: .seconds(5)) { events.slowAsked.load(ordering: .relaxed) } != nil)
             let clock = ContinuousClock()
             let started = clock.now
             #expect(try await NodeCluster.request(a.url + "/wiki/Welcome").status == 200)
