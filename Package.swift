@@ -58,6 +58,8 @@ let package = Package(
                 "WikinodeCore",
                 "WikinodeHTML",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -94,11 +96,14 @@ let package = Package(
                 "WikinodeFederation",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(
             name: "WikinodeCoreTests",
-            dependencies: ["WikinodeCore", "WikinodeTesting"]
+            dependencies: ["WikinodeCore", "WikinodeTesting", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "WikinodeFederationTests",
@@ -110,7 +115,15 @@ let package = Package(
         ),
         .testTarget(
             name: "WikinodeServerTests",
-            dependencies: ["WikinodeServer", "WikinodeTesting", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "WikinodeServer", "WikinodeTesting", "WikinodeCore", "WikinodeFederation",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ]
 )
