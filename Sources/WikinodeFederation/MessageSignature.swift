@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import RawStructuredFieldValues
 
 /// HTTP Message Signatures (RFC 9421) with Ed25519, and Content-Digest (RFC 9530), as notices
 /// between nodes use them.
@@ -7,7 +8,10 @@ import Foundation
 /// A notice covers `@method`, `@target-uri`, `content-digest` and `content-type`, with the
 /// parameters `created`, `keyid` (the sender's base URL), `alg="ed25519"` and a random `nonce`.
 /// The verifier rebuilds the signature base from the request it received and the covered
-/// components the sender listed, so another implementation may cover more.
+/// components the sender listed, so another implementation may cover more. The fields are
+/// structured fields (RFC 8941), read and written with swift-http-structured-headers, never
+/// split by hand: on the security path a quoted comma or an odd space must mean what the RFC
+/// says it means.
 public enum MessageSignature {
     public static let label = "wikinode"
     static let requiredComponents: Set<String> = ["@method", "@target-uri", "content-digest"]
@@ -23,17 +27,31 @@ public enum MessageSignature {
         key: Curve25519.Signing.PrivateKey, created: Date = Date(), nonce: String = randomNonce()
     ) throws -> [(String, String)] {
         let digest = contentDigest(body)
-        let parameters =
-            "(\"@method\" \"@target-uri\" \"content-digest\" \"content-type\");created=\(Int(created.timeIntervalSince1970));keyid=\(quoted(keyId));alg=\"ed25519\";nonce=\(quoted(nonce))"
+        let components: BareInnerList = ["@method", "@target-uri", "content-digest", "content-type"].reduce(into: BareInnerList()) {
+            $0.append(Item(bareItem: RFC9651BareItem.string($1), parameters: OrderedMap()))
+        }
+        var parameters = OrderedMap<String, RFC9651BareItem>()
+        parameters["created"] = .integer(Int64(created.timeIntervalSince1970))
+        parameters["keyid"] = .string(keyId)
+        parameters["alg"] = .string("ed25519")
+        parameters["nonce"] = .string(nonce)
+        let signatureParameters = try serialized(InnerList(bareInnerList: components, parameters: parameters))
         let base = [
             "\"@method\": \(method.uppercased())", "\"@target-uri\": \(targetURI)", "\"content-digest\": \(digest)",
-            "\"content-type\": \(contentType)", "\"@signature-params\": \(parameters)",
+            "\"content-type\": \(contentType)", "\"@signature-params\": \(signatureParameters)",
         ].joined(separator: "\n")
         let signature = try key.signature(for: Data(base.utf8))
         return [
-            ("Content-Type", contentType), ("Content-Digest", digest), ("Signature-Input", "\(label)=\(parameters)"),
+            ("Content-Type", contentType), ("Content-Digest", digest), ("Signature-Input", "\(label)=\(signatureParameters)"),
             ("Signature", "\(label)=:\(signature.base64EncodedString()):"),
         ]
+    }
+
+    /// An inner list with its parameters as RFC 8941 serialises it: the `@signature-params`
+    /// value, and a member of `Signature-Input`.
+    static func serialized(_ list: InnerList) throws -> String {
+        var serializer = StructuredFieldValueSerializer()
+        return String(decoding: try serializer.writeListFieldValue([.innerList(list)]), as: UTF8.self)
     }
 
     public static func randomNonce() -> String {
@@ -103,7 +121,8 @@ public enum MessageSignature {
 
     struct Parsed {
         var components: [String]
-        /// The inner list and its parameters as sent: the `@signature-params` value.
+        /// The inner list and its parameters, serialised as RFC 8941 says: the
+        /// `@signature-params` value.
         var parameters: String
         var keyId: String
         var created: Date
@@ -116,92 +135,55 @@ public enum MessageSignature {
             throw .unauthorized("The notice is not signed: send Signature-Input and Signature (RFC 9421).")
         }
         guard input.utf8.count <= 4096, signatureField.utf8.count <= 4096 else { throw .unauthorized("The signature headers are too long.") }
-        let inputs = dictionary(input)
-        let signatures = dictionary(signatureField)
-        // Our label first, else the first signature whose label has a value in both headers.
-        guard let label = inputs[label] != nil ? label : inputs.keys.sorted().first(where: { signatures[$0] != nil }),
-            let parameters = inputs[label], let signatureValue = signatures[label]
-        else { throw .unauthorized("Signature-Input and Signature name no common signature.") }
-        guard signatureValue.hasPrefix(":"), signatureValue.hasSuffix(":"), signatureValue.count >= 2,
-            let signature = Data(base64Encoded: String(signatureValue.dropFirst().dropLast())), signature.count == 64
-        else { throw .unauthorized("The Signature is not a base64 Ed25519 signature between colons.") }
-        guard parameters.hasPrefix("("), let close = parameters.firstIndex(of: ")") else {
-            throw .unauthorized("Signature-Input is not an inner list of components.")
+        guard let inputs = dictionary(input), let signatures = dictionary(signatureField) else {
+            throw .unauthorized("Signature-Input and Signature must be structured-field dictionaries (RFC 8941).")
         }
-        let list = parameters[parameters.index(after: parameters.startIndex)..<close]
+        // Our label first, else the first signature (in the order sent) whose label has a value in both.
+        let labels = inputs.map(\.0)
+        guard let label = inputs[label] != nil ? label : labels.first(where: { signatures[$0] != nil }),
+            case .innerList(let list) = inputs[label], case .item(let signatureItem) = signatures[label]
+        else { throw .unauthorized("Signature-Input and Signature name no common signature.") }
+        guard case .undecodedByteSequence(let encoded) = signatureItem.rfc9651BareItem, let signature = Data(base64Encoded: encoded),
+            signature.count == 64
+        else { throw .unauthorized("The Signature is not a base64 Ed25519 signature between colons.") }
         var components: [String] = []
-        for item in list.split(separator: " ", omittingEmptySubsequences: true) {
-            guard item.count >= 2, item.hasPrefix("\""), item.hasSuffix("\""), !item.dropFirst().dropLast().contains("\"") else {
-                throw .unauthorized("Signature-Input lists a component this node cannot read: \(item.prefix(40)).")
+        for item in list.bareInnerList {
+            // Component parameters (;sf, ;key, ;req…) change what a component means: none is supported.
+            guard case .string(let name) = item.rfc9651BareItem, item.rfc9651Parameters.count == 0 else {
+                throw .unauthorized("Signature-Input lists a component this node cannot read.")
             }
-            let name = String(item.dropFirst().dropLast())
-            guard name == name.lowercased(), !components.contains(name) else { throw .unauthorized("Signature-Input lists \(name) wrongly.") }
+            guard name == name.lowercased(), !name.isEmpty, !components.contains(name) else { throw .unauthorized("Signature-Input lists \(name) wrongly.") }
             components.append(name)
         }
         let missing = requiredComponents.subtracting(components)
         guard missing.isEmpty else { throw .unauthorized("The signature must cover \(missing.sorted().joined(separator: ", ")).") }
-        var values: [String: String] = [:]
-        for part in parameters[parameters.index(after: close)...].split(separator: ";", omittingEmptySubsequences: true) {
-            guard let equals = part.firstIndex(of: "=") else { continue }
-            var value = String(part[part.index(after: equals)...])
-            if value.hasPrefix("\"") && value.hasSuffix("\"") && value.count >= 2 { value = String(value.dropFirst().dropLast()) }
-            values[String(part[..<equals]).trimmingCharacters(in: .whitespaces)] = value
+        let parameters = list.rfc9651Parameters
+        if let algorithm = parameters["alg"] {
+            guard case .string("ed25519") = algorithm else { throw .unauthorized("The signature algorithm is not ed25519.") }
         }
-        if let algorithm = values["alg"], algorithm != "ed25519" { throw .unauthorized("The signature algorithm \(algorithm) is not ed25519.") }
-        guard let keyId = values["keyid"], !keyId.isEmpty else { throw .unauthorized("The signature has no keyid.") }
-        guard let created = values["created"].flatMap(Int.init) else { throw .unauthorized("The signature has no creation time.") }
-        guard let nonce = values["nonce"], !nonce.isEmpty, nonce.count <= 100 else { throw .unauthorized("The signature has no nonce.") }
+        guard case .string(let keyId) = parameters["keyid"], !keyId.isEmpty else { throw .unauthorized("The signature has no keyid.") }
+        guard case .integer(let created) = parameters["created"] else { throw .unauthorized("The signature has no creation time.") }
+        guard case .string(let nonce) = parameters["nonce"], !nonce.isEmpty, nonce.count <= 100 else { throw .unauthorized("The signature has no nonce.") }
+        guard let signatureParameters = try? serialized(list) else { throw .unauthorized("Signature-Input cannot be serialised again.") }
         return Parsed(
-            components: components, parameters: parameters, keyId: keyId, created: Date(timeIntervalSince1970: TimeInterval(created)),
-            nonce: nonce, signature: signature)
+            components: components, parameters: signatureParameters, keyId: keyId,
+            created: Date(timeIntervalSince1970: TimeInterval(created)), nonce: nonce, signature: signature)
     }
 
-    /// A structured-field dictionary split at its top-level commas (commas inside quoted strings
-    /// or inner lists are kept), label → raw member value.
-    static func dictionary(_ field: String) -> [String: String] {
-        var members: [String] = []
-        var current = ""
-        var inQuotes = false
-        var depth = 0
-        var escaped = false
-        for character in field {
-            if escaped { escaped = false; current.append(character); continue }
-            switch character {
-            case "\\" where inQuotes: escaped = true
-            case "\"": inQuotes.toggle()
-            case "(" where !inQuotes: depth += 1
-            case ")" where !inQuotes: depth -= 1
-            case "," where !inQuotes && depth == 0:
-                members.append(current)
-                current = ""
-                continue
-            default: break
-            }
-            current.append(character)
-        }
-        members.append(current)
-        var result: [String: String] = [:]
-        for member in members {
-            let trimmed = member.trimmingCharacters(in: .whitespaces)
-            guard let equals = trimmed.firstIndex(of: "=") else { continue }
-            let key = String(trimmed[..<equals])
-            if result[key] == nil { result[key] = String(trimmed[trimmed.index(after: equals)...]) }
-        }
-        return result
+    /// A structured-field dictionary, or nil when the field is not one.
+    static func dictionary(_ field: String) -> OrderedMap<String, ItemOrInnerList>? {
+        var parser = StructuredFieldValueParser(Array(field.utf8))
+        return try? parser.parseDictionaryFieldValue()
     }
 
     static func digestMatches(_ field: String, body: Data) -> Bool {
-        let members = dictionary(field)
-        if let value = members["sha-512"], value.hasPrefix(":"), value.hasSuffix(":"), value.count >= 2 {
-            return Data(base64Encoded: String(value.dropFirst().dropLast())) == Data(SHA512.hash(data: body))
+        guard let members = dictionary(field) else { return false }
+        func bytes(_ algorithm: String) -> Data? {
+            guard case .item(let item) = members[algorithm], case .undecodedByteSequence(let encoded) = item.rfc9651BareItem else { return nil }
+            return Data(base64Encoded: encoded)
         }
-        if let value = members["sha-256"], value.hasPrefix(":"), value.hasSuffix(":"), value.count >= 2 {
-            return Data(base64Encoded: String(value.dropFirst().dropLast())) == Data(SHA256.hash(data: body))
-        }
+        if let digest = bytes("sha-512") { return digest == Data(SHA512.hash(data: body)) }
+        if let digest = bytes("sha-256") { return digest == Data(SHA256.hash(data: body)) }
         return false
-    }
-
-    static func quoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 }
