@@ -24,6 +24,23 @@ import FoundationXML
         return pageTitle
     }
 
+    @Test func unpublishingWithASaveIsOneTransaction() async throws {
+        // Given a post
+        let title = try page("Was A Post")
+        _ = try database.publish(title, as: PostSettings(status: .published, tags: ["news"]), now: now)
+        guard case .found(let page) = try database.lookup(title) else { Issue.record("no page"); return }
+        // When a save that fails (a stale revision) also asks to unpublish, nothing changes
+        let stale = PageEdit(title: title, markdown: "New text.", author: "bob", expectation: .revision(page.revisionId + 100))
+        await #expect(throws: WikiError.self) { try await database.savePage(stale, unpublishing: true) }
+        #expect(try database.post(of: page) != nil)
+        // And a save that succeeds unpublishes with it
+        let edit = PageEdit(title: title, markdown: "New text.", author: "bob", expectation: .revision(page.revisionId))
+        try await database.savePage(edit, unpublishing: true)
+        #expect(try database.post(of: page) == nil)
+        guard case .found(let saved) = try database.lookup(title) else { Issue.record("no page"); return }
+        #expect(try database.currentMarkdown(of: saved) == "New text.")
+    }
+
     @Test(arguments: [
         ("Hello, World!", "hello-world"),
         ("Ünïcödé Café déjà vu", "unicode-cafe-deja-vu"),

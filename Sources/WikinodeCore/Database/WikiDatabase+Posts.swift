@@ -89,9 +89,13 @@ extension WikiDatabase {
     public func unpublish(_ title: PageTitle) throws {
         try writer.write { db in
             guard let page = try livePage(title, in: db) else { return }
-            try Post.deleteOne(db, key: page.id!)
-            try db.execute(sql: "DELETE FROM postTag WHERE pageId = ?", arguments: [page.id])
+            try Self.unpublish(page, in: db)
         }
+    }
+
+    static func unpublish(_ page: Page, in db: Database) throws {
+        try Post.deleteOne(db, key: page.id!)
+        try db.execute(sql: "DELETE FROM postTag WHERE pageId = ?", arguments: [page.id])
     }
 
     /// The post settings of a page, if it is a post.

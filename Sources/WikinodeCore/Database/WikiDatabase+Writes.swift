@@ -13,17 +13,19 @@ extension WikiDatabase {
     /// Saves new Markdown for a page without blocking the calling thread while the writer is
     /// busy: requests wait their turn suspended, not holding one of the few threads.
     /// Saves, and with `post` publishes the page as a weblog post (or changes how), in the
-    /// same transaction.
+    /// same transaction; with `unpublishing`, the page stops being a post in it instead.
     @discardableResult
-    public func savePage(_ edit: PageEdit, post: PostSettings? = nil) async throws -> SaveResult {
+    public func savePage(_ edit: PageEdit, post: PostSettings? = nil, unpublishing: Bool = false) async throws -> SaveResult {
         try edit.validate()
         let tags = try post.map { try Self.validTags($0.tags) } ?? []
-        return try await writer.write(saveTransaction(edit, post: post, tags: tags))
+        return try await writer.write(saveTransaction(edit, post: post, tags: tags, unpublishing: unpublishing && post == nil))
     }
 
     /// The one transaction of a save: the page, its post settings, and the pages whose links to
     /// it changed.
-    private func saveTransaction(_ edit: PageEdit, post: PostSettings? = nil, tags: [String] = []) -> @Sendable (Database) throws -> SaveResult {
+    private func saveTransaction(
+        _ edit: PageEdit, post: PostSettings? = nil, tags: [String] = [], unpublishing: Bool = false
+    ) -> @Sendable (Database) throws -> SaveResult {
         { db in
             let settings = try NodeSettings.read(db)
             var createdKeys = Set<String>()
@@ -31,6 +33,8 @@ extension WikiDatabase {
             try self.refreshPagesLinking(to: createdKeys, in: db, settings: settings)
             if let post {
                 _ = try self.publish(result.page, as: post, tags: tags, now: Date(), in: db)
+            } else if unpublishing {
+                try Self.unpublish(result.page, in: db)
             }
             return result
         }

@@ -242,10 +242,8 @@ struct EditController {
         for _ in 0..<3 {
             do {
                 let edit = PageEdit(title: target.title, markdown: markdown, summary: summary, author: author, expectation: expectation)
-                let result = try await database.savePage(edit, post: submission.post)
-                if submission.post == nil, submission.wasPost {
-                    try database.unpublish(result.page.pageTitle)  // the box was unticked
-                }
+                // An unticked weblog box unpublishes the post in the same transaction as the save.
+                let result = try await database.savePage(edit, post: submission.post, unpublishing: submission.wasPost)
                 return .redirecting(to: result.page.pageTitle.path, status: .seeOther)
             } catch WikiError.conflict(let current, _) {
                 let page: Page
