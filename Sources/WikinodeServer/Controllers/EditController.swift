@@ -234,44 +234,17 @@ struct EditController {
         }
     }
 
-    /// Saves, merging three ways when the page changed since the form was opened.
+    /// Saves, merging three ways when the page changed since the form was opened; a clash
+    /// answers the conflict page.
     private func commit(_ target: Target, _ submission: Submission, author: String, context: Context, request: Request) async throws -> Response {
-        var expectation: PageEdit.Expectation = submission.baseRevision.map { .revision($0) } ?? .newPage
-        var markdown = submission.markdown
-        var summary = submission.summary
-        for _ in 0..<3 {
-            do {
-                let edit = PageEdit(title: target.title, markdown: markdown, summary: summary, author: author, expectation: expectation)
-                // An unticked weblog box unpublishes the post in the same transaction as the save.
-                let result = try await database.savePage(edit, post: submission.post, unpublishing: submission.wasPost)
-                return .redirecting(to: result.page.pageTitle.path, status: .seeOther)
-            } catch WikiError.conflict(let current, _) {
-                let page: Page
-                switch try database.lookup(target.title) {
-                case .found(let found), .deleted(let found): page = found
-                default: throw WikiError.conflict(currentRevision: current, message: "The page changed while you edited it.")
-                }
-                let base: String
-                if let baseId = submission.baseRevision {
-                    guard let revision = try database.revision(baseId, of: page) else {
-                        throw HTTPError(.badRequest, message: "Revision \(baseId) is not a revision of \(target.title.text).")
-                    }
-                    base = revision.markdown
-                } else {
-                    base = ""
-                }
-                // A page deleted meanwhile has no text: everything they wrote is a change of theirs.
-                let theirs = page.isDeleted ? "" : try database.currentMarkdown(of: page)
-                let merge = ThreeWayMerge(base: base, ours: submission.markdown, theirs: theirs)
-                guard merge.isClean else {
-                    return try conflictForm(target, submission, page: page, base: base, theirs: theirs, merge: merge, context: context, request: request)
-                }
-                markdown = merge.text
-                expectation = .revision(page.revisionId)
-                if summary.isEmpty { summary = "Merged with revision \(page.revisionId)" }
-            }
+        let edit = PageEdit(title: target.title, markdown: submission.markdown, summary: submission.summary, author: author)
+        // An unticked weblog box unpublishes the post in the same transaction as the save.
+        switch try await database.saveMerging(edit, baseRevision: submission.baseRevision, post: submission.post, unpublishing: submission.wasPost) {
+        case .saved(let result):
+            return .redirecting(to: result.page.pageTitle.path, status: .seeOther)
+        case .conflict(let page, let base, let theirs, let merge):
+            return try conflictForm(target, submission, page: page, base: base, theirs: theirs, merge: merge, context: context, request: request)
         }
-        throw WikiError.conflict(currentRevision: 0, message: "The page keeps changing; try saving again.")
     }
 
     private func conflictForm(
