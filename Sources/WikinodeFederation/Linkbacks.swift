@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Logging
 import WikinodeCore
 import WikinodeHTML
@@ -72,7 +73,7 @@ public final class Linkbacks: Sendable {
                 return
             }
             let text = String(decoding: response.body, as: UTF8.self)
-            let type = response.header("Content-Type")?.lowercased() ?? "text/html"
+            let type = response.headers[.contentType]?.lowercased() ?? "text/html"
             if type.hasPrefix("text/plain") {
                 guard text.contains(mention.targetURL) else {
                     try database.recordMentionRejected(id: id, startedAt: startedAt, reason: "The source does not link to the target.")
@@ -167,8 +168,8 @@ public final class Linkbacks: Sendable {
                 record(.failed, nil, nil, page.status, "The target answered \(page.status).", retry: page.status >= 500)
                 return
             }
-            let linkHeaders = page.headers.filter { $0.name.caseInsensitiveCompare("Link") == .orderedSame }.map(\.value)
-            let isHTML = page.header("Content-Type")?.lowercased().contains("html") ?? true
+            let linkHeaders = page.headers[values: .link]
+            let isHTML = page.headers[.contentType]?.lowercased().contains("html") ?? true
             let document = HTMLDocument(html: isHTML ? String(decoding: page.body, as: UTF8.self) : "", url: page.url)
             if let endpoint = document.webmentionEndpoint(linkHeaders: linkHeaders) {
                 let body = Data("source=\(Self.formEncode(source))&target=\(Self.formEncode(mention.targetURL))".utf8)
@@ -176,7 +177,7 @@ public final class Linkbacks: Sendable {
                 let ok = (200..<300).contains(answer.status)
                 record(ok ? .sent : .failed, "webmention", endpoint.absoluteString, answer.status, Self.snippet(answer.body), retry: answer.status >= 500)
             } else if let server = document.pingbackServer(
-                xPingbackHeaders: page.headers.filter { $0.name.caseInsensitiveCompare("X-Pingback") == .orderedSame }.map(\.value))
+                xPingbackHeaders: page.headers[values: .xPingback])
             {
                 let call = Self.pingbackCall(source: source, target: mention.targetURL)
                 let answer = try await post(server, contentType: "text/xml", body: Data(call.utf8))
@@ -212,7 +213,7 @@ public final class Linkbacks: Sendable {
     }
 
     private func post(_ endpoint: URL, contentType: String, body: Data) async throws -> PeerClient.Response {
-        try await client.post(endpoint, headers: [("Content-Type", contentType)], body: body, limits: fetchLimits)
+        try await client.post(endpoint, headers: [.contentType: contentType], body: body, limits: fetchLimits)
     }
 
     static func snippet(_ body: Data) -> String {
@@ -237,4 +238,11 @@ public final class Linkbacks: Sendable {
         }
         return writer.output
     }
+}
+
+extension HTTPField.Name {
+    /// RFC 8288 links, where Webmention endpoints are advertised.
+    static var link: Self { Self("Link")! }
+    /// Where a Pingback server is advertised.
+    static var xPingback: Self { Self("X-Pingback")! }
 }

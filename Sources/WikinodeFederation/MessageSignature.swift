@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HTTPTypes
 import RawStructuredFieldValues
 
 /// HTTP Message Signatures (RFC 9421) with Ed25519, and Content-Digest (RFC 9530), as notices
@@ -25,7 +26,7 @@ public enum MessageSignature {
     public static func sign(
         method: String, targetURI: String, contentType: String, body: Data, keyId: String,
         key: Curve25519.Signing.PrivateKey, created: Date = Date(), nonce: String = randomNonce()
-    ) throws -> [(String, String)] {
+    ) throws -> HTTPFields {
         let digest = contentDigest(body)
         let components: BareInnerList = ["@method", "@target-uri", "content-digest", "content-type"].reduce(into: BareInnerList()) {
             $0.append(Item(bareItem: RFC9651BareItem.string($1), parameters: OrderedMap()))
@@ -42,8 +43,8 @@ public enum MessageSignature {
         ].joined(separator: "\n")
         let signature = try key.signature(for: Data(base.utf8))
         return [
-            ("Content-Type", contentType), ("Content-Digest", digest), ("Signature-Input", "\(label)=\(signatureParameters)"),
-            ("Signature", "\(label)=:\(signature.base64EncodedString()):"),
+            .contentType: contentType, .contentDigest: digest, .signatureInput: "\(label)=\(signatureParameters)",
+            .signature: "\(label)=:\(signature.base64EncodedString()):",
         ]
     }
 
@@ -69,21 +70,24 @@ public enum MessageSignature {
     public struct SignedRequest: Sendable {
         public var method: String
         public var targetURI: String
-        public var headers: [(name: String, value: String)]
+        public var headers: HTTPFields
         public var body: Data
 
-        public init(method: String, targetURI: String, headers: [(name: String, value: String)], body: Data) {
+        public init(method: String, targetURI: String, headers: HTTPFields, body: Data) {
             self.method = method
             self.targetURI = targetURI
             self.headers = headers
             self.body = body
         }
 
-        /// A header's values joined as RFC 9421 §2.1 asks, or nil when absent.
-        func field(_ name: String) -> String? {
-            let values = headers.filter { $0.name.caseInsensitiveCompare(name) == .orderedSame }
-                .map { $0.value.trimmingCharacters(in: .whitespaces) }
+        /// A field's values joined as RFC 9421 §2.1 asks, or nil when absent.
+        func field(_ name: HTTPField.Name) -> String? {
+            let values = headers[values: name].map { $0.trimmingCharacters(in: .whitespaces) }
             return values.isEmpty ? nil : values.joined(separator: ", ")
+        }
+
+        func field(_ name: String) -> String? {
+            HTTPField.Name(name).flatMap { field($0) }
         }
     }
 
@@ -97,7 +101,7 @@ public enum MessageSignature {
     /// `FederationError.unauthorized` with the reason otherwise.
     public static func verify(_ request: SignedRequest, publicKey: Curve25519.Signing.PublicKey) throws(FederationError) -> Verified {
         let parsed = try parse(request)
-        guard let digestField = request.field("Content-Digest") else { throw .unauthorized("The notice has no Content-Digest.") }
+        guard let digestField = request.field(.contentDigest) else { throw .unauthorized("The notice has no Content-Digest.") }
         guard digestMatches(digestField, body: request.body) else { throw .unauthorized("The Content-Digest does not match the body.") }
         var lines: [String] = []
         for component in parsed.components {
@@ -131,7 +135,7 @@ public enum MessageSignature {
     }
 
     static func parse(_ request: SignedRequest) throws(FederationError) -> Parsed {
-        guard let input = request.field("Signature-Input"), let signatureField = request.field("Signature") else {
+        guard let input = request.field(.signatureInput), let signatureField = request.field(.signature) else {
             throw .unauthorized("The notice is not signed: send Signature-Input and Signature (RFC 9421).")
         }
         guard input.utf8.count <= 4096, signatureField.utf8.count <= 4096 else { throw .unauthorized("The signature headers are too long.") }
@@ -186,4 +190,12 @@ public enum MessageSignature {
         if let digest = bytes("sha-256") { return digest == Data(SHA256.hash(data: body)) }
         return false
     }
+}
+
+extension HTTPField.Name {
+    /// RFC 9530.
+    public static var contentDigest: Self { Self("Content-Digest")! }
+    /// RFC 9421.
+    public static var signatureInput: Self { Self("Signature-Input")! }
+    public static var signature: Self { Self("Signature")! }
 }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import HTTPTypes
 import NIOCore
 import NIOHTTP1
 
@@ -22,18 +23,15 @@ public final class PeerClient: Sendable {
 
     public struct Response: Sendable {
         public let status: Int
-        public let headers: [(name: String, value: String)]
+        /// The answer's header fields (names compare without regard to case).
+        public let headers: HTTPFields
         public let body: Data
         /// The address the answer came from, after redirects.
         public let url: URL
 
-        public func header(_ name: String) -> String? {
-            headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
-        }
-
         /// Whether the body is declared JSON.
         public var isJSON: Bool {
-            guard let type = header("Content-Type")?.lowercased() else { return false }
+            guard let type = headers[.contentType]?.lowercased() else { return false }
             let essence = type.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
             return essence == "application/json" || essence.hasSuffix("+json")
         }
@@ -60,16 +58,16 @@ public final class PeerClient: Sendable {
 
     /// GETs `url`, following redirects within the same origin only when `sameOriginOnly`.
     public func get(_ url: URL, accept: String = "application/json", limits: Limits = Limits(), sameOriginOnly: Bool = true) async throws -> Response {
-        try await send(method: .GET, url: url, headers: [("Accept", accept)], body: nil, limits: limits, sameOriginOnly: sameOriginOnly)
+        try await send(method: .GET, url: url, headers: [.accept: accept], body: nil, limits: limits, sameOriginOnly: sameOriginOnly)
     }
 
     /// POSTs `body`; redirects are not followed (a notice goes where it was addressed).
-    public func post(_ url: URL, headers: [(String, String)], body: Data, limits: Limits = Limits()) async throws -> Response {
+    public func post(_ url: URL, headers: HTTPFields, body: Data, limits: Limits = Limits()) async throws -> Response {
         try await send(method: .POST, url: url, headers: headers, body: body, limits: limits, sameOriginOnly: true, followRedirects: false)
     }
 
     private func send(
-        method: HTTPMethod, url: URL, headers: [(String, String)], body: Data?, limits: Limits, sameOriginOnly: Bool, followRedirects: Bool = true
+        method: NIOHTTP1.HTTPMethod, url: URL, headers: HTTPFields, body: Data?, limits: Limits, sameOriginOnly: Bool, followRedirects: Bool = true
     ) async throws -> Response {
         let deadline = ContinuousClock.now + limits.timeout
         var current = url
@@ -80,7 +78,7 @@ public final class PeerClient: Sendable {
                 return try await self.exchange(method: method, url: target, headers: headers, body: body, maximumBytes: limits.maximumBodyBytes)
             }
             guard followRedirects, [301, 302, 303, 307, 308].contains(response.status) else { return response }
-            guard let location = response.header("Location"), let next = URL(string: location, relativeTo: current)?.absoluteURL else {
+            guard let location = response.headers[.location], let next = URL(string: location, relativeTo: current)?.absoluteURL else {
                 throw FederationError.badResponse("\(current.absoluteString) redirects without a usable Location")
             }
             if sameOriginOnly && Self.origin(of: next) != Self.origin(of: url) {
@@ -91,11 +89,11 @@ public final class PeerClient: Sendable {
         throw FederationError.badResponse("\(url.absoluteString) redirects more than \(limits.maximumRedirects) times")
     }
 
-    private func exchange(method: HTTPMethod, url: URL, headers: [(String, String)], body: Data?, maximumBytes: Int) async throws -> Response {
+    private func exchange(method: NIOHTTP1.HTTPMethod, url: URL, headers: HTTPFields, body: Data?, maximumBytes: Int) async throws -> Response {
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = method
         request.headers.add(name: "User-Agent", value: Self.userAgent)
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        for field in headers { request.headers.add(name: field.name.rawName, value: field.value) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let response: HTTPClientResponse
         do {
@@ -127,9 +125,12 @@ public final class PeerClient: Sendable {
         } catch {
             throw FederationError.unreachable("\(url.absoluteString) broke off its answer (\(error))")
         }
-        return Response(
-            status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
-            body: Data(collected.readableBytesView), url: url)
+        // A field whose name HTTP does not allow is left out; the value is kept as sent.
+        var fields = HTTPFields()
+        for (name, value) in response.headers {
+            if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
+        }
+        return Response(status: Int(response.status.code), headers: fields, body: Data(collected.readableBytesView), url: url)
     }
 
     static func origin(of url: URL) -> String {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import Synchronization
@@ -20,7 +21,11 @@ import WikinodeTesting
         let headers = try MessageSignature.sign(
             method: "POST", targetURI: receiver + "/api/inbox", contentType: "application/json", body: body, keyId: sender, key: key,
             created: created, nonce: nonce)
-        return (headers, body)
+        return (pairs(headers), body)
+    }
+
+    static func pairs(_ fields: HTTPFields) -> [(String, String)] {
+        fields.map { ($0.name.rawName, $0.value) }
     }
 
     static func post(_ notice: (headers: [(String, String)], body: Data), to node: NodeCluster.Node) async throws -> NodeCluster.Reply {
@@ -85,8 +90,8 @@ import WikinodeTesting
                     == 413)
             var garbage = genuine
             garbage.body = Data("{not json".utf8)
-            garbage.headers = try MessageSignature.sign(
-                method: "POST", targetURI: a.url + "/api/inbox", contentType: "application/json", body: garbage.body, keyId: b.url, key: bKey)
+            garbage.headers = Self.pairs(try MessageSignature.sign(
+                method: "POST", targetURI: a.url + "/api/inbox", contentType: "application/json", body: garbage.body, keyId: b.url, key: bKey))
             #expect(try await Self.post(garbage, to: a).status == 400)
             var badHeader = genuine
             badHeader.headers = badHeader.headers.map { $0.0 == "Signature-Input" ? ($0.0, "wikinode=(\"@method\";x);created=abc") : $0 }

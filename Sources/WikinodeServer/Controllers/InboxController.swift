@@ -34,7 +34,7 @@ struct InboxController {
         if let query = request.uri.query { target += "?" + query }
         let signed = MessageSignature.SignedRequest(
             method: request.method.rawValue, targetURI: target,
-            headers: request.headers.map { (name: $0.name.canonicalName, value: $0.value) }, body: Data(buffer.readableBytesView))
+            headers: request.headers, body: Data(buffer.readableBytesView))
         do {
             switch try await federation.receive(signed) {
             case .accepted(let message):
