@@ -58,9 +58,7 @@ public final class WikiDatabase: Sendable {
             var settings = try NodeSettings.read(db)
             let before = settings
             try settings.set(key, to: value)
-            try db.execute(
-                sql: "INSERT INTO setting(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                arguments: [key, settings.value(of: key)])
+            try Setting.write(key, settings.value(of: key) ?? value, in: db)
             if settings.markdownOptions != before.markdownOptions {
                 try rerenderAllPages(db, settings: settings)
             }

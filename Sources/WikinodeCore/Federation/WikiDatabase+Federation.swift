@@ -63,15 +63,11 @@ extension WikiDatabase {
 
     /// The address `wikinode serve` last ran at, which `wikinode follow` signs with.
     public func recordOwnBaseURL(_ url: String) throws {
-        try writer.write { db in
-            try db.execute(
-                sql: "INSERT INTO setting(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                arguments: [Self.ownBaseURLKey, url])
-        }
+        try writer.write { db in try Setting.write(Self.ownBaseURLKey, url, in: db) }
     }
 
     public func ownBaseURL() throws -> String? {
-        try writer.read { db in try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [Self.ownBaseURLKey]) }
+        try writer.read { db in try Setting.value(of: Self.ownBaseURLKey, in: db) }
     }
 
     public func peer(url: String) throws -> Peer? {
@@ -583,9 +579,7 @@ extension WikiDatabase {
             for peerId in followers {
                 try Self.enqueue("changed", peerId: peerId, now: now, in: db)
             }
-            try db.execute(
-                sql: "INSERT INTO setting(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                arguments: [Self.notifiedSeqKey, String(latest)])
+            try Setting.write(Self.notifiedSeqKey, String(latest), in: db)
             return followers.count
         }
     }
