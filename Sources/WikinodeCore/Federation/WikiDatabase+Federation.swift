@@ -651,8 +651,8 @@ extension WikiDatabase {
     /// Remembers a signature's nonce until it expires; false when it was seen before (a replay).
     public func rememberNonce(keyId: String, nonce: String, expiresAt: Date, now: Date = Date()) throws -> Bool {
         try writer.write { db in
-            try db.execute(sql: "DELETE FROM inboxNonce WHERE expiresAt < ?", arguments: [now])
-            try db.execute(sql: "INSERT OR IGNORE INTO inboxNonce(keyId, nonce, expiresAt) VALUES (?, ?, ?)", arguments: [keyId, nonce, expiresAt])
+            try InboxNonce.filter(InboxNonce.Columns.expiresAt < now).deleteAll(db)
+            try InboxNonce(keyId: keyId, nonce: nonce, expiresAt: expiresAt).insert(db, onConflict: .ignore)
             return db.changesCount == 1
         }
     }

@@ -270,7 +270,7 @@ extension WikiDatabase {
         let domain = domain.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ". "))
         guard !domain.isEmpty, domain.count <= 253 else { throw WikiError.invalidInput("That is not a domain name.") }
         try writer.write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO blockedDomain(domain, createdAt) VALUES (?, ?)", arguments: [domain, now])
+            try BlockedDomain(domain: domain, createdAt: now).insert(db, onConflict: .ignore)
             try db.execute(
                 sql: "UPDATE mention SET moderation = 'refused' WHERE sourceHost = ?1 OR substr(sourceHost, -length(?1) - 1) = '.' || ?1",
                 arguments: [domain])
