@@ -22,20 +22,40 @@ public final class RawConnection: @unchecked Sendable {
     }
 
     private init(port: Int) throws {
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        descriptor = try Self.loopbackSocket(port: port, "connect") { connect($0, $1, $2) }
+    }
+
+    /// A socket on 127.0.0.1 at `port`, through `call` (`connect` or `bind`).
+    static func loopbackSocket(
+        port: Int, _ name: String, _ call: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Int32
+    ) throws -> Int32 {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw RawConnectionError.system("socket", errno) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { call(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard status == 0 else {
             let code = errno
             Glibc.close(descriptor)
-            throw RawConnectionError.system("connect", code)
+            throw RawConnectionError.system(name, code)
         }
+        return descriptor
+    }
+
+    /// A socket listening on 127.0.0.1 at `port` (to take a port away from a server under
+    /// test); close it with `Glibc.close`.
+    public static func listen(onPort port: Int) throws -> Int32 {
+        let descriptor = try loopbackSocket(port: port, "bind") { bind($0, $1, $2) }
+        guard Glibc.listen(descriptor, 8) == 0 else {
+            let code = errno
+            Glibc.close(descriptor)
+            throw RawConnectionError.system("listen", code)
+        }
+        return descriptor
     }
 
     deinit { close() }

@@ -23,7 +23,7 @@ import WikinodeTesting
             // Given a node that was stopped, and something else listening on its port
             let node = cluster[0]
             await node.stop()
-            let squatter = try Self.listen(on: node.port)
+            let squatter = try RawConnection.listen(onPort: node.port)
             // When it starts again, it fails at once
             let start = ContinuousClock.now
             await #expect(throws: (any Error).self) { try await node.start() }
@@ -33,23 +33,6 @@ import WikinodeTesting
             try await node.start()
             await #expect(throws: NodeClusterError.self) { try await node.start() }
         }
-    }
-
-    /// A socket listening on 127.0.0.1 at `port`.
-    static func listen(on port: Int) throws -> Int32 {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, Glibc.listen(descriptor, 8) == 0 else {
-            close(descriptor)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot listen on port \(port)"])
-        }
-        return descriptor
     }
 
     @Test func followBackfillsEveryPageAndSubscribes() async throws {
