@@ -119,8 +119,16 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
             return
         }
         isLingering = true
+        // Until the shutdown is done, the response is still going out: a client that takes none
+        // of it holds it back for ever unless this deadline ends it (the send timeout sees only
+        // NIO's own buffer, not the kernel's).
+        let outgoing = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(limits.sendTimeout)) {
+            context.close(promise: nil)
+        }
+        lingerTask = outgoing
         let shut = context.eventLoop.makePromise(of: Void.self)
         shut.futureResult.assumeIsolated().whenComplete { [self] result in
+            outgoing.cancel()
             promise?.completeWith(result)
             guard case .success = result else {
                 context.close(promise: nil)
