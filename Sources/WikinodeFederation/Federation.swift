@@ -12,15 +12,6 @@ public struct NodeInfo: Codable, Sendable {
     public var protocolVersion: Int
 }
 
-/// A notice between nodes: a hint, never content. Content is always pulled from its origin.
-public struct Notice: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable { case follow, unfollow, changed }
-    public var type: Kind
-    /// The sender's base URL; the same as the signature's key id.
-    public var actor: String
-    public var name: String?
-}
-
 /// How often and how hard a node talks to its peers.
 public struct FederationTiming: Sendable {
     /// Time between pulls of a peer that is doing well, with a fifth of jitter either way.
@@ -124,7 +115,7 @@ public final class Federation: Sendable {
             try await send(.follow, to: peer)
         } catch {
             // The follow is kept; the outbox tells the peer when it is back.
-            try database.enqueueNotice(Notice.Kind.follow.rawValue, peerId: peer.id!)
+            try database.enqueueNotice(.follow, peerId: peer.id!)
             try database.recordPeerError(peerId: peer.id!, error: "The follow notice was not delivered yet: \(error)")
             logger.warning("follow notice to \(url) failed, queued", metadata: ["error": "\(error)"])
         }
@@ -142,7 +133,7 @@ public final class Federation: Sendable {
             throw FederationError.invalidURL("This node does not follow \(address).")
         }
         try database.recordUnfollowing(peerId: peer.id!)
-        try database.enqueueNotice(Notice.Kind.unfollow.rawValue, peerId: peer.id!)
+        try database.enqueueNotice(.unfollow, peerId: peer.id!)
         if deliverNow {
             // Without a running node (the command line), the notice goes now, or waits in the
             // outbox for `serve`.
@@ -268,7 +259,8 @@ public final class Federation: Sendable {
     }
 
     private func deliver(_ item: OutboxItem, startedAt: Date) async {
-        guard let type = Notice.Kind(rawValue: item.type), let peerId = item.peer.id else { return }
+        let type = item.type
+        guard let peerId = item.peer.id else { return }
         do {
             try await send(type, to: item.peer)
             try database.noticeDelivered(item, queuedBefore: startedAt)

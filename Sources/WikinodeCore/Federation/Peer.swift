@@ -71,6 +71,6 @@ public struct PeerState: Sendable {
 public struct OutboxItem: Sendable, Equatable {
     public let id: Int64
     public let peer: Peer
-    public let type: String
+    public let type: Notice.Kind
     public let attempts: Int
 }

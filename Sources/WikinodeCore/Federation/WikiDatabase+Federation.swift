@@ -533,7 +533,7 @@ extension WikiDatabase {
 
     /// Queues a notice for a peer, replacing a pending one of the same type; `follow` and
     /// `unfollow` cancel each other.
-    public func enqueueNotice(_ type: String, peerId: Int64, now: Date = Date()) throws {
+    public func enqueueNotice(_ type: Notice.Kind, peerId: Int64, now: Date = Date()) throws {
         try writer.write { db in try Self.enqueue(type, peerId: peerId, now: now, in: db) }
     }
 
@@ -543,9 +543,10 @@ extension WikiDatabase {
         Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
     }
 
-    private static func enqueue(_ type: String, peerId: Int64, now: Date, in db: Database) throws {
+    private static func enqueue(_ type: Notice.Kind, peerId: Int64, now: Date, in db: Database) throws {
         let now = wholeMilliseconds(now)
-        if type == "follow" || type == "unfollow" {
+        // A follow and an unfollow undo each other: only the latest is told.
+        if type == .follow || type == .unfollow {
             try db.execute(sql: "DELETE FROM outbox WHERE peerId = ? AND type IN ('follow', 'unfollow')", arguments: [peerId])
         }
         try db.execute(
@@ -577,7 +578,7 @@ extension WikiDatabase {
             guard latest > notified else { return 0 }
             let followers = try Int64.fetchAll(db, sql: "SELECT id FROM peer WHERE isFollower")
             for peerId in followers {
-                try Self.enqueue("changed", peerId: peerId, now: now, in: db)
+                try Self.enqueue(.changed, peerId: peerId, now: now, in: db)
             }
             try Setting.write(Self.notifiedSeqKey, String(latest), in: db)
             return followers.count
@@ -620,7 +621,11 @@ extension WikiDatabase {
             try Row.fetchAll(
                 db, sql: "SELECT o.id AS outboxId, o.type AS outboxType, o.attempts, p.* FROM outbox o JOIN peer p ON p.id = o.peerId WHERE o.nextAttemptAt <= ? ORDER BY o.nextAttemptAt LIMIT ?",
                 arguments: [now, limit]
-            ).map { OutboxItem(id: $0["outboxId"], peer: try Peer(row: $0), type: $0["outboxType"], attempts: $0["attempts"]) }
+            ).compactMap { row in
+                // A kind this version does not know (written by a newer one) waits for it.
+                guard let type = Notice.Kind(rawValue: row["outboxType"]) else { return nil }
+                return OutboxItem(id: row["outboxId"], peer: try Peer(row: row), type: type, attempts: row["attempts"])
+            }
         }
     }
 
