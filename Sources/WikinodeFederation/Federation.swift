@@ -4,14 +4,6 @@ import Synchronization
 import Logging
 import WikinodeCore
 
-/// What `/.well-known/wikinode` says about a node.
-public struct NodeInfo: Codable, Sendable {
-    public var name: String
-    public var baseURL: String
-    public var publicKey: String
-    public var protocolVersion: Int
-}
-
 /// How often and how hard a node talks to its peers.
 public struct FederationTiming: Sendable {
     /// Time between pulls of a peer that is doing well, with a fifth of jitter either way.
@@ -158,7 +150,9 @@ public final class Federation: Sendable {
         } catch {
             throw FederationError.badResponse("\(url)/.well-known/wikinode is not a wikinode's node info")
         }
-        guard info.protocolVersion == 1 else { throw FederationError.badResponse("\(url) speaks protocol version \(info.protocolVersion); this node speaks 1") }
+        guard info.protocolVersion == NodeInfo.protocolVersion else {
+            throw FederationError.badResponse("\(url) speaks protocol version \(info.protocolVersion); this node speaks \(NodeInfo.protocolVersion)")
+        }
         guard Self.normalized(info.baseURL) == url else {
             throw FederationError.refused("The node at \(url) says its address is \(info.baseURL); follow it at the address it gives")
         }
@@ -166,7 +160,10 @@ public final class Federation: Sendable {
             throw FederationError.badResponse("\(url) publishes no valid Ed25519 public key")
         }
         let name = ValidName.clean(info.name)
-        return NodeInfo(name: name.isEmpty ? URL(string: url)?.host ?? url : name, baseURL: url, publicKey: info.publicKey, protocolVersion: 1)
+        var checked = info
+        checked.name = name.isEmpty ? URL(string: url)?.host ?? url : name
+        checked.baseURL = url
+        return checked
     }
 
     // MARK: - Pulling

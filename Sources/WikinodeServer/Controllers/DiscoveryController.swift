@@ -29,22 +29,11 @@ struct DiscoveryController {
             body: .init(byteBuffer: favicon))
     }
 
-    struct NodeInfo: Encodable {
-        let name: String
-        let baseURL: String
-        let publicKey: String
-        let publicKeyAlgorithm: String
-        let software: String
-        let version: String
-        let protocolVersion: Int
-        let endpoints: [String: String]
-    }
-
     /// `GET /.well-known/wikinode`
     @Sendable func nodeInfo(request: Request, context: Context) async throws -> Response {
         let info = NodeInfo(
             name: site.name, baseURL: site.baseURL, publicKey: identity.publicKeyBase64, publicKeyAlgorithm: "ed25519",
-            software: "wikinode", version: Self.softwareVersion, protocolVersion: 1,
+            software: "wikinode", version: Self.softwareVersion,
             endpoints: [
                 "changes": site.baseURL + "/api/changes", "pages": site.baseURL + "/api/pages/",
                 "recent": site.baseURL + "/recent.atom", "search": site.baseURL + "/search",

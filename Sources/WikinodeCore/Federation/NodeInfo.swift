@@ -1,0 +1,31 @@
+/// What `/.well-known/wikinode` says about a node: served by every node, read when following
+/// one. Fields other nodes may leave out are optional.
+public struct NodeInfo: Codable, Sendable, Equatable {
+    public var name: String
+    public var baseURL: String
+    /// The Ed25519 public key, base64.
+    public var publicKey: String
+    public var publicKeyAlgorithm: String?
+    public var software: String?
+    public var version: String?
+    public var protocolVersion: Int
+    /// Where the node's machine addresses are, by role (`changes`, `pages`, `recent`, `search`).
+    public var endpoints: [String: String]?
+
+    /// The protocol this node speaks (docs/federation.md).
+    public static let protocolVersion = 1
+
+    public init(
+        name: String, baseURL: String, publicKey: String, publicKeyAlgorithm: String? = "ed25519", software: String? = nil,
+        version: String? = nil, protocolVersion: Int = NodeInfo.protocolVersion, endpoints: [String: String]? = nil
+    ) {
+        self.name = name
+        self.baseURL = baseURL
+        self.publicKey = publicKey
+        self.publicKeyAlgorithm = publicKeyAlgorithm
+        self.software = software
+        self.version = version
+        self.protocolVersion = protocolVersion
+        self.endpoints = endpoints
+    }
+}
