@@ -169,10 +169,6 @@ public enum RawConnectionError: Error, CustomStringConvertible {
 
 /// The file descriptors this process has open, from `/proc/self/fd`.
 public enum OpenFiles {
-    public static var count: Int {
-        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
-    }
-
     /// How many descriptors of this process are sockets of connections accepted on `port`
     /// (their local port; the listening socket is not counted): `/proc/self/fd` matched with
     /// `/proc/net/tcp` by inode, so that other tests' sockets in the same process do not count.

@@ -104,8 +104,13 @@ import WikinodeTesting
             while ContinuousClock.now - start < .seconds(2), sent < header.count {
                 for connection in dripping { await connection.send([header[sent]], within: .milliseconds(50)) }
                 sent += 1
-                // Meanwhile a normal request is answered at once
-                if sent.isMultiple(of: 5) { #expect(try await client.execute(uri: "/wiki", method: .get).status == .ok) }
+                // Meanwhile a new client is answered at once (the test client's own connection
+                // would be idle between these, and closed like the others)
+                if sent.isMultiple(of: 5) {
+                    let fresh = try await RawConnection.open(port: port)
+                    await fresh.send("GET /wiki HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    #expect(await fresh.receiveResponse(within: .seconds(2)).hasPrefix("HTTP/1.1 200"))
+                }
                 try await Task.sleep(for: .milliseconds(100))
             }
             // Then every one of them has been closed by the node

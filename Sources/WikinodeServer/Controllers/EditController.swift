@@ -188,9 +188,7 @@ struct EditController {
             guard let token = form["csrf"], csrf.isIssued(token, toBrowserOf: request), csrf.isFromThisNodesPage(request) else {
                 throw HTTPError(.forbidden, message: "The form has no valid security token; nothing was changed.")
             }
-            guard submission.markdown.utf8.count <= PageEdit.maximumMarkdownBytes else {
-                throw HTTPError(.contentTooLarge, message: "The text is larger than a page may be (\(PageEdit.maximumMarkdownBytes) bytes), so it was not kept; nothing was changed.")
-            }
+            try Self.refuseOversized(submission.markdown, "so it was not kept; nothing was changed")
             let draft = try database.stashDraft(
                 title: target.title, markdown: submission.markdown, summary: submission.summary, baseRevision: submission.baseRevision,
                 client: WikiDatabase.tokenHash(token), network: ClientNetwork.key(for: context.visitor.address))
@@ -286,10 +284,15 @@ struct EditController {
         let form = try await FormBody(request)
         try csrf.verify(request, visitor: context.visitor, token: form["csrf"])
         let markdown = try form.required("markdown", label: "text")
-        guard markdown.utf8.count <= PageEdit.maximumMarkdownBytes else {
-            throw HTTPError(.contentTooLarge, message: "The text is larger than a page may be.")
-        }
+        try Self.refuseOversized(markdown, "so it cannot be previewed")
         return .html(try database.preview(markdown, title: title), status: .ok)
+    }
+
+    /// 413 for text larger than a page may be, saying what `consequence` that has.
+    static func refuseOversized(_ markdown: String, _ consequence: String) throws {
+        guard markdown.utf8.count <= PageEdit.maximumMarkdownBytes else {
+            throw HTTPError(.contentTooLarge, message: "The text is larger than a page may be (\(PageEdit.maximumMarkdownBytes) bytes), \(consequence).")
+        }
     }
 
     /// `POST /wiki/{title}/revert` with `revision` and `csrf`: a new revision with that old text.

@@ -68,15 +68,11 @@ public enum FileLimit {
     }
 
     /// Raises the soft limit to the hard limit, so that the node may hold as many connections
-    /// as the system lets it. Returns the limit in force afterwards.
-    @discardableResult
-    public static func raiseToHardLimit() -> Int {
+    /// as the system lets it (`current` tells the limit in force afterwards).
+    public static func raiseToHardLimit() {
         var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return current }
-        if limit.rlim_cur < limit.rlim_max {
-            limit.rlim_cur = limit.rlim_max
-            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
-        }
-        return current
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     }
 }
