@@ -7,9 +7,9 @@ let package = Package(
     products: [
         .executable(name: "wikinode", targets: ["wikinode"]),
         .library(name: "WikinodeCore", targets: ["WikinodeCore"]),
-        .library(name: "WikinodeFederation", targets: ["WikinodeFederation"]),
+        .library(name: "WikinodeNetwork", targets: ["WikinodeNetwork"]),
         .library(name: "WikinodeServer", targets: ["WikinodeServer"]),
-        .library(name: "WikinodeHTML", targets: ["WikinodeHTML"]),
+        .library(name: "WikinodeHTMLReader", targets: ["WikinodeHTMLReader"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -38,7 +38,7 @@ let package = Package(
             providers: [.apt(["libgumbo-dev"])]
         ),
         .target(
-            name: "WikinodeHTML",
+            name: "WikinodeHTMLReader",
             dependencies: ["CGumbo"]
         ),
         .target(
@@ -54,10 +54,10 @@ let package = Package(
             ]
         ),
         .target(
-            name: "WikinodeFederation",
+            name: "WikinodeNetwork",
             dependencies: [
                 "WikinodeCore",
-                "WikinodeHTML",
+                "WikinodeHTMLReader",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -73,7 +73,7 @@ let package = Package(
             name: "WikinodeServer",
             dependencies: [
                 "WikinodeCore",
-                "WikinodeFederation",
+                "WikinodeNetwork",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -88,7 +88,7 @@ let package = Package(
             name: "wikinode",
             dependencies: [
                 "WikinodeServer",
-                "WikinodeFederation",
+                "WikinodeNetwork",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -96,7 +96,8 @@ let package = Package(
             name: "WikinodeTesting",
             dependencies: [
                 "WikinodeServer",
-                "WikinodeFederation",
+                "WikinodeNetwork",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -109,17 +110,17 @@ let package = Package(
             dependencies: ["WikinodeCore", "WikinodeTesting", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
-            name: "WikinodeFederationTests",
-            dependencies: ["WikinodeFederation"]
+            name: "WikinodeNetworkTests",
+            dependencies: ["WikinodeNetwork"]
         ),
         .testTarget(
-            name: "WikinodeHTMLTests",
-            dependencies: ["WikinodeHTML"]
+            name: "WikinodeHTMLReaderTests",
+            dependencies: ["WikinodeHTMLReader"]
         ),
         .testTarget(
             name: "WikinodeServerTests",
             dependencies: [
-                "WikinodeServer", "WikinodeTesting", "WikinodeCore", "WikinodeFederation",
+                "WikinodeServer", "WikinodeTesting", "WikinodeCore", "WikinodeNetwork",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -37,6 +37,7 @@ public struct BrowserSession: Sendable {
     }
 
     /// Signs in through `/login` and keeps the new session.
+    @discardableResult
     public mutating func signIn(_ client: any TestClientProtocol, name: String, password: String) async throws -> TestResponse {
         try await get(client, "/login")
         return try await post(client, "/login", [("name", name), ("password", password), ("return", "/")])

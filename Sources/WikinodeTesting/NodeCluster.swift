@@ -6,7 +6,7 @@ import NIOCore
 import NIOHTTP1
 import Synchronization
 import WikinodeCore
-import WikinodeFederation
+import WikinodeNetwork
 import WikinodeServer
 
 /// Several real nodes in one test process, each a live server on 127.0.0.1 (a free port, its
@@ -20,7 +20,7 @@ public final class NodeCluster: Sendable {
         public let configuration: ServerConfiguration
         let running = Mutex<Task<Void, Error>?>(nil)
 
-        init(index: Int, timing: FederationTiming) throws {
+        init(index: Int, timing: PeeringTiming) throws {
             self.index = index
             port = try FreePort.find(host: "127.0.0.1")
             directory = try TemporaryDirectory()
@@ -45,9 +45,9 @@ public final class NodeCluster: Sendable {
         }
 
         /// The node's federation as `wikinode follow` uses it, beside the running server.
-        public func federation() throws -> Federation {
+        public func peering() throws -> Peering {
             let (database, identity, _) = try configuration.dataDirectory.open()
-            return Federation(
+            return Peering(
                 database: database, identity: identity, ownURL: url, policy: .testsOnLoopback,
                 timing: configuration.federationTiming, logger: Logger(label: "test-follow"))
         }
@@ -87,18 +87,18 @@ public final class NodeCluster: Sendable {
     public let nodes: [Node]
 
     /// Timing for tests: pulls come from notices; a failed notice is retried within a second.
-    public static let testTiming = FederationTiming(
+    public static let testTiming = PeeringTiming(
         pollInterval: .seconds(60), firstBackoff: .milliseconds(200), maximumBackoff: .seconds(1), signatureWindow: .seconds(300), batchSize: 200,
-        limits: PeerClient.Limits(timeout: .seconds(5), maximumBodyBytes: 8 << 20, maximumRedirects: 3),
-        webLimits: PeerClient.Limits(timeout: .seconds(2), maximumBodyBytes: 1 << 20, maximumRedirects: 5))
+        limits: RemoteClient.Limits(timeout: .seconds(5), maximumBodyBytes: 8 << 20, maximumRedirects: 3),
+        webLimits: RemoteClient.Limits(timeout: .seconds(2), maximumBodyBytes: 1 << 20, maximumRedirects: 5))
 
-    init(count: Int, timing: FederationTiming) throws {
+    init(count: Int, timing: PeeringTiming) throws {
         nodes = try (0..<count).map { try Node(index: $0, timing: timing) }
     }
 
     /// Runs `body` with `count` started nodes, and stops them all afterwards.
     public static func run<Value: Sendable>(
-        count: Int, timing: FederationTiming = NodeCluster.testTiming, _ body: (NodeCluster) async throws -> Value
+        count: Int, timing: PeeringTiming = NodeCluster.testTiming, _ body: (NodeCluster) async throws -> Value
     ) async throws -> Value {
         let cluster = try NodeCluster(count: count, timing: timing)
         do {

@@ -31,7 +31,7 @@ import WikinodeTesting
         #expect(throws: WikiError.self) { try database.addUser(named: "ALICE", password: "a long secret", hasher: hasher) }
         #expect(throws: WikiError.self) { try database.addUser(named: "carol", password: "short", hasher: hasher) }
         #expect(throws: WikiError.self) { try database.addUser(named: "bad\u{7}name", password: "a long secret", hasher: hasher) }
-        let stored = try database.writer.read { try String.fetchAll($0, sql: "SELECT passwordHash FROM user") }
+        let stored = try DatabaseFile(database).read { try String.fetchAll($0, sql: "SELECT passwordHash FROM user") }
         #expect(!stored.contains { $0.contains("secret") })
     }
 
@@ -45,7 +45,7 @@ import WikinodeTesting
         #expect(try database.session(forSecret: secret) == nil)
 
         let (expired, _) = try database.createSession(for: user)
-        try database.writer.write { try $0.execute(sql: "UPDATE session SET expiresAt = ?", arguments: [Date(timeIntervalSinceNow: -1)]) }
+        try DatabaseFile(database).write { try $0.execute(sql: "UPDATE session SET expiresAt = ?", arguments: [Date(timeIntervalSinceNow: -1)]) }
         #expect(try database.session(forSecret: expired) == nil)
     }
 
@@ -93,7 +93,7 @@ import WikinodeTesting
         // And in all, at most eight and 25 KB, whatever the networks
         for second in 11...20 { _ = try stash("d\(second)", "net\(second)", bytes: 3_000, at: second) }
         #expect(try draftCount() <= 8)
-        let totalBytes = try database.writer.read { try Int.fetchOne($0, sql: "SELECT SUM(byteCount) FROM draft") } ?? 0
+        let totalBytes = try DatabaseFile(database).read { try Int.fetchOne($0, sql: "SELECT SUM(byteCount) FROM draft") } ?? 0
         #expect(totalBytes <= 25_000)
         // Drafts older than the lifetime go
         _ = try database.stashDraft(
@@ -103,7 +103,7 @@ import WikinodeTesting
     }
 
     func draftCount(client: String? = nil, network: String? = nil) throws -> Int {
-        try database.writer.read { db in
+        try DatabaseFile(database).read { db in
             if let client { return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM draft WHERE client = ?", arguments: [client]) ?? 0 }
             if let network { return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM draft WHERE network = ?", arguments: [network]) ?? 0 }
             return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM draft") ?? 0

@@ -24,7 +24,7 @@ import WikinodeTesting
     }
 
     @Test func usesWALMode() throws {
-        let mode = try database.writer.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        let mode = try DatabaseFile(database).read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
     }
 
@@ -160,7 +160,7 @@ import WikinodeTesting
         #expect(try database.token(forSecret: secret)?.name == "script")
         #expect(try database.token(forSecret: secret + "x") == nil)
         #expect(try database.token(forSecret: "garbage") == nil)
-        let stored = try database.writer.read { try String.fetchAll($0, sql: "SELECT tokenHash FROM apiToken") }
+        let stored = try DatabaseFile(database).read { try String.fetchAll($0, sql: "SELECT tokenHash FROM apiToken") }
         #expect(!stored.contains(secret))
     }
 

@@ -79,14 +79,14 @@ import WikinodeTesting
             try database.setSetting("editPolicy", to: "anyone")
             let editor = try await visitor.get(client, "/wiki/Shared/edit")
             let base = try #require(BrowserSession.hiddenValue(named: "baseRevision", in: editor.text))
-            let sessions = try await database.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM session") }
+            let sessions = try DatabaseFile(database).read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM session") }
             #expect(sessions == 0, "reading forms writes nothing")
             // A form token this node never made for this browser keeps nothing (anyone could
             // send one), while the token it did make saves as usual.
             let issued = try #require(visitor.csrfToken)
             let forged = try await visitor.post(client, "/wiki/Shared/edit", [("markdown", "visitor text\n"), ("name", "Carol"), ("csrf", "stale-token-from-before")])
             #expect(forged.status == .forbidden)
-            #expect(try await database.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM draft") } == 0)
+            #expect(try DatabaseFile(database).read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM draft") } == 0)
             let saved = try await visitor.post(client, "/wiki/Shared/edit", [("markdown", "visitor text\n"), ("name", "Carol"), ("csrf", issued), ("baseRevision", base)])
             #expect(saved.headers[.location] == "/wiki/Shared")
             #expect(try current("Shared") == "visitor text\n")

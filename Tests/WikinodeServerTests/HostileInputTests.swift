@@ -48,7 +48,7 @@ import WikinodeTesting
             #expect(try await client.execute(uri: "/login", method: .post, headers: headers, body: oversized).status == .contentTooLarge)
             let badEscape = try await client.execute(uri: "/login", method: .post, headers: headers, body: ByteBuffer(string: "name=%ZZ"))
             #expect(badEscape.status == .badRequest)
-            let sessions = try await node.database().writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM session") }
+            let sessions = try DatabaseFile(node.database()).read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM session") }
             #expect(sessions == 0)
         }
     }

@@ -6,8 +6,12 @@ import GRDB
 /// Every write is one method named for what it means, and each runs in one transaction that
 /// keeps every invariant together: revision, page, links, search index and change log.
 public final class WikiDatabase: Sendable {
-    /// The database, for tests and tools that need to look underneath.
-    public let writer: any DatabaseWriter
+    /// The connections. Only the door's own methods use them: everything else asks the door,
+    /// and a test that looks underneath opens the file by `path` on a connection of its own.
+    let writer: any DatabaseWriter
+
+    /// The database file.
+    public var path: String { writer.path }
 
     /// Wraps `writer` and brings its schema up to date.
     public init(_ writer: any DatabaseWriter) throws {
@@ -46,23 +50,23 @@ public final class WikiDatabase: Sendable {
         }
     }
 
+    /// Calls `onChange` after each transaction of this process that changed any of `tables`,
+    /// until the returned token is cancelled or released: how background services learn of
+    /// work without polling for it.
+    public func observeCommits(to tables: [String], onChange: @escaping @Sendable () -> Void) -> AnyDatabaseCancellable {
+        let observation = DatabaseRegionObservation(tracking: tables.map { Table($0) })
+        return observation.start(in: writer, onError: { _ in }, onChange: { _ in onChange() })
+    }
+
     /// The node's settings.
     public func settings() throws -> NodeSettings {
         // One statement: no transaction needed around it.
         try writer.unsafeRead(NodeSettings.read)
     }
 
-    /// Changes one setting. Changing how links are found re-renders every page.
-    public func setSetting(_ key: String, to value: String) throws {
-        try writer.write { db in
-            var settings = try NodeSettings.read(db)
-            let before = settings
-            try settings.set(key, to: value)
-            try Setting.write(key, settings.value(of: key) ?? value, in: db)
-            if settings.markdownOptions != before.markdownOptions {
-                try rerenderAllPages(db, settings: settings)
-            }
-        }
+    /// A date as the database keeps it, to the millisecond, rounded down: stored and compared
+    /// without a rounding that would put a notice a fraction of a millisecond in the future.
+    static func wholeMilliseconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
     }
 }
-

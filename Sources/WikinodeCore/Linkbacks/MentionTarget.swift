@@ -30,12 +30,12 @@ public enum MentionTarget {
         let page: Page?
         if path.isEmpty || path == "/" {
             page = try database.lookup(homePage).livePage
-        } else if path.hasPrefix("/wiki/") {
-            let segment = path.dropFirst("/wiki/".count)
+        } else if path.hasPrefix(NodeAddress.wikiPrefix) {
+            let segment = path.dropFirst(NodeAddress.wikiPrefix.count)
             guard !segment.contains("/"), let title = try? PageTitle(pathSegment: segment) else { throw Problem.noSuchPage(url.absoluteString) }
             page = try database.lookup(title).livePage
-        } else if path.hasPrefix("/blog/") {
-            let parts = path.dropFirst("/blog/".count).split(separator: "/", omittingEmptySubsequences: false)
+        } else if path.hasPrefix(NodeAddress.blogPrefix) {
+            let parts = path.dropFirst(NodeAddress.blogPrefix.count).split(separator: "/", omittingEmptySubsequences: false)
             if parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let found = try database.post(year: year, month: month, slug: String(parts[2])) {
                 page = found.page
             } else {

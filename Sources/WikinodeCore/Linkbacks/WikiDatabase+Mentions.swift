@@ -131,7 +131,7 @@ extension WikiDatabase {
             // One host cannot fill the queue with many addresses (`?n=1`, `?n=2`…) either.
             let queuedFromHost = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM mention WHERE sourceHost = ? AND status = 'queued'", arguments: [host]) ?? 0
             if queuedFromHost >= Self.maximumQueuedPerHost { throw MentionRefusal.busy(host) }
-            var mention = Mention(
+            let mention = Mention(
                 id: nil, pageId: pageId, sourceURL: sourceURL, targetURL: target, sourceHost: host, protocol: `protocol`, status: .queued,
                 moderation: .pending, authorName: "", authorURL: "", authorPhoto: "", title: "", excerpt: "", published: nil,
                 claimedTitle: claimedTitle, claimedExcerpt: claimedExcerpt, claimedSite: claimedSite, attempts: 0,

@@ -216,7 +216,7 @@ public final class MarkdownDocument {
                 node.setURL("")
                 continue
             }
-            if url.hasPrefix("/wiki/"), let title = Self.title(fromWikiPath: url) {
+            if url.hasPrefix(NodeAddress.wikiPrefix), let title = Self.title(fromWikiPath: url) {
                 if seenTitles.insert(title.key).inserted { wikiLinks.append(title) }
             } else if node.type == CMARK_NODE_LINK, let scheme = URLComponents(string: url)?.scheme?.lowercased(),
                 scheme == "http" || scheme == "https", seenURLs.insert(url).inserted
@@ -235,7 +235,7 @@ public final class MarkdownDocument {
     }
 
     static func title(fromWikiPath url: String) -> PageTitle? {
-        var segment = url.dropFirst("/wiki/".count)
+        var segment = url.dropFirst(NodeAddress.wikiPrefix.count)
         if let end = segment.firstIndex(where: { "?#/".contains($0) }) { segment = segment[..<end] }
         return try? PageTitle(pathSegment: segment)
     }

@@ -46,7 +46,6 @@ struct WikiLinkScanner {
 
     func scan(_ text: Text) -> [InlinePiece] {
         let scalars = text.scalars
-        let verbatim = text.verbatim
         var pieces: [InlinePiece] = []
         var textStart = 0
         func flush(upTo end: Int) {

@@ -23,7 +23,7 @@ public struct Post: Codable, Sendable, Equatable {
     /// The permanent address, relative to the node's root.
     public var permalinkPath: String {
         let encoded = slug.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? slug
-        return String(format: "/blog/%04d/%02d/", year, month) + encoded
+        return NodeAddress.blogPrefix + String(format: "%04d/%02d/", year, month) + encoded
     }
 
     /// Whether anonymous readers see it at `now`.

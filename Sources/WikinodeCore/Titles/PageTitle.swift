@@ -37,12 +37,6 @@ public struct PageTitle: Hashable, Sendable, CustomStringConvertible, Comparable
     /// percent-encoded as UTF-8.
     public var pathSegment: String { Self.pathSegment(of: text) }
 
-    /// The canonical address of the page, relative to the node's root.
-    public var path: String { "/wiki/" + pathSegment }
-
-    /// The canonical address of a title read from the database, where titles are stored
-    /// normalized, without checking it again.
-    public static func path(ofStoredTitle text: String) -> String { "/wiki/" + pathSegment(of: text) }
 
     /// Spaces as `_`, bytes outside unreserved ASCII and `!$'()*,;:@` percent-encoded.
     static func pathSegment(of text: String) -> String {

@@ -1,0 +1,84 @@
+import Foundation
+
+/// The addresses a node serves, relative to its base URL: what the router declares, what peers
+/// and other sites are sent to, and what views and feeds link to. `docs/federation.md` and
+/// `shared/PRODUCT.md` promise them to users and peers; they change only with those.
+public enum NodeAddress {
+    // MARK: - Pages
+
+    /// The list of pages; each page is under `wikiPrefix`.
+    public static let wiki = "/wiki"
+    public static let wikiPrefix = "/wiki/"
+    /// Recent changes here (and with `?peers=1`, in the neighbourhood), and their Atom feed.
+    public static let recent = "/recent"
+    public static let recentFeed = "/recent.atom"
+    public static let search = "/search"
+
+    /// A page's address: `/wiki/` and its title as one path segment.
+    public static func page(_ title: PageTitle) -> String { wikiPrefix + title.pathSegment }
+    /// What follows a page's address for its other views and forms.
+    public enum PageSuffix {
+        public static let edit = "/edit"
+        public static let preview = "/preview"
+        public static let revert = "/revert"
+        public static let history = "/history"
+        public static let historyFeed = "/history.atom"
+        public static let revision = "/rev/"
+        public static let diff = "/diff"
+        public static let links = "/links"
+        /// A twin's view is `/twins/{peer id}`, with `/diff` and `/fork` under it.
+        public static let twins = "/twins/"
+    }
+
+    /// The page's address for a stored title that may no longer parse.
+    public static func page(storedTitle text: String) -> String { wikiPrefix + PageTitle.pathSegment(of: text) }
+
+    // MARK: - Weblog
+
+    public static let blog = "/blog"
+    public static let blogPrefix = "/blog/"
+    public static let tagsPrefix = "/tags/"
+    /// The weblog's feeds are `/feed.atom`, `/feed.rss` and `/feed.json`, and the same under a tag.
+    public static let feed = "/feed"
+
+    // MARK: - Accounts
+
+    public static let login = "/login"
+    public static let logout = "/logout"
+
+    // MARK: - Peers
+
+    /// The node's self-description, which following starts from.
+    public static let nodeInfo = "/.well-known/wikinode"
+    /// The change feed a follower pulls.
+    public static let changes = "/api/changes"
+    /// Pages as Markdown for peers and tools; each is under this prefix.
+    public static let pagesAPIPrefix = "/api/pages/"
+    /// Where peers send signed notices.
+    public static let inbox = "/api/inbox"
+    /// The page that lists peers, with its forms under it.
+    public static let peers = "/peers"
+
+    // MARK: - Linkbacks
+
+    public static let webmention = "/webmention"
+    public static let pingback = "/pingback"
+    public static let trackbackPrefix = "/trackback/"
+    public static let mentions = "/mentions"
+
+    /// Where Trackback pings for a page go.
+    public static func trackback(_ title: PageTitle) -> String { trackbackPrefix + title.pathSegment }
+
+    // MARK: - Federated Wiki
+
+    public static let fedwikiSitemap = "/system/sitemap.json"
+}
+
+extension PageTitle {
+    /// The canonical address of the page, relative to the node's root.
+    public var path: String { NodeAddress.page(self) }
+
+    /// The canonical address of a title read from the database, where titles are stored
+    /// normalized, without checking it again.
+    public static func path(ofStoredTitle text: String) -> String { NodeAddress.page(storedTitle: text) }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Hummingbird
+import Logging
+import WikinodeCore
+import WikinodeNetwork
+
+/// Builds the whole node: opens its data, loads its templates, wires the routes. Tests call this
+/// too, so what they test is what `wikinode serve` runs.
+public func buildApplication(
+    configuration: ServerConfiguration, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "wikinode")
+    logger.logLevel = configuration.logLevel
+    let (database, identity, _) = try configuration.dataDirectory.open()
+    // `wikinode follow` signs with the node's address: it learns it from here.
+    try database.recordOwnBaseURL(configuration.baseURL)
+    let peering = Peering(
+        database: database, identity: identity, ownURL: configuration.baseURL,
+        policy: configuration.addressPolicy, timing: configuration.federationTiming,
+        logger: logger)
+    let homePage = (try? PageTitle(try database.settings().homePage)) ?? (try! PageTitle("Welcome"))
+    let linkbacks = Linkbacks(database: database, client: peering.client, ownURL: configuration.baseURL, homePage: homePage,
+        limits: configuration.federationTiming.webLimits, logger: logger)
+    let router = try await buildRouter(
+        configuration: configuration, database: database, identity: identity, peering: peering, linkbacks: linkbacks, logger: logger)
+    return Application(
+        router: router,
+        server: .guardedHTTP1(limits: configuration.connectionLimits, fileLimit: FileLimit.current),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wikinode"),
+        services: [PeeringService(peering: peering), LinkbackService(linkbacks: linkbacks)],
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
+}
+
+/// The routes and middleware of a node.
+func buildRouter(
+    configuration: ServerConfiguration, database: WikiDatabase, identity: NodeIdentity, peering: Peering, linkbacks: Linkbacks,
+    logger: Logger
+) async throws -> Router<WikiRequestContext> {
+    typealias Context = WikiRequestContext
+    let renderer = try await TemplateRenderer(folder: configuration.resourcesDirectory.appendingPathComponent("Templates"))
+    let settings = try database.settings()
+    let site = SiteView(
+        name: settings.name, baseURL: configuration.baseURL, ownerName: try database.ownerName() ?? settings.name,
+        timeZone: TimeZone(identifier: settings.timeZone) ?? .gmt)
+
+    let router = Router(context: Context.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: RequestLogMiddleware(logger: logger))
+    router.add(middleware: NoSniffMiddleware())
+    let csrf = CSRFGuard(baseURL: configuration.baseURL, identity: identity)
+    let cookies = SessionCookies(baseURL: configuration.baseURL)
+    router.add(middleware: SessionMiddleware(database: database, csrf: csrf, cookies: cookies))
+    router.add(middleware: LinkbackDiscoveryMiddleware(baseURL: configuration.baseURL))
+    router.add(middleware: ErrorPageMiddleware(renderer: renderer, site: site, logger: logger))
+    router.add(
+        middleware: FileMiddleware(
+            configuration.resourcesDirectory.appendingPathComponent("Public").path, urlBasePath: "/static",
+            cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(3600)])]), logger: logger))
+
+    let cache = ResponseCache(probe: try DataVersionProbe(path: configuration.dataDirectory.databasePath))
+    let pages = PageController(database: database, renderer: renderer, site: site, cache: cache)
+    pages.addRoutes(to: router)
+    let homePage = (try? PageTitle(settings.homePage)) ?? (try! PageTitle("Welcome"))
+    SiteController(database: database, renderer: renderer, site: site, homePage: homePage, pages: pages).addRoutes(to: router)
+    APIController(database: database, site: site).addRoutes(to: router)
+    BlogController(database: database, renderer: renderer, site: site, cache: cache).addRoutes(to: router)
+    let faviconFile = configuration.resourcesDirectory.appendingPathComponent("Public/favicon.ico")
+    guard let favicon = FileManager.default.contents(atPath: faviconFile.path) else {
+        throw ResourceError.missingFile(faviconFile.path)
+    }
+    DiscoveryController(database: database, site: site, identity: identity, favicon: ByteBuffer(bytes: favicon)).addRoutes(to: router)
+    InboxController(peering: peering, site: site).addRoutes(to: router)
+    LinkbackController(database: database, linkbacks: linkbacks, site: site, homePage: homePage).addRoutes(to: router)
+    FedwikiController(database: database, cache: cache).addRoutes(to: router)
+    AuthController(
+        database: database, renderer: renderer, site: site, cookies: cookies, csrf: csrf, limiter: LoginRateLimiter(),
+        hashing: PasswordHashing()
+    ).addRoutes(to: router)
+    EditController(database: database, renderer: renderer, site: site, cookies: cookies, csrf: csrf).addRoutes(to: router)
+    PeersController(database: database, peering: peering, renderer: renderer, site: site, csrf: csrf).addRoutes(to: router)
+    MentionsController(database: database, renderer: renderer, site: site, csrf: csrf).addRoutes(to: router)
+    return router
+}

@@ -1,0 +1,66 @@
+import Foundation
+import WikinodeCore
+
+/// What every page's layout shows about the node.
+struct SiteView: Sendable {
+    let name: String
+    let baseURL: String
+    /// The node's owner, as the h-card and feeds name them.
+    let ownerName: String
+    /// Where dates are shown (setting `timeZone`).
+    var timeZone: TimeZone = .gmt
+}
+
+/// A date as pages show it: readable text and a machine-readable `datetime`.
+struct DateView: Sendable {
+    let iso: String
+    let text: String
+
+    init(_ date: Date, in timeZone: TimeZone) {
+        iso = date.formatted(Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: timeZone))
+        let style = Date.VerbatimFormatStyle(
+            format: "\(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits), \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
+            locale: Locale(identifier: "en_US_POSIX"), timeZone: timeZone, calendar: Calendar(identifier: .gregorian))
+        let zone = timeZone == .gmt ? "UTC" : (timeZone.abbreviation(for: date) ?? timeZone.identifier)
+        text = date.formatted(style) + " " + zone
+    }
+}
+
+/// A link to a page.
+struct PageLinkView: Sendable {
+    let title: String
+    let path: String
+    let isMissing: Bool
+
+    init(title: String, isMissing: Bool = false) {
+        self.title = title
+        path = PageTitle.path(ofStoredTitle: title)
+        self.isMissing = isMissing
+    }
+}
+
+/// The links under a page's title: history, links here, source.
+struct PageToolsView: Sendable {
+    let path: String
+    let historyPath: String
+    let linksPath: String
+    let sourcePath: String
+    let historyFeedPath: String
+    let editPath: String
+
+    init(_ title: PageTitle) {
+        path = title.path
+        editPath = title.path + NodeAddress.PageSuffix.edit
+        historyPath = title.path + NodeAddress.PageSuffix.history
+        linksPath = title.path + NodeAddress.PageSuffix.links
+        sourcePath = title.path + ".md"
+        historyFeedPath = title.path + NodeAddress.PageSuffix.historyFeed
+    }
+}
+
+struct ErrorView: Sendable {
+    let site: SiteView
+    let status: Int
+    let reason: String
+    let message: String
+}
