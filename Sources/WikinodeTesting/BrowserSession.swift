@@ -25,7 +25,9 @@ public struct BrowserSession: Sendable {
 
     /// POSTs a form with the current cookie and `Origin`; `csrf` is added unless given.
     @discardableResult
-    public mutating func post(_ client: any TestClientProtocol, _ path: String, _ fields: [(String, String)], csrf: Bool = true) async throws -> TestResponse {
+    public mutating func post(
+        _ client: any TestClientProtocol, _ path: String, _ fields: [(String, String)], csrf: Bool = true
+    ) async throws -> TestResponse {
         var all = fields
         if csrf, !fields.contains(where: { $0.0 == "csrf" }) { all.append(("csrf", csrfToken ?? "")) }
         var headers = headers()

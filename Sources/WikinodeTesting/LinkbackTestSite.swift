@@ -19,7 +19,9 @@ public final class LinkbackTestSite: Sendable {
         public var form: [String: String] {
             var fields: [String: String] = [:]
             for pair in body.split(separator: "&") {
-                let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+                let parts = pair.split(separator: "=", maxSplits: 1).map {
+                    String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+                }
                 if parts.count == 2 { fields[parts[0]] = parts[1] }
             }
             return fields
@@ -74,13 +76,21 @@ public final class LinkbackTestSite: Sendable {
         @Sendable func page(_ body: String, headers: HTTPFields = [:]) -> Response {
             var headers = headers
             headers[.contentType] = "text/html; charset=utf-8"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "<!doctype html><html><head><title>Target</title>\(body)</html>")))
+            return Response(
+                status: .ok, headers: headers,
+                body: .init(byteBuffer: ByteBuffer(string: "<!doctype html><html><head><title>Target</title>\(body)</html>")))
         }
         let link = HTTPField.Name("Link")!
-        router.get("/target/header-absolute") { _, _ in page("</head><body>Target", headers: [link: "<\(base)/endpoint/header-absolute>; rel=\"webmention\""]) }
-        router.get("/target/header-relative") { _, _ in page("</head><body>Target", headers: [link: "</endpoint/header-relative>; rel=\"webmention\""]) }
+        router.get("/target/header-absolute") { _, _ in
+            page("</head><body>Target", headers: [link: "<\(base)/endpoint/header-absolute>; rel=\"webmention\""])
+        }
+        router.get("/target/header-relative") { _, _ in
+            page("</head><body>Target", headers: [link: "</endpoint/header-relative>; rel=\"webmention\""])
+        }
         router.get("/target/header-unquoted") { _, _ in page("</head><body>Target", headers: [link: "</endpoint/header-unquoted>; rel=webmention"]) }
-        router.get("/target/header-multiple-rels") { _, _ in page("</head><body>Target", headers: [link: "</endpoint/header-multiple-rels>; rel=\"webmention somethingelse\""]) }
+        router.get("/target/header-multiple-rels") { _, _ in
+            page("</head><body>Target", headers: [link: "</endpoint/header-multiple-rels>; rel=\"webmention somethingelse\""])
+        }
         router.get("/target/header-several-links") { _, _ in
             page("</head><body>Target", headers: [link: "</nothing>; rel=\"other\", </endpoint/header-several-links>; rel=\"webmention\""])
         }
@@ -95,15 +105,21 @@ public final class LinkbackTestSite: Sendable {
         }
         router.get("/target/link-element") { _, _ in page("<link rel=\"webmention\" href=\"/endpoint/link-element\"></head><body>Target") }
         router.get("/target/a-element") { _, _ in page("</head><body><a rel=\"webmention\" href=\"/endpoint/a-element\">endpoint</a>") }
-        router.get("/target/html-multiple-rels") { _, _ in page("<link rel=\"webmention somethingelse\" href=\"/endpoint/html-multiple-rels\"></head><body>Target") }
+        router.get("/target/html-multiple-rels") { _, _ in
+            page("<link rel=\"webmention somethingelse\" href=\"/endpoint/html-multiple-rels\"></head><body>Target")
+        }
         router.get("/target/document-order") { _, _ in
             page("</head><body><a rel=\"webmention\" href=\"/endpoint/document-order\">first</a><link rel=\"webmention\" href=\"/endpoint/wrong\">")
         }
         router.get("/target/after-comment") { _, _ in
-            page("<!-- <link rel=\"webmention\" href=\"/endpoint/wrong\"> --></head><body><a rel=\"webmention\" href=\"/endpoint/after-comment\">e</a>")
+            page(
+                "<!-- <link rel=\"webmention\" href=\"/endpoint/wrong\"> --></head><body><a rel=\"webmention\" href=\"/endpoint/after-comment\">e</a>"
+            )
         }
         router.get("/target/after-escaped") { _, _ in
-            page("</head><body><code>&lt;a rel=\"webmention\" href=\"/endpoint/wrong\"&gt;</code><a rel=\"webmention\" href=\"/endpoint/after-escaped\">e</a>")
+            page(
+                "</head><body><code>&lt;a rel=\"webmention\" href=\"/endpoint/wrong\"&gt;</code><a rel=\"webmention\" href=\"/endpoint/after-escaped\">e</a>"
+            )
         }
         router.get("/target/no-href-first") { _, _ in
             page("<link rel=\"webmention\"></head><body><a rel=\"webmention\" href=\"/endpoint/no-href-first\">e</a>")
@@ -115,7 +131,9 @@ public final class LinkbackTestSite: Sendable {
         router.get("/final/page") { _, _ in page("<link rel=\"webmention\" href=\"endpoint-relative\"></head><body>Target") }
         router.post("/final/endpoint-relative") { request, _ in try await self.record(request) }
         router.get("/target/header-over-html") { _, _ in
-            page("<link rel=\"webmention\" href=\"/endpoint/wrong\"></head><body>Target", headers: [link: "</endpoint/header-over-html>; rel=\"webmention\""])
+            page(
+                "<link rel=\"webmention\" href=\"/endpoint/wrong\"></head><body>Target",
+                headers: [link: "</endpoint/header-over-html>; rel=\"webmention\""])
         }
         router.get("/target/pingback-header") { _, _ in page("</head><body>Target", headers: [HTTPField.Name("X-Pingback")!: "\(base)/xmlrpc"]) }
         router.get("/target/pingback-link") { _, _ in page("<link rel=\"pingback\" href=\"\(base)/xmlrpc\"></head><body>Target") }
@@ -136,12 +154,15 @@ public final class LinkbackTestSite: Sendable {
         router.post("/endpoint/:name") { request, _ in try await self.record(request) }
         router.post("/xmlrpc") { request, _ in
             _ = try await self.record(request)
-            let answer = "<?xml version=\"1.0\"?><methodResponse><params><param><value><string>Thanks</string></value></param></params></methodResponse>"
+            let answer =
+                "<?xml version=\"1.0\"?><methodResponse><params><param><value><string>Thanks</string></value></param></params></methodResponse>"
             return Response(status: .ok, headers: [.contentType: "text/xml"], body: .init(byteBuffer: ByteBuffer(string: answer)))
         }
         router.post("/tb/:name") { request, _ in
             _ = try await self.record(request)
-            return Response(status: .ok, headers: [.contentType: "text/xml"], body: .init(byteBuffer: ByteBuffer(string: "<?xml version=\"1.0\" encoding=\"utf-8\"?><response><error>0</error></response>")))
+            return Response(
+                status: .ok, headers: [.contentType: "text/xml"],
+                body: .init(byteBuffer: ByteBuffer(string: "<?xml version=\"1.0\" encoding=\"utf-8\"?><response><error>0</error></response>")))
         }
         // Sources.
         router.get("/source/**") { request, _ -> Response in
@@ -195,7 +216,12 @@ public final class LinkbackTestSite: Sendable {
     }
 
     public func stop() async {
-        guard let running = task.withLock({ value in defer { value = nil }; return value }) else { return }
+        guard
+            let running = task.withLock({ value in
+                defer { value = nil }
+                return value
+            })
+        else { return }
         running.cancel()
         _ = await running.result
     }

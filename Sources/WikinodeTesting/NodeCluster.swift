@@ -73,7 +73,12 @@ public final class NodeCluster: Sendable {
 
         /// Stops the server (gracefully) and waits until it is down.
         public func stop() async {
-            guard let task = running.withLock({ value in defer { value = nil }; return value }) else { return }
+            guard
+                let task = running.withLock({ value in
+                    defer { value = nil }
+                    return value
+                })
+            else { return }
             task.cancel()
             _ = await task.result
         }

@@ -43,7 +43,9 @@ public struct TestNode: Sendable {
     }
 
     /// Runs `test` against the node's router, or a live server on 127.0.0.1 with `.live`.
-    public func test<Value: Sendable>(_ setup: TestingSetup = .router, _ test: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+    public func test<Value: Sendable>(
+        _ setup: TestingSetup = .router, _ test: @Sendable (any TestClientProtocol) async throws -> Value
+    ) async throws -> Value {
         let app = try await buildApplication(configuration: configuration)
         return try await app.test(setup) { client in try await test(client) }
     }

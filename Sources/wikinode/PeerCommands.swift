@@ -21,7 +21,8 @@ struct FederationOptions: ParsableArguments {
         var logger = Logger(label: "wikinode")
         logger.logLevel = .error
         return Peering(
-            database: database, identity: identity, ownURL: ownURL, policy: AddressPolicy(allowPrivateAddresses: allowPrivateAddresses, loopbackOnly: loopbackOnly),
+            database: database, identity: identity, ownURL: ownURL,
+            policy: AddressPolicy(allowPrivateAddresses: allowPrivateAddresses, loopbackOnly: loopbackOnly),
             logger: logger)
     }
 }
@@ -92,7 +93,8 @@ struct Peers: AsyncParsableCommand {
     }
 
     static func date(_ date: Date?) -> String {
-        date.map { $0.formatted(Date.ISO8601FormatStyle().year().month().day().time(includingFractionalSeconds: false).dateTimeSeparator(.space)) } ?? "-"
+        date.map { $0.formatted(Date.ISO8601FormatStyle().year().month().day().time(includingFractionalSeconds: false).dateTimeSeparator(.space)) }
+            ?? "-"
     }
 }
 

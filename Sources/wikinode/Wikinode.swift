@@ -8,7 +8,10 @@ import WikinodeServer
 struct Wikinode: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "A federated wiki and weblog node.",
-        subcommands: [Serve.self, Follow.self, Unfollow.self, Peers.self, Mentions.self, Import.self, Export.self, Backup.self, UserCommand.self, Passwd.self, Token.self, Config.self])
+        subcommands: [
+            Serve.self, Follow.self, Unfollow.self, Peers.self, Mentions.self, Import.self, Export.self, Backup.self, UserCommand.self, Passwd.self,
+            Token.self, Config.self,
+        ])
 }
 
 /// `--data DIR`, shared by every command.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WikinodeTesting
+
 @testable import WikinodeCore
 
 @Suite struct AccountTests {
@@ -60,8 +61,12 @@ import WikinodeTesting
 
     @Test func draftsAreLimitedLikeAPage() throws {
         let big = String(repeating: "a", count: PageEdit.maximumMarkdownBytes + 1)
-        #expect(throws: WikiError.self) { try database.stashDraft(title: try PageTitle("P"), markdown: big, summary: "", baseRevision: nil, client: "c", network: "n") }
-        #expect(throws: WikiError.self) { try database.stashDraft(title: try PageTitle("P"), markdown: "x\u{1}", summary: "", baseRevision: nil, client: "c", network: "n") }
+        #expect(throws: WikiError.self) {
+            try database.stashDraft(title: try PageTitle("P"), markdown: big, summary: "", baseRevision: nil, client: "c", network: "n")
+        }
+        #expect(throws: WikiError.self) {
+            try database.stashDraft(title: try PageTitle("P"), markdown: "x\u{1}", summary: "", baseRevision: nil, client: "c", network: "n")
+        }
         #expect(try draftCount() == 0)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WikinodeCore
 
 /// Slugs, stories and journals in Federated Wiki's format, from tables of cases.
@@ -59,10 +60,11 @@ import Testing
 
     @Test func storyHasOneItemPerTopLevelBlock() throws {
         let story = FedwikiStory(markdown: Self.markdown, pageUID: "uid-1")
-        #expect(story.items.map(\.text) == [
-            "# Heading", "First paragraph with [[Other Page]]\nand a second line.", "- one\n- two",
-            "```\ncode [[Not A Link]]\n```", "> quoted [[Quoted Page]]", "---", "Same.", "Same.",
-        ])
+        #expect(
+            story.items.map(\.text) == [
+                "# Heading", "First paragraph with [[Other Page]]\nand a second line.", "- one\n- two",
+                "```\ncode [[Not A Link]]\n```", "> quoted [[Quoted Page]]", "---", "Same.", "Same.",
+            ])
         #expect(story.items.allSatisfy { $0.type == "markdown" })
         #expect(story.items.allSatisfy { $0.id.count == 16 && $0.id.allSatisfy { "0123456789abcdef".contains($0) } })
         #expect(Set(story.items.map(\.id)).count == story.items.count, "repeated text still gets its own id")

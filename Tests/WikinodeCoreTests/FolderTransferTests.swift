@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WikinodeTesting
+
 @testable import WikinodeCore
 
 @Suite struct FolderTransferTests {
@@ -12,7 +13,8 @@ import WikinodeTesting
         var expected: [String: String] = [:]
         for index in 0..<200 {
             let title = index % 10 == 0 ? "Ünïcode Page #\(index)?" : index % 7 == 0 ? ".Dotted \(index)" : "Page \(index)"
-            let body = "# Page \(index)\n\nLinks to [[Page \((index + 1) % 200)]] and PageNumber\(index).\n\n---\nnot front matter\n\n  trailing spaces  \n"
+            let body =
+                "# Page \(index)\n\nLinks to [[Page \((index + 1) % 200)]] and PageNumber\(index).\n\n---\nnot front matter\n\n  trailing spaces  \n"
             let file = MarkdownFile(title: try PageTitle(title), markdown: body)
             try Data(file.serialized().utf8).write(to: source.appendingPathComponent(file.fileName))
             expected[title] = body
@@ -86,8 +88,11 @@ import WikinodeTesting
 extension FolderTransferTests {
     @Test func postsTravelWithTheirDateTagsStatusAndAddress() throws {
         let directory = try TemporaryDirectory()
-        try Data("---\ntitle: \"Launch: day one\"\nkind: post\ndate: 2025-03-04T05:06:07Z\ntags: [news, \"Swift & co\"]\nslug: launch\n---\nWe launched.".utf8)
-            .write(to: directory.path("launch.md"))
+        try Data(
+            "---\ntitle: \"Launch: day one\"\nkind: post\ndate: 2025-03-04T05:06:07Z\ntags: [news, \"Swift & co\"]\nslug: launch\n---\nWe launched."
+                .utf8
+        )
+        .write(to: directory.path("launch.md"))
         try Data("---\nkind: post\nstatus: draft\n---\nNot yet.".utf8).write(to: directory.path("Unfinished.md"))
         let first = try WikiDatabase.open(path: directory.path("first.sqlite").path)
         try FolderTransfer(database: first).importFolder(directory.url)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WikinodeCore
 
 @Suite struct LineDiffTests {

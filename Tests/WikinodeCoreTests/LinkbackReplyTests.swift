@@ -17,7 +17,8 @@ import WikinodeCore
         #expect(try XMLRPC.parseReply(Data(XMLRPC.fault(code: 17, message: "no link").utf8)) == .fault(code: 17, message: "no link"))
         #expect(try XMLRPC.parseReply(Data(Self.fault48.utf8)) == .fault(code: 48, message: "The pingback has already been registered."))
         // WordPress's <i4> and an untyped value
-        let i4 = "<methodResponse><fault><value><struct><member><name>faultCode</name><value><i4>0</i4></value></member></struct></value></fault></methodResponse>"
+        let i4 =
+            "<methodResponse><fault><value><struct><member><name>faultCode</name><value><i4>0</i4></value></member></struct></value></fault></methodResponse>"
         #expect(try XMLRPC.parseReply(Data(i4.utf8)) == .fault(code: 0, message: ""))
         let untyped = "<methodResponse><params><param><value>ok</value></param></params></methodResponse>"
         #expect(try XMLRPC.parseReply(Data(untyped.utf8)) == .value("ok"))
@@ -38,7 +39,8 @@ import WikinodeCore
     }
 
     @Test func aValueThatMentionsAFaultIsAValue() throws {
-        let reply = "<methodResponse><params><param><value><string>&lt;fault&gt;&lt;int&gt;48&lt;/int&gt;</string></value></param></params></methodResponse>"
+        let reply =
+            "<methodResponse><params><param><value><string>&lt;fault&gt;&lt;int&gt;48&lt;/int&gt;</string></value></param></params></methodResponse>"
         #expect(try XMLRPC.parseReply(Data(reply.utf8)) == .value("<fault><int>48</int>"))
     }
 
@@ -47,7 +49,10 @@ import WikinodeCore
         #expect(try TrackbackReply.parse(Data(ok.utf8)).isSuccess)
         let refused = "<response>\n<error>1</error>\n<message>Sorry, trackbacks are closed.</message>\n</response>"
         #expect(try TrackbackReply.parse(Data(refused.utf8)) == TrackbackReply(error: 1, message: "Sorry, trackbacks are closed."))
-        for hostile in ["<html><p><error>0</error></p></html>", "<response><message>0</message></response>", "<response><error>0</error>", "<!DOCTYPE r><response><error>0</error></response>"] {
+        for hostile in [
+            "<html><p><error>0</error></p></html>", "<response><message>0</message></response>", "<response><error>0</error>",
+            "<!DOCTYPE r><response><error>0</error></response>",
+        ] {
             #expect(throws: XMLRPC.ParseError.self, "\(hostile)") { try TrackbackReply.parse(Data(hostile.utf8)) }
         }
     }

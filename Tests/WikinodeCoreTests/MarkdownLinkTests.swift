@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WikinodeCore
 
 /// Link extraction from cmark's AST, as a table of cases.
@@ -75,7 +76,9 @@ import Testing
     }
 
     @Test func externalLinksAreCollected() {
-        let document = MarkdownDocument(markdown: "[a](https://example.org/a) <https://example.org/b> [c](/local) [a again](https://example.org/a) ![img](https://example.org/i.png)")
+        let document = MarkdownDocument(
+            markdown:
+                "[a](https://example.org/a) <https://example.org/b> [c](/local) [a again](https://example.org/a) ![img](https://example.org/i.png)")
         #expect(document.externalLinks == ["https://example.org/a", "https://example.org/b"])
     }
 

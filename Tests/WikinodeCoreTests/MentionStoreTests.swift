@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WikinodeTesting
+
 @testable import WikinodeCore
 
 /// Mentions in the database, XML-RPC reading and the text kept from other sites.
@@ -33,7 +34,8 @@ import WikinodeTesting
     @Test func oneHostCannotFillTheQueue() throws {
         let page = try database.savePage(PageEdit(title: try PageTitle("Target"), markdown: "x", author: "t")).page
         for index in 0..<WikiDatabase.maximumQueuedPerHost {
-            try database.receiveMention(pageId: page.id!, source: URL(string: "https://flood.example/p?n=\(index)")!, target: "t", protocol: .webmention)
+            try database.receiveMention(
+                pageId: page.id!, source: URL(string: "https://flood.example/p?n=\(index)")!, target: "t", protocol: .webmention)
         }
         #expect(throws: MentionRefusal.busy("flood.example")) {
             try database.receiveMention(pageId: page.id!, source: URL(string: "https://flood.example/p?n=x")!, target: "t", protocol: .webmention)
@@ -67,7 +69,9 @@ import WikinodeTesting
 
     @Test func verifiedMentionsAreShownAndCheckedAgainWeekly() throws {
         let page = try database.savePage(PageEdit(title: try PageTitle("Target"), markdown: "x", author: "t")).page
-        let id = try database.receiveMention(pageId: page.id!, source: URL(string: "https://a.example/p")!, target: "t", protocol: .trackback, claimedTitle: "Claimed", claimedSite: "A blog")
+        let id = try database.receiveMention(
+            pageId: page.id!, source: URL(string: "https://a.example/p")!, target: "t", protocol: .trackback, claimedTitle: "Claimed",
+            claimedSite: "A blog")
         #expect(try database.shownMentions(ofPageId: page.id!).isEmpty)
         try database.recordMentionVerified(id: id, content: MentionContent(excerpt: "Around the link"))
         let shown = try #require(try database.shownMentions(ofPageId: page.id!).first)
@@ -95,7 +99,10 @@ import WikinodeTesting
     }
 
     @Test func xmlRPCCallsAreReadStrictly() throws {
-        let typed = try XMLRPC.parseCall(Data("<?xml version=\"1.0\"?><methodCall><methodName>pingback.ping</methodName><params><param><value><string>a &amp; b</string></value></param><param><value>untyped</value></param></params></methodCall>".utf8))
+        let typed = try XMLRPC.parseCall(
+            Data(
+                "<?xml version=\"1.0\"?><methodCall><methodName>pingback.ping</methodName><params><param><value><string>a &amp; b</string></value></param><param><value>untyped</value></param></params></methodCall>"
+                    .utf8))
         #expect(typed == XMLRPC.Call(methodName: "pingback.ping", parameters: ["a & b", "untyped"]))
         for bad in [
             "", "not xml", "<methodResponse/>", "<methodCall><params/></methodCall>",

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import WikinodeTesting
 import WikinodeCore
+import WikinodeTesting
 
 /// Saves that merge with changes made meanwhile, through the database door.
 @Suite struct MergingSaveTests {
@@ -25,12 +25,18 @@ import WikinodeCore
         try await database.savePage(PageEdit(title: title, markdown: "ONE\ntwo\nthree\n", author: "b"))
         // When we save a change of another line, it is merged
         let merged = try await database.saveMerging(PageEdit(title: title, markdown: "one\ntwo\nTHREE\n", author: "c"), baseRevision: base)
-        guard case .saved(let result) = merged else { Issue.record("not saved: \(merged)"); return }
+        guard case .saved(let result) = merged else {
+            Issue.record("not saved: \(merged)")
+            return
+        }
         #expect(try text() == "ONE\ntwo\nTHREE\n")
         #expect(result.revision.summary == "Merged with revision \(result.revision.parentId!)")
         // When we save a change of a line they changed too, nothing is saved
         let clash = try await database.saveMerging(PageEdit(title: title, markdown: "uno\ntwo\nthree\n", author: "d"), baseRevision: base)
-        guard case .conflict(_, let old, let theirs, let merge) = clash else { Issue.record("no conflict"); return }
+        guard case .conflict(_, let old, let theirs, let merge) = clash else {
+            Issue.record("no conflict")
+            return
+        }
         #expect(old == "one\ntwo\nthree\n" && theirs == "ONE\ntwo\nTHREE\n" && !merge.isClean)
         #expect(try text() == "ONE\ntwo\nTHREE\n")
     }
@@ -46,7 +52,10 @@ import WikinodeCore
         // and the writer is shown their text against nothing.
         try database.deletePage(title, author: "b")
         let restored = try await database.saveMerging(PageEdit(title: title, markdown: "one\nmore\n", author: "c"), baseRevision: base)
-        guard case .conflict(let page, _, let theirs, _) = restored else { Issue.record("\(restored)"); return }
+        guard case .conflict(let page, _, let theirs, _) = restored else {
+            Issue.record("\(restored)")
+            return
+        }
         #expect(page.isDeleted && theirs == "")
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WikinodeCore
 
 @Suite struct PageTitleTests {
@@ -25,7 +26,11 @@ import Testing
     struct BadTitle: CustomTestStringConvertible, Sendable {
         let raw: String
         let error: TitleError
-        var testDescription: String { raw.unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0 == "\u{202E}" ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined().prefix(40).description }
+        var testDescription: String {
+            raw.unicodeScalars.map {
+                $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0 == "\u{202E}" ? "\\u{\(String($0.value, radix: 16))}" : String($0)
+            }.joined().prefix(40).description
+        }
     }
 
     @Test(arguments: [

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 import WikinodeTesting
+
 @testable import WikinodeCore
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -28,7 +30,10 @@ import FoundationXML
         // Given a post
         let title = try page("Was A Post")
         _ = try database.publish(title, as: PostSettings(status: .published, tags: ["news"]), now: now)
-        guard case .found(let page) = try database.lookup(title) else { Issue.record("no page"); return }
+        guard case .found(let page) = try database.lookup(title) else {
+            Issue.record("no page")
+            return
+        }
         // When a save that fails (a stale revision) also asks to unpublish, nothing changes
         let stale = PageEdit(title: title, markdown: "New text.", author: "bob", expectation: .revision(page.revisionId + 100))
         await #expect(throws: WikiError.self) { try await database.savePage(stale, unpublishing: true) }
@@ -37,7 +42,10 @@ import FoundationXML
         let edit = PageEdit(title: title, markdown: "New text.", author: "bob", expectation: .revision(page.revisionId))
         try await database.savePage(edit, unpublishing: true)
         #expect(try database.post(of: page) == nil)
-        guard case .found(let saved) = try database.lookup(title) else { Issue.record("no page"); return }
+        guard case .found(let saved) = try database.lookup(title) else {
+            Issue.record("no page")
+            return
+        }
         #expect(try database.currentMarkdown(of: saved) == "New text.")
     }
 
@@ -57,7 +65,8 @@ import FoundationXML
         let post = try database.publish(title, as: PostSettings(tags: ["Swift", "swift", " wiki  web "]), now: now)
         #expect(post.permalinkPath == "/blog/2026/09/first-post")
         try database.renamePage(title, to: try PageTitle("A Better Title"), author: "alice")
-        let republished = try database.publish(try PageTitle("A Better Title"), as: PostSettings(tags: ["Swift"]), now: now.addingTimeInterval(86_400 * 40))
+        let republished = try database.publish(
+            try PageTitle("A Better Title"), as: PostSettings(tags: ["Swift"]), now: now.addingTimeInterval(86_400 * 40))
         #expect(republished.permalinkPath == "/blog/2026/09/first-post")
         let found = try #require(try database.post(year: 2026, month: 9, slug: "first-post"))
         #expect(found.page.title == "A Better Title")
@@ -117,7 +126,11 @@ import FoundationXML
     @Test func rssIsWellFormed() throws {
         let feed = RSSFeed(
             title: Self.hostile, link: "https://w.example/blog", selfURL: "https://w.example/feed.rss", description: Self.hostile,
-            items: [.init(title: Self.hostile, link: "https://w.example/blog/2026/09/x?a=1&b=2", published: Date(timeIntervalSince1970: 0), author: Self.hostile, contentHTML: "<p>\(Self.hostile)</p>", categories: [Self.hostile])])
+            items: [
+                .init(
+                    title: Self.hostile, link: "https://w.example/blog/2026/09/x?a=1&b=2", published: Date(timeIntervalSince1970: 0),
+                    author: Self.hostile, contentHTML: "<p>\(Self.hostile)</p>", categories: [Self.hostile])
+            ])
         let xml = feed.xml()
         let parser = XMLParser(data: Data(xml.utf8))
         #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
@@ -129,7 +142,11 @@ import FoundationXML
         let feed = AtomFeed(
             id: "https://w.example/", title: Self.hostile, selfURL: "https://w.example/feed.atom", alternateURL: "https://w.example/blog",
             baseURL: "https://w.example", author: Self.hostile, updated: Date(),
-            entries: [.init(id: "https://w.example/blog/1", title: Self.hostile, updated: Date(), author: Self.hostile, link: "https://w.example/blog/1", summary: Self.hostile, contentHTML: Self.hostile)])
+            entries: [
+                .init(
+                    id: "https://w.example/blog/1", title: Self.hostile, updated: Date(), author: Self.hostile, link: "https://w.example/blog/1",
+                    summary: Self.hostile, contentHTML: Self.hostile)
+            ])
         #expect(XMLParser(data: Data(feed.xml().utf8)).parse())
     }
 
@@ -138,7 +155,9 @@ import FoundationXML
             id: "https://w.example/blog/1", url: "https://w.example/blog/1", title: Self.hostile, contentHTML: "<p>x</p>",
             datePublished: Date(timeIntervalSince1970: 1_790_000_000), dateModified: Date(timeIntervalSince1970: 1_790_000_000),
             tags: ["a"], authors: [.init(name: "alice")])
-        let text = try JSONFeed(title: "t", homePageURL: "https://w.example/", feedURL: "https://w.example/feed.json", authors: [.init(name: "alice")], items: [item]).json()
+        let text = try JSONFeed(
+            title: "t", homePageURL: "https://w.example/", feedURL: "https://w.example/feed.json", authors: [.init(name: "alice")], items: [item]
+        ).json()
         let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
         #expect(object?["version"] as? String == "https://jsonfeed.org/version/1.1")
         let items = object?["items"] as? [[String: Any]]

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WikinodeCore
 
 /// Whatever a page says, its HTML runs no script and breaks out of no attribute.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WikinodeCore
 
 /// The three-way merge, from a table of cases.
@@ -24,7 +25,9 @@ import Testing
         Case(name: "both delete the same line", base: "a\nb\nc\n", ours: "a\nc\n", theirs: "a\nc\n", merged: "a\nc\n"),
         Case(name: "appends at the end of file differ", base: "a\n", ours: "a\nours\n", theirs: "a\ntheirs\n", merged: nil),
         Case(name: "append at end and edit at start", base: "a\nb\nc", ours: "a\nb\nc\nmore", theirs: "A\nb\nc", merged: "A\nb\nc\nmore"),
-        Case(name: "inserts at different places", base: "a\nb\nc\nd\n", ours: "a\n1\nb\nc\nd\n", theirs: "a\nb\nc\n2\nd\n", merged: "a\n1\nb\nc\n2\nd\n"),
+        Case(
+            name: "inserts at different places", base: "a\nb\nc\nd\n", ours: "a\n1\nb\nc\nd\n", theirs: "a\nb\nc\n2\nd\n",
+            merged: "a\n1\nb\nc\n2\nd\n"),
         Case(name: "CRLF input merges as lines", base: "a\r\nb\r\nc\r\n", ours: "A\r\nb\r\nc\r\n", theirs: "a\nb\nC\n", merged: "A\nb\nC\n"),
         Case(name: "empty base, both create the same text", base: "", ours: "x\n", theirs: "x\n", merged: "x\n"),
         Case(name: "everything removed on one side", base: "a\nb\n", ours: "", theirs: "a\nb\n", merged: ""),

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import WikinodeTesting
+
 @testable import WikinodeCore
 
 /// The database door, on a real SQLite file in a temporary directory.

@@ -131,7 +131,8 @@ struct HostileInputTests {
     }
 
     @Test func unterminatedConstructs() {
-        for html in ["<a href=\"https://alice.example/post", "<!-- <a href=x>", "<a href='", "<", "</", "<!", "<script>",
+        for html in [
+            "<a href=\"https://alice.example/post", "<!-- <a href=x>", "<a href='", "<", "</", "<!", "<script>",
             "<svg><a href=\"https://alice.example/post\"", "<rdf:RDF", "<!--<rdf:RDF xmlns:rdf=\"",
         ] {
             let document = HTMLDocument(html: html, url: source)

@@ -50,7 +50,8 @@ struct LinkHeaderTests {
         Case(values: ["", " , ,", ";;;"], links: []),
         Case(values: ["<>; rel=self"], links: [link("", ["self"])]),
         Case(values: ["</a>; rel=\"\""], links: [link("/a", [], ["rel": ""])]),
-        Case(values: ["</a> ; rel=webmention junk ; title=x"], links: [link("/a", ["webmention", "junk"], ["rel": "webmention junk", "title": "x"])]),
+        Case(
+            values: ["</a> ; rel=webmention junk ; title=x"], links: [link("/a", ["webmention", "junk"], ["rel": "webmention junk", "title": "x"])]),
     ]
 
     @Test(arguments: cases)

@@ -11,7 +11,8 @@ import WikinodeNetwork
     let target = "https://b.example.org/api/inbox"
 
     func signed(keyId: String = "https://a.example.org", edit: (inout HTTPFields) -> Void = { _ in }) throws -> MessageSignature.SignedRequest {
-        var headers = try MessageSignature.sign(method: "POST", targetURI: target, contentType: "application/json", body: body, keyId: keyId, key: key)
+        var headers = try MessageSignature.sign(
+            method: "POST", targetURI: target, contentType: "application/json", body: body, keyId: keyId, key: key)
         edit(&headers)
         return MessageSignature.SignedRequest(method: "POST", targetURI: target, headers: headers, body: body)
     }
@@ -67,7 +68,8 @@ import WikinodeNetwork
         let otherKey = Curve25519.Signing.PrivateKey().publicKey
         #expect(throws: RemoteError.self) { try MessageSignature.verify(try signed(), publicKey: otherKey) }
         // A re-spaced Signature-Input is the same structured field: it still verifies.
-        let respaced = try signed(edit: replace(.signatureInput) { $0.replacingOccurrences(of: "=(", with: "=(  ").replacingOccurrences(of: ")", with: "  )") })
+        let respaced = try signed(
+            edit: replace(.signatureInput) { $0.replacingOccurrences(of: "=(", with: "=(  ").replacingOccurrences(of: ")", with: "  )") })
         #expect(throws: Never.self) { try MessageSignature.verify(respaced, publicKey: key.publicKey) }
     }
 }

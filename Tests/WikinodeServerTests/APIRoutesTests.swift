@@ -31,7 +31,8 @@ import WikinodeTesting
     @Test func createReadUpdateConflictDelete() async throws {
         try await node.test { client in
             // Create
-            let created = try await client.execute(uri: "/api/pages/Api_Page", method: .put, headers: auth, body: json(["markdown": "Hello [[Welcome]]", "summary": "new"]))
+            let created = try await client.execute(
+                uri: "/api/pages/Api_Page", method: .put, headers: auth, body: json(["markdown": "Hello [[Welcome]]", "summary": "new"]))
             #expect(created.status == .created)
             let revision = try #require(decode(created)["revision"] as? Int)
             #expect(created.headers[.location] == "http://127.0.0.1:8080/wiki/Api_Page")
@@ -46,12 +47,14 @@ import WikinodeTesting
             #expect((document["links"] as? [[String: Any]])?.first?["exists"] as? Bool == true)
 
             // Update with the current revision
-            let updated = try await client.execute(uri: "/api/pages/Api_Page", method: .put, headers: auth, body: json(["markdown": "v2", "baseRevision": revision]))
+            let updated = try await client.execute(
+                uri: "/api/pages/Api_Page", method: .put, headers: auth, body: json(["markdown": "v2", "baseRevision": revision]))
             #expect(updated.status == .ok)
 
             // A stale revision is a conflict and changes nothing
             let before = try changeCount()
-            let stale = try await client.execute(uri: "/api/pages/Api_Page", method: .put, headers: auth, body: json(["markdown": "v3", "baseRevision": revision]))
+            let stale = try await client.execute(
+                uri: "/api/pages/Api_Page", method: .put, headers: auth, body: json(["markdown": "v3", "baseRevision": revision]))
             #expect(stale.status == .conflict)
             #expect(decode(stale)["currentRevision"] as? String != nil)
             let blind = try await client.execute(uri: "/api/pages/Api_Page", method: .put, headers: auth, body: json(["markdown": "v3"]))
@@ -90,7 +93,8 @@ import WikinodeTesting
             let none = try await client.execute(uri: "/api/pages/X", method: .put, headers: [.contentType: "application/json"], body: body)
             #expect(none.status == .unauthorized)
             #expect(none.headers[.wwwAuthenticate] != nil)
-            let wrong = try await client.execute(uri: "/api/pages/X", method: .put, headers: [.authorization: "Bearer wkn_forged", .contentType: "application/json"], body: body)
+            let wrong = try await client.execute(
+                uri: "/api/pages/X", method: .put, headers: [.authorization: "Bearer wkn_forged", .contentType: "application/json"], body: body)
             #expect(wrong.status == .unauthorized)
             let basic = try await client.execute(uri: "/api/pages/X", method: .delete, headers: [.authorization: "Basic YTpi"])
             #expect(basic.status == .unauthorized)
@@ -134,10 +138,14 @@ import WikinodeTesting
 
             var formHeaders = auth
             formHeaders[.contentType] = "application/x-www-form-urlencoded"
-            #expect(try await client.execute(uri: "/api/pages/T", method: .put, headers: formHeaders, body: ByteBuffer(string: "markdown=x")).status == .unsupportedMediaType)
+            #expect(
+                try await client.execute(uri: "/api/pages/T", method: .put, headers: formHeaders, body: ByteBuffer(string: "markdown=x")).status
+                    == .unsupportedMediaType)
 
-            #expect(try await client.execute(uri: "/api/pages/a%2Fb", method: .put, headers: auth, body: json(["markdown": "x"])).status == .badRequest)
-            #expect(try await client.execute(uri: "/api/pages/x%00y", method: .put, headers: auth, body: json(["markdown": "x"])).status == .badRequest)
+            #expect(
+                try await client.execute(uri: "/api/pages/a%2Fb", method: .put, headers: auth, body: json(["markdown": "x"])).status == .badRequest)
+            #expect(
+                try await client.execute(uri: "/api/pages/x%00y", method: .put, headers: auth, body: json(["markdown": "x"])).status == .badRequest)
             #expect(try changeCount() == before)
         }
     }
@@ -169,7 +177,8 @@ import WikinodeTesting
             let post = try await client.execute(uri: "/blog/2026/01/scripted", method: .get)
             #expect(post.status == .ok)
             #expect(post.text.contains("Posted by script."))
-            let bad = try await client.execute(uri: "/api/pages/Broken", method: .put, headers: auth, body: json(["markdown": "---\ntitle: [oops\n---\nx"]))
+            let bad = try await client.execute(
+                uri: "/api/pages/Broken", method: .put, headers: auth, body: json(["markdown": "---\ntitle: [oops\n---\nx"]))
             #expect(bad.status == .badRequest)
         }
     }

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Testing
 import WikinodeCore
 import WikinodeTesting
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -19,7 +20,9 @@ import FoundationXML
         node = try TestNode(baseURL: "https://blog.example")
         database = try node.database()
         try database.addUser(named: "owner", password: "the owner's secret", hasher: PasswordHasher(costLog2: 10))
-        try post("Hello World", "First post, see [[Welcome]] and [a page](/wiki/Welcome).", PostSettings(publishedAt: now.addingTimeInterval(-3600), tags: ["Intro", "swift"]))
+        try post(
+            "Hello World", "First post, see [[Welcome]] and [a page](/wiki/Welcome).",
+            PostSettings(publishedAt: now.addingTimeInterval(-3600), tags: ["Intro", "swift"]))
         try post("Tom & Jerry <script>", "Hostile <b>title</b> & \"quotes\"", PostSettings(publishedAt: now.addingTimeInterval(-60), tags: ["swift"]))
         try post("Secret Draft", "not yet: draftword", PostSettings(status: .draft))
         try post("Future Post", "later: futureword", PostSettings(publishedAt: now.addingTimeInterval(86_400)))
@@ -130,10 +133,12 @@ import FoundationXML
             owner.origin = "https://blog.example"
             _ = try await owner.signIn(client, name: "owner", password: "the owner's secret")
             _ = try await owner.get(client, "/wiki/From_The_Editor/edit")
-            let saved = try await owner.post(client, "/wiki/From_The_Editor/edit", [
-                ("markdown", "Written in the browser."), ("baseRevision", ""), ("post", "1"), ("status", "published"), ("postDate", ""),
-                ("tags", "browser, Swift"), ("action", "save"),
-            ])
+            let saved = try await owner.post(
+                client, "/wiki/From_The_Editor/edit",
+                [
+                    ("markdown", "Written in the browser."), ("baseRevision", ""), ("post", "1"), ("status", "published"), ("postDate", ""),
+                    ("tags", "browser, Swift"), ("action", "save"),
+                ])
             #expect(saved.status == .seeOther)
             let address = try permalink("From The Editor")
             #expect(address.hasSuffix("/from-the-editor"))
@@ -144,16 +149,21 @@ import FoundationXML
             let form = try await owner.get(client, "/wiki/From_The_Editor/edit")
             #expect(form.text.contains(#"name="post" value="1" checked"#))
             let base = try #require(BrowserSession.hiddenValue(named: "baseRevision", in: form.text))
-            _ = try await owner.post(client, "/wiki/From_The_Editor/edit", [
-                ("markdown", "Written in the browser."), ("baseRevision", base), ("post", "1"), ("status", "draft"), ("wasPost", "1"), ("tags", "browser"),
-            ])
+            _ = try await owner.post(
+                client, "/wiki/From_The_Editor/edit",
+                [
+                    ("markdown", "Written in the browser."), ("baseRevision", base), ("post", "1"), ("status", "draft"), ("wasPost", "1"),
+                    ("tags", "browser"),
+                ])
             #expect(try await client.execute(uri: address, method: .get).status == .notFound)
             #expect(try await owner.get(client, address).status == .ok)
 
             // A bad date is an error in the form, with the text kept.
-            let bad = try await owner.post(client, "/wiki/From_The_Editor/edit", [
-                ("markdown", "Kept text."), ("baseRevision", base), ("post", "1"), ("postDate", "tomorrow-ish"),
-            ])
+            let bad = try await owner.post(
+                client, "/wiki/From_The_Editor/edit",
+                [
+                    ("markdown", "Kept text."), ("baseRevision", base), ("post", "1"), ("postDate", "tomorrow-ish"),
+                ])
             #expect(bad.status == .badRequest)
             #expect(bad.text.contains("publication date"))
             #expect(bad.text.contains("Kept text."))
@@ -161,7 +171,8 @@ import FoundationXML
             // Unticking the box turns it back into a plain page.
             let again = try await owner.get(client, "/wiki/From_The_Editor/edit")
             let base2 = try #require(BrowserSession.hiddenValue(named: "baseRevision", in: again.text))
-            _ = try await owner.post(client, "/wiki/From_The_Editor/edit", [("markdown", "Just a page now."), ("baseRevision", base2), ("wasPost", "1")])
+            _ = try await owner.post(
+                client, "/wiki/From_The_Editor/edit", [("markdown", "Just a page now."), ("baseRevision", base2), ("wasPost", "1")])
             #expect(try await owner.get(client, address).status == .notFound)
             #expect(try await client.execute(uri: "/wiki/From_The_Editor", method: .get).status == .ok)
         }

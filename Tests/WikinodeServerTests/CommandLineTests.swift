@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Testing
 import WikinodeCore
 import WikinodeTesting
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// The `wikinode` executable itself, run as a user would run it.
 @Suite(.serialized) struct CommandLineTests {
@@ -49,9 +50,13 @@ import WikinodeTesting
         let database = try WikiDatabase.open(path: DataDirectory(path: dataPath).databasePath)
         try database.addUser(named: "Alice", password: "a long secret", hasher: PasswordHasher(costLog2: 10))
         let published = Date(timeIntervalSince1970: 1_700_000_000.125)
-        try await database.savePage(PageEdit(title: try PageTitle("Notes"), markdown: "Some notes.\n", author: "Bob", date: Date(timeIntervalSince1970: 1_600_000_000)))
-        try await database.savePage(PageEdit(title: try PageTitle("A Post"), markdown: "First.\n", author: "Alice", date: published), post: PostSettings(status: .published, publishedAt: published, tags: ["x", "y"]))
-        try await database.savePage(PageEdit(title: try PageTitle("A Post"), markdown: "Second.\n", author: "Carol", date: published.addingTimeInterval(3600)))
+        try await database.savePage(
+            PageEdit(title: try PageTitle("Notes"), markdown: "Some notes.\n", author: "Bob", date: Date(timeIntervalSince1970: 1_600_000_000)))
+        try await database.savePage(
+            PageEdit(title: try PageTitle("A Post"), markdown: "First.\n", author: "Alice", date: published),
+            post: PostSettings(status: .published, publishedAt: published, tags: ["x", "y"]))
+        try await database.savePage(
+            PageEdit(title: try PageTitle("A Post"), markdown: "Second.\n", author: "Carol", date: published.addingTimeInterval(3600)))
         let first = directory.path("first")
         #expect(try WikinodeProcess.run(["export", "--data", dataPath, first.path]).status == 0)
         // When it is imported into a new data directory and exported again
@@ -131,104 +136,12 @@ import WikinodeTesting
     }
 }
 
-/// Runs the `wikinode` executable built next to the tests.
-struct WikinodeProcess {
-    let process: Process
-    private let lines: LineCollector
-
-    struct Result {
-        let status: Int32
-        let output: String
-        let errors: String
-    }
-
-    static var executable: URL {
-        get throws {
-            var folder = Bundle.main.bundleURL
-            for _ in 0..<4 {
-                let candidate = folder.appendingPathComponent("wikinode")
-                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-                folder.deleteLastPathComponent()
-            }
-            let fallback = TestNode.repositoryRoot.appendingPathComponent(".build/debug/wikinode")
-            guard FileManager.default.isExecutableFile(atPath: fallback.path) else {
-                throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "wikinode executable (run swift build first)"])
-            }
-            return fallback
-        }
-    }
-
-    static func run(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = try executable
-        process.arguments = arguments
-        process.currentDirectoryURL = TestNode.repositoryRoot
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-            errors: String(decoding: errorData, as: UTF8.self))
-    }
-
-    /// Starts the executable; with `softFileLimit`, through a shell that lowers the soft limit
-    /// on open files first (the process keeps the shell's id).
-    static func start(_ arguments: [String], softFileLimit: Int? = nil) throws -> WikinodeProcess {
-        let process = Process()
-        if let softFileLimit {
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "ulimit -Sn \(softFileLimit) && exec \"$0\" \"$@\"", try executable.path] + arguments
-        } else {
-            process.executableURL = try executable
-            process.arguments = arguments
-        }
-        process.currentDirectoryURL = TestNode.repositoryRoot
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        let collector = LineCollector()
-        output.fileHandleForReading.readabilityHandler = { handle in collector.append(handle.availableData) }
-        try process.run()
-        return WikinodeProcess(process: process, lines: collector)
-    }
-
-    /// Waits (at most 30 s) for a line of output containing `text`.
-    func waitForLine(containing text: String) async throws -> String {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if let line = lines.snapshot().first(where: { $0.contains(text) }) { return line }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "no line with \(text) in: \(lines.snapshot())"])
-    }
-}
-
-/// Output lines of a running process, collected from its pipe.
-final class LineCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var buffer = ""
-
-    func append(_ data: Data) {
-        lock.withLock { buffer += String(decoding: data, as: UTF8.self) }
-    }
-
-    func snapshot() -> [String] {
-        lock.withLock { buffer.split(separator: "\n").map(String.init) }
-    }
-}
-
 extension CommandLineTests {
     @Test func followPeersAndUnfollowThroughTheCommandLine() async throws {
         try await NodeCluster.run(count: 1) { cluster in
             let peer = cluster[0]
-            _ = try peer.database().importPages((0..<30).map { PageEdit(title: try! PageTitle("Peer Page \($0)"), markdown: "Text \($0).", author: "p") })
+            _ = try peer.database().importPages(
+                (0..<30).map { PageEdit(title: try! PageTitle("Peer Page \($0)"), markdown: "Text \($0).", author: "p") })
             // This node has never served, so its address must be given.
             let unknown = try WikinodeProcess.run(["follow", "--data", dataPath, "--allow-private-addresses", peer.url])
             #expect(unknown.status != 0)
@@ -237,7 +150,9 @@ extension CommandLineTests {
             #expect(refused.status != 0)
             #expect(refused.errors.contains("--allow-private-addresses"))
 
-            let followed = try WikinodeProcess.run(["follow", "--data", dataPath, "--url", "http://127.0.0.1:9", "--allow-private-addresses", peer.url])
+            let followed = try WikinodeProcess.run([
+                "follow", "--data", dataPath, "--url", "http://127.0.0.1:9", "--allow-private-addresses", peer.url,
+            ])
             #expect(followed.status == 0, "\(followed.errors)")
             let expected = try peer.database().pageCount()
             #expect(followed.output.contains("Following node0 at \(peer.url): \(expected) pages mirrored."))
@@ -247,7 +162,9 @@ extension CommandLineTests {
             #expect(lines.first?.hasPrefix("peer") == true)
             #expect(lines.contains { $0.contains(peer.url) && $0.contains("node0") && $0.contains(" \(expected) ") && $0.contains("following") })
 
-            let unfollowed = try WikinodeProcess.run(["unfollow", "--data", dataPath, "--url", "http://127.0.0.1:9", "--allow-private-addresses", peer.url])
+            let unfollowed = try WikinodeProcess.run([
+                "unfollow", "--data", dataPath, "--url", "http://127.0.0.1:9", "--allow-private-addresses", peer.url,
+            ])
             #expect(unfollowed.status == 0)
             let database = try WikiDatabase.open(path: DataDirectory(path: dataPath).databasePath)
             #expect(try database.peer(url: peer.url)?.isFollowing != true)

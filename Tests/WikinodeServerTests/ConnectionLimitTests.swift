@@ -49,7 +49,8 @@ import WikinodeTesting
             let before = OpenFiles.acceptedSockets(onPort: port)
             // When 40 clients send a megabyte that nobody reads, with Connection: close, and hang up
             for index in 0..<40 {
-                let head = index.isMultiple(of: 2)
+                let head =
+                    index.isMultiple(of: 2)
                     ? "GET /wiki/Seed HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: 1048576\r\n\r\n"
                     : "PUT /api/pages/Seed HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 1048576\r\n\r\n"
                 let response = try await Self.unreadBody(head, port: port)
@@ -129,13 +130,20 @@ import WikinodeTesting
             let port = try #require(client.port)
             let connection = try await RawConnection.open(port: port)
             await connection.send(
-                "PUT /api/pages/Slow HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+                "PUT /api/pages/Slow HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"
+            )
             // When it comes a byte every 300 ms, each well inside the idle timeout
             let start = ContinuousClock.now
             var closed = false
             while ContinuousClock.now - start < .seconds(4) {
-                if await connection.send([0x20], within: .milliseconds(100)) == 0 { closed = true; break }
-                if await connection.receive(within: .milliseconds(300)).closed { closed = true; break }
+                if await connection.send([0x20], within: .milliseconds(100)) == 0 {
+                    closed = true
+                    break
+                }
+                if await connection.receive(within: .milliseconds(300)).closed {
+                    closed = true
+                    break
+                }
             }
             // Then the node closes it after about the body timeout, and saved nothing
             #expect(closed)
@@ -148,7 +156,8 @@ import WikinodeTesting
         // Given a page of 900 KB
         let node = try Self.node(Self.shortLimits)
         let line = String(repeating: "word ", count: 19) + "\n"
-        try await node.database().savePage(PageEdit(title: try PageTitle("Big"), markdown: String(repeating: line, count: 9_000), summary: "", author: "test"))
+        try await node.database().savePage(
+            PageEdit(title: try PageTitle("Big"), markdown: String(repeating: line, count: 9_000), summary: "", author: "test"))
         try await node.test(.live) { client in
             let port = try #require(client.port)
             // When a client asks for it 20 times on one connection and reads none of it

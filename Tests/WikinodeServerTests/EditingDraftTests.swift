@@ -47,7 +47,9 @@ extension EditingTests {
             // Given a session in use, whose expiry comes closer
             var browser = BrowserSession()
             _ = try await browser.signIn(client, name: "alice", password: "alice's long secret")
-            try DatabaseFile(database).write { try $0.execute(sql: "UPDATE session SET expiresAt = ?", arguments: [Date(timeIntervalSinceNow: 86_400)]) }
+            try DatabaseFile(database).write {
+                try $0.execute(sql: "UPDATE session SET expiresAt = ?", arguments: [Date(timeIntervalSinceNow: 86_400)])
+            }
             // When the browser uses it, its expiry moves on, and so does the cookie's
             let renewed = try await browser.get(client, "/wiki/Shared")
             let cookie = renewed.headers[values: .setCookie].first { $0.hasPrefix("wikinode_session=") }
@@ -65,7 +67,9 @@ extension EditingTests {
     @Test func anonymousClientsCannotFillTheDiskWithDrafts() async throws {
         try await node.test { client in
             // Given a client with no session, whose form token was never issued by this node
-            let form = BrowserSession.encode([("csrf", "anything-at-all-xxxxxxxxxxxxxxxxxxxxxxxxxx"), ("markdown", String(repeating: "a", count: 10_000))])
+            let form = BrowserSession.encode([
+                ("csrf", "anything-at-all-xxxxxxxxxxxxxxxxxxxxxxxxxx"), ("markdown", String(repeating: "a", count: 10_000)),
+            ])
             let headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded", .origin: "http://127.0.0.1:8080"]
             // When it posts text to an editor, even with a same-origin Origin
             let forged = try await client.execute(uri: "/wiki/X/edit", method: .post, headers: headers, body: ByteBuffer(string: form))

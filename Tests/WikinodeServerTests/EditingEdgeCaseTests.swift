@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Testing
 import WikinodeCore
 import WikinodeTesting
+
 @testable import WikinodeServer
 
 /// Editing while the page moves underneath: renames, deletions, conflicts with other changes.
@@ -36,11 +37,13 @@ import WikinodeTesting
         try await node.test { client in
             var (browser, base) = try await openEditor(client)
             try await database.savePage(PageEdit(title: try PageTitle("Shared"), markdown: "ONE\ntwo\ntheirs\nfour\nfive\n", author: "bob"))
-            let conflict = try await browser.post(client, "/wiki/Shared/edit", [("markdown", "one\ntwo\nmine\nfour\nFIVE\n"), ("baseRevision", base)])
+            let conflict = try await browser.post(
+                client, "/wiki/Shared/edit", [("markdown", "one\ntwo\nmine\nfour\nFIVE\n"), ("baseRevision", base)])
             #expect(conflict.status == .conflict)
             #expect(conflict.text.contains("ONE\ntwo\nmine\nfour\nFIVE\n</textarea>"), "their ONE merged in, all of mine kept")
             let newBase = try #require(BrowserSession.hiddenValue(named: "baseRevision", in: conflict.text))
-            _ = try await browser.post(client, "/wiki/Shared/edit", [("markdown", "ONE\ntwo\nmine and theirs\nfour\nFIVE\n"), ("baseRevision", newBase)])
+            _ = try await browser.post(
+                client, "/wiki/Shared/edit", [("markdown", "ONE\ntwo\nmine and theirs\nfour\nFIVE\n"), ("baseRevision", newBase)])
             #expect(try current("Shared") == "ONE\ntwo\nmine and theirs\nfour\nFIVE\n")
         }
     }
@@ -84,10 +87,12 @@ import WikinodeTesting
             // A form token this node never made for this browser keeps nothing (anyone could
             // send one), while the token it did make saves as usual.
             let issued = try #require(visitor.csrfToken)
-            let forged = try await visitor.post(client, "/wiki/Shared/edit", [("markdown", "visitor text\n"), ("name", "Carol"), ("csrf", "stale-token-from-before")])
+            let forged = try await visitor.post(
+                client, "/wiki/Shared/edit", [("markdown", "visitor text\n"), ("name", "Carol"), ("csrf", "stale-token-from-before")])
             #expect(forged.status == .forbidden)
             #expect(try DatabaseFile(database).read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM draft") } == 0)
-            let saved = try await visitor.post(client, "/wiki/Shared/edit", [("markdown", "visitor text\n"), ("name", "Carol"), ("csrf", issued), ("baseRevision", base)])
+            let saved = try await visitor.post(
+                client, "/wiki/Shared/edit", [("markdown", "visitor text\n"), ("name", "Carol"), ("csrf", issued), ("baseRevision", base)])
             #expect(saved.headers[.location] == "/wiki/Shared")
             #expect(try current("Shared") == "visitor text\n")
         }

@@ -40,7 +40,9 @@ import WikinodeTesting
             #expect(form.text.contains("one\ntwo\nthree"))
             let base = try #require(BrowserSession.hiddenValue(named: "baseRevision", in: form.text))
 
-            let saved = try await browser.post(client, "/wiki/Shared/edit", [("markdown", "one\r\nTWO\r\nthree\r\nfour\r\nfive\r\n"), ("summary", "shout"), ("baseRevision", base), ("action", "save")])
+            let saved = try await browser.post(
+                client, "/wiki/Shared/edit",
+                [("markdown", "one\r\nTWO\r\nthree\r\nfour\r\nfive\r\n"), ("summary", "shout"), ("baseRevision", base), ("action", "save")])
             #expect(saved.status == .seeOther)
             #expect(saved.headers[.location] == "/wiki/Shared")
             #expect(try current("Shared") == "one\nTWO\nthree\nfour\nfive\n")
@@ -124,7 +126,9 @@ import WikinodeTesting
             #expect(nameless.text.contains("anon"), "the text stays in the form")
             let named = try await visitor.post(client, "/wiki/Shared/edit", [("markdown", "anon\n"), ("baseRevision", base), ("name", "Carol")])
             #expect(named.status == .seeOther)
-            #expect(try database.history(of: try #require({ if case .found(let p) = try database.lookup(try PageTitle("Shared")) { p } else { nil } }())).first?.author == "Carol (not signed in)")
+            #expect(
+                try database.history(of: try #require({ if case .found(let p) = try database.lookup(try PageTitle("Shared")) { p } else { nil } }()))
+                    .first?.author == "Carol (not signed in)")
         }
     }
 
@@ -147,7 +151,8 @@ import WikinodeTesting
             let base2 = try #require(BrowserSession.hiddenValue(named: "baseRevision", in: try await first.get(client, "/wiki/Shared/edit").text))
             _ = try await first.post(client, "/wiki/Shared/edit", [("markdown", "ONE\ntwo\nalice's three\nfour\nFIVE\n"), ("baseRevision", base2)])
             let before = try revisionCount()
-            let conflict = try await second.post(client, "/wiki/Shared/edit", [("markdown", "ONE\ntwo\nbob's three\nfour\nFIVE\n"), ("baseRevision", base2), ("summary", "mine")])
+            let conflict = try await second.post(
+                client, "/wiki/Shared/edit", [("markdown", "ONE\ntwo\nbob's three\nfour\nFIVE\n"), ("baseRevision", base2), ("summary", "mine")])
             #expect(conflict.status == .conflict)
             #expect(try revisionCount() == before)
             #expect(conflict.text.contains("Someone else changed this page"))
@@ -157,7 +162,8 @@ import WikinodeTesting
             #expect(newBase != base2)
 
             // Resolving and saving against the new base works.
-            let resolved = try await second.post(client, "/wiki/Shared/edit", [("markdown", "ONE\ntwo\nalice's and bob's three\nfour\nFIVE\n"), ("baseRevision", newBase)])
+            let resolved = try await second.post(
+                client, "/wiki/Shared/edit", [("markdown", "ONE\ntwo\nalice's and bob's three\nfour\nFIVE\n"), ("baseRevision", newBase)])
             #expect(resolved.status == .seeOther)
             #expect(try current("Shared").contains("alice's and bob's three"))
         }
@@ -177,7 +183,8 @@ import WikinodeTesting
             #expect(control.status == .badRequest)
             #expect(control.text.contains("control character"))
             #expect(control.text.contains("bell"), "the text comes back in the form")
-            let huge = try await browser.post(client, "/wiki/Shared/edit", [("markdown", String(repeating: "x", count: 1_200_000)), ("baseRevision", base)])
+            let huge = try await browser.post(
+                client, "/wiki/Shared/edit", [("markdown", String(repeating: "x", count: 1_200_000)), ("baseRevision", base)])
             #expect(huge.status == .badRequest)
             var headers = browser.headers()
             headers[.contentType] = "application/x-www-form-urlencoded"
@@ -207,7 +214,10 @@ import WikinodeTesting
 
             let created = try await browser.post(client, "/wiki/Brand_New/edit", [("markdown", "first"), ("baseRevision", ""), ("action", "save")])
             #expect(created.status == .seeOther)
-            guard case .found(let page) = try database.lookup(try PageTitle("Brand New")) else { Issue.record("not created"); return }
+            guard case .found(let page) = try database.lookup(try PageTitle("Brand New")) else {
+                Issue.record("not created")
+                return
+            }
             let firstRevision = page.revisionId
             try await database.savePage(PageEdit(title: try PageTitle("Brand New"), markdown: "second", author: "bob"))
             let old = try await browser.get(client, "/wiki/Brand_New/rev/\(firstRevision)")

@@ -59,7 +59,10 @@ import WikinodeTesting
             let page = object(response)
             #expect(page["title"] as? String == "Fedwiki Test")
             let story = try #require(page["story"] as? [[String: Any]])
-            #expect(story.map { $0["text"] as? String } == ["# Notes", "First paragraph links to [[Welcome]]\nand goes on.", "- a list with [[Missing Page]]\n- two"])
+            #expect(
+                story.map { $0["text"] as? String } == [
+                    "# Notes", "First paragraph links to [[Welcome]]\nand goes on.", "- a list with [[Missing Page]]\n- two",
+                ])
             #expect(story.allSatisfy { $0["type"] as? String == "markdown" })
             #expect(story.allSatisfy { ($0["id"] as? String)?.wholeMatch(of: /[0-9a-f]{16}/) != nil })
             let journal = try #require(page["journal"] as? [[String: Any]])

@@ -57,7 +57,10 @@ extension LinkbackTests {
                     #expect(reply.status == 400, "\(source.prefix(40)) → \(target)")
                     #expect(reply.body.contains(reason), "\(reply.body)")
                 }
-                #expect(try await NodeCluster.request(node.url + "/webmention", method: .POST, headers: [("Content-Type", "text/plain")], body: Data("x".utf8)).status == 415)
+                #expect(
+                    try await NodeCluster.request(
+                        node.url + "/webmention", method: .POST, headers: [("Content-Type", "text/plain")], body: Data("x".utf8)
+                    ).status == 415)
                 #expect(try node.database().allReceivedMentions().isEmpty)
 
                 // Queued, verified, shown with what the source's microformats say; text escaped.
@@ -75,7 +78,9 @@ extension LinkbackTests {
                 #expect(page.body.contains("Thoughts on the welcome page"))
                 #expect(!page.body.contains("<script>alert(1)</script>"))
                 // Advertised on every page.
-                #expect(page.header("Link")?.contains("<\(node.url)/webmention>; rel=\"webmention\"") == true || page.headers.contains { $0.0.lowercased() == "link" && $0.1.contains("rel=\"webmention\"") })
+                #expect(
+                    page.header("Link")?.contains("<\(node.url)/webmention>; rel=\"webmention\"") == true
+                        || page.headers.contains { $0.0.lowercased() == "link" && $0.1.contains("rel=\"webmention\"") })
                 #expect(page.header("X-Pingback") == node.url + "/pingback")
                 #expect(page.body.contains("<link rel=\"webmention\" href=\"\(node.url)/webmention\">"))
                 #expect(page.body.contains("trackback:ping=\"\(node.url)/trackback/Welcome\""))
@@ -95,7 +100,9 @@ extension LinkbackTests {
                 #expect(try Self.mention(node, source: site.url + "/source/endless")?.lastError?.contains("bytes") == true)
                 // A source that does not answer in time is tried again later, not shown meanwhile.
                 #expect(try await Self.webmention(node, source: site.url + "/source/slow", target: target).status == 202)
-                let retried = try await NodeCluster.waitUntil(timeout: .seconds(8)) { try Self.mention(node, source: site.url + "/source/slow")?.attempts == 1 }
+                let retried = try await NodeCluster.waitUntil(timeout: .seconds(8)) {
+                    try Self.mention(node, source: site.url + "/source/slow")?.attempts == 1
+                }
                 #expect(retried != nil)
                 let slow = try #require(try Self.mention(node, source: site.url + "/source/slow"))
                 #expect(slow.status == .queued && slow.nextAttemptAt != nil && slow.lastError?.contains("in time") == true)
@@ -119,26 +126,34 @@ extension LinkbackTests {
             try await NodeCluster.run(count: 1) { cluster in
                 let node = cluster[0]
                 let target = node.url + "/wiki/Welcome"
-                site.setSource("/source/pinging", html: "<html><head><title>Pinging post</title></head><body><p>See <a href=\"\(target)\">this</a>.</p></body></html>")
+                site.setSource(
+                    "/source/pinging",
+                    html: "<html><head><title>Pinging post</title></head><body><p>See <a href=\"\(target)\">this</a>.</p></body></html>")
                 site.setSource("/source/silent", html: "<html><head><title>No link</title></head><body>nothing</body></html>")
                 func call(_ method: String, _ params: [String]) -> Data {
-                    Data(("<?xml version=\"1.0\"?><methodCall><methodName>\(method)</methodName><params>"
-                        + params.map { "<param><value><string>\($0)</string></value></param>" }.joined() + "</params></methodCall>").utf8)
+                    Data(
+                        ("<?xml version=\"1.0\"?><methodCall><methodName>\(method)</methodName><params>"
+                            + params.map { "<param><value><string>\($0)</string></value></param>" }.joined() + "</params></methodCall>").utf8)
                 }
                 func pingback(_ body: Data) async throws -> String {
-                    let reply = try await NodeCluster.request(node.url + "/pingback", method: .POST, headers: [("Content-Type", "text/xml")], body: body)
+                    let reply = try await NodeCluster.request(
+                        node.url + "/pingback", method: .POST, headers: [("Content-Type", "text/xml")], body: body)
                     return reply.body
                 }
                 #expect(try await pingback(call("pingback.ping", [site.url + "/source/pinging", target])).contains("<string>"))
                 #expect(try await Self.settled(node, source: site.url + "/source/pinging")?.status == .verified)
                 #expect(try await pingback(call("pingback.ping", [site.url + "/source/pinging", target])).contains("<int>48</int>"))
-                #expect(try await pingback(call("pingback.ping", [site.url + "/source/pinging", node.url + "/wiki/Nothing_Here"])).contains("<int>32</int>"))
-                #expect(try await pingback(call("pingback.ping", [site.url + "/source/pinging", "https://elsewhere.example/"])).contains("<int>33</int>"))
+                #expect(
+                    try await pingback(call("pingback.ping", [site.url + "/source/pinging", node.url + "/wiki/Nothing_Here"])).contains(
+                        "<int>32</int>"))
+                #expect(
+                    try await pingback(call("pingback.ping", [site.url + "/source/pinging", "https://elsewhere.example/"])).contains("<int>33</int>"))
                 #expect(try await pingback(call("pingback.ping", ["javascript:alert(1)", target])).contains("<int>16</int>"))
                 #expect(try await pingback(call("pingback.ping", [target])).contains("<int>0</int>"))
                 #expect(try await pingback(call("system.listMethods", [])).contains("<int>-32601</int>"))
                 #expect(try await pingback(Data("<methodCall><unclosed>".utf8)).contains("<int>-32700</int>"))
-                let bomb = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;\">]><methodCall><methodName>&lol2;</methodName></methodCall>"
+                let bomb =
+                    "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;\">]><methodCall><methodName>&lol2;</methodName></methodCall>"
                 #expect(try await pingback(Data(bomb.utf8)).contains("<int>-32700</int>"))
                 #expect(try await pingback(call("pingback.ping", [site.url + "/source/silent", target])).contains("<string>"))
                 #expect(try await Self.settled(node, source: site.url + "/source/silent")?.status == .rejected)
@@ -146,12 +161,15 @@ extension LinkbackTests {
                 // Trackback: XML answers, and the same verification.
                 func trackback(_ fields: [(String, String)], title: String = "Welcome") async throws -> String {
                     let reply = try await NodeCluster.request(
-                        node.url + "/trackback/" + title, method: .POST, headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
+                        node.url + "/trackback/" + title, method: .POST,
+                        headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
                         body: Self.form(fields))
                     return reply.body
                 }
                 site.setSource("/source/tracking", html: "<html><body><a href=\"\(target)\">welcome</a></body></html>")
-                let ok = try await trackback([("url", site.url + "/source/tracking"), ("title", "Tracked"), ("excerpt", "An excerpt"), ("blog_name", "Bob's blog")])
+                let ok = try await trackback([
+                    ("url", site.url + "/source/tracking"), ("title", "Tracked"), ("excerpt", "An excerpt"), ("blog_name", "Bob's blog"),
+                ])
                 #expect(ok.contains("<error>0</error>"))
                 let tracked = try #require(try await Self.settled(node, source: site.url + "/source/tracking"))
                 #expect(tracked.status == .verified && tracked.protocol == .trackback)
@@ -199,7 +217,9 @@ extension LinkbackTests {
                 // From a followed node: shown at once, even with moderation on.
                 try await peer.database().savePage(PageEdit(title: try PageTitle("Peer Says"), markdown: "[welcome](\(target))", author: "p"))
                 let fromPeer = try await NodeCluster.waitUntil(timeout: .seconds(10)) {
-                    try database.allReceivedMentions().contains { $0.mention.sourceURL == peer.url + "/wiki/Peer_Says" && $0.mention.moderation == .approved }
+                    try database.allReceivedMentions().contains {
+                        $0.mention.sourceURL == peer.url + "/wiki/Peer_Says" && $0.mention.moderation == .approved
+                    }
                 }
                 #expect(fromPeer != nil)
                 // From elsewhere: waits.
@@ -207,8 +227,11 @@ extension LinkbackTests {
                 #expect(try await Self.webmention(node, source: site.url + "/source/stranger", target: target).status == 202)
                 let waiting = try #require(try await Self.settled(node, source: site.url + "/source/stranger"))
                 #expect(waiting.moderation == .pending)
-                try await database.savePage(PageEdit(title: try PageTitle("Outgoing"), markdown: "[t](\(site.url)/target/link-element)", author: "owner"))
-                _ = try await NodeCluster.waitUntil(timeout: .seconds(10)) { try database.allSentMentions().allSatisfy { $0.mention.status != .pending } }
+                try await database.savePage(
+                    PageEdit(title: try PageTitle("Outgoing"), markdown: "[t](\(site.url)/target/link-element)", author: "owner"))
+                _ = try await NodeCluster.waitUntil(timeout: .seconds(10)) {
+                    try database.allSentMentions().allSatisfy { $0.mention.status != .pending }
+                }
 
                 try await node.testNode.test(.router) { client in
                     #expect(try await client.execute(uri: "/mentions", method: .get).status == .seeOther)
@@ -217,7 +240,9 @@ extension LinkbackTests {
                     try await browser.signIn(client, name: "owner", password: "a linkback test password")
                     let list = try await browser.get(client, "/mentions")
                     #expect(list.text.contains("Stranger") && list.text.contains("Approve"))
-                    #expect(try await browser.post(client, "/mentions/\(waiting.id!)/approve", [], csrf: false).status != .seeOther, "no token, no change")
+                    #expect(
+                        try await browser.post(client, "/mentions/\(waiting.id!)/approve", [], csrf: false).status != .seeOther, "no token, no change"
+                    )
                     #expect(try await browser.post(client, "/mentions/\(waiting.id!)/approve", []).status == .seeOther)
                     try await browser.get(client, "/mentions")
                     #expect(try await browser.post(client, "/mentions/999999/approve", []).status == .notFound)
@@ -243,7 +268,8 @@ extension LinkbackTests {
             let (a, b) = (cluster[0], cluster[1])
             try await b.database().savePage(PageEdit(title: try PageTitle("Bob Page"), markdown: "Bob's page.", author: "bob"))
             // A does not follow B: the link travels as a Webmention.
-            try await a.database().savePage(PageEdit(title: try PageTitle("Alice Links"), markdown: "See [Bob's page](\(b.url)/wiki/Bob_Page).", author: "alice"))
+            try await a.database().savePage(
+                PageEdit(title: try PageTitle("Alice Links"), markdown: "See [Bob's page](\(b.url)/wiki/Bob_Page).", author: "alice"))
             let shown = try await NodeCluster.waitUntil(timeout: .seconds(10)) {
                 try await NodeCluster.request(b.url + "/wiki/Bob_Page").body.contains("\(a.url)/wiki/Alice_Links")
             }

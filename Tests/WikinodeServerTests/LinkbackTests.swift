@@ -52,7 +52,8 @@ import WikinodeTesting
                 let before = site.requests.count
                 let fewer = "[only one](\(site.url)/target/link-element)"
                 let revision = try #require(try node.database().lookup(try PageTitle("Linking Page")).livePage?.revisionId)
-                #expect(try await NodeCluster.putPage(node, title: "Linking Page", markdown: fewer, token: token, baseRevision: revision).status == 200)
+                #expect(
+                    try await NodeCluster.putPage(node, title: "Linking Page", markdown: fewer, token: token, baseRevision: revision).status == 200)
                 #expect(try await Self.waitUntilSettled(node))
                 let resent = site.requests.dropFirst(before)
                 #expect(resent.contains { $0.path == "/endpoint/header-absolute" }, "a target linked before is told again")

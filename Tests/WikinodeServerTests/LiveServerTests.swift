@@ -29,7 +29,8 @@ import WikinodeTesting
         let token = try node.makeToken()
         try await node.test(.live) { client in
             let huge = ByteBuffer(repeating: UInt8(ascii: "a"), count: 3_000_000)
-            let response = try await client.execute(uri: "/api/pages/Big", method: .put, headers: [.authorization: "Bearer \(token)", .contentType: "application/json"], body: huge)
+            let response = try await client.execute(
+                uri: "/api/pages/Big", method: .put, headers: [.authorization: "Bearer \(token)", .contentType: "application/json"], body: huge)
             #expect(response.status == .contentTooLarge)
             #expect(try await client.execute(uri: "/wiki/Welcome", method: .get).status == .ok)
         }

@@ -13,7 +13,8 @@ import WikinodeTesting
     init() throws {
         node = try TestNode()
         let database = try node.database()
-        try database.savePage(PageEdit(title: try PageTitle("Front Page"), markdown: "Hello. See [[Other Page]] and [[Nowhere]].", summary: "first", author: "alice"))
+        try database.savePage(
+            PageEdit(title: try PageTitle("Front Page"), markdown: "Hello. See [[Other Page]] and [[Nowhere]].", summary: "first", author: "alice"))
         try database.savePage(PageEdit(title: try PageTitle("Other Page"), markdown: "Back to [[Front Page]].", author: "bob"))
     }
 
@@ -61,7 +62,9 @@ import WikinodeTesting
         }
     }
 
-    @Test(arguments: ["/wiki/a%2Fb", "/wiki/%2E%2E", "/wiki/bell%07", "/wiki/%FF%FE", "/wiki/x%0Ay", "/wiki/[[x]]", "/wiki/" + String(repeating: "x", count: 300)])
+    @Test(arguments: [
+        "/wiki/a%2Fb", "/wiki/%2E%2E", "/wiki/bell%07", "/wiki/%FF%FE", "/wiki/x%0Ay", "/wiki/[[x]]", "/wiki/" + String(repeating: "x", count: 300),
+    ])
     func badTitlesAreRefused(path: String) async throws {
         try await node.test { client in
             let response = try await client.execute(uri: path, method: .get)
@@ -143,8 +146,10 @@ import WikinodeTesting
     @Test func historyRevisionAndDiff() async throws {
         let database = try node.database()
         let first = try await database.savePage(PageEdit(title: try PageTitle("Log"), markdown: "line one\nline two\n", author: "alice"))
-        let second = try await database.savePage(PageEdit(title: try PageTitle("Log"), markdown: "line one\nline 2 <script>\n", summary: "fix", author: "bob"))
-        let firstId = first.revision.id!, secondId = second.revision.id!
+        let second = try await database.savePage(
+            PageEdit(title: try PageTitle("Log"), markdown: "line one\nline 2 <script>\n", summary: "fix", author: "bob"))
+        let firstId = first.revision.id!
+        let secondId = second.revision.id!
         try await node.test { client in
             let history = try await client.execute(uri: "/wiki/Log/history", method: .get)
             #expect(history.status == .ok)
@@ -170,7 +175,9 @@ import WikinodeTesting
             #expect(try await client.execute(uri: "/wiki/Log/diff?from=-1", method: .get).status == .badRequest)
             #expect(try await client.execute(uri: "/wiki/Log/diff?from=999999", method: .get).status == .notFound)
             // A revision of another page is not a revision of this one.
-            let otherRevision = try database.history(of: try #require({ if case .found(let p) = try database.lookup(try PageTitle("Other Page")) { p } else { nil } }())).first!.id
+            let otherRevision = try database.history(
+                of: try #require({ if case .found(let p) = try database.lookup(try PageTitle("Other Page")) { p } else { nil } }())
+            ).first!.id
             #expect(try await client.execute(uri: "/wiki/Log/rev/\(otherRevision)", method: .get).status == .notFound)
         }
     }

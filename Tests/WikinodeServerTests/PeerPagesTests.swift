@@ -19,8 +19,10 @@ import WikinodeTesting
             // A follows B, so that B's name is an interwiki prefix on A.
             try await a.peering().follow(b.url)
             let aDatabase = try a.database()
-            try await aDatabase.savePage(PageEdit(title: try PageTitle("Shared Page"), markdown: "Alice's version, see [[Other Page]].\n\nSecond line.", author: "alice"))
-            try await aDatabase.savePage(PageEdit(title: try PageTitle("Linker"), markdown: "By address: [Bob's page](\(b.url)/wiki/Shared_Page).", author: "alice"))
+            try await aDatabase.savePage(
+                PageEdit(title: try PageTitle("Shared Page"), markdown: "Alice's version, see [[Other Page]].\n\nSecond line.", author: "alice"))
+            try await aDatabase.savePage(
+                PageEdit(title: try PageTitle("Linker"), markdown: "By address: [Bob's page](\(b.url)/wiki/Shared_Page).", author: "alice"))
             try await aDatabase.savePage(PageEdit(title: try PageTitle("Interwiki"), markdown: "By prefix: [[node1:Shared Page]].", author: "alice"))
             let hostile = "<script>alert(1)</script> [click](javascript:alert(2)) ![x](data:image/png;base64,AAAA) <img src=x onerror=alert(3)>"
             try await aDatabase.savePage(PageEdit(title: try PageTitle("Hostile Twin"), markdown: hostile, author: "mallory"))
@@ -75,7 +77,8 @@ import WikinodeTesting
                 let after = try await client.execute(uri: "/wiki/Shared_Page", method: .get).text
                 #expect(after.contains("same text"))
             }
-            let revision = try #require(try bDatabase.lookup(try PageTitle("Shared Page")).livePage.flatMap { try bDatabase.revision($0.revisionId, of: $0) })
+            let revision = try #require(
+                try bDatabase.lookup(try PageTitle("Shared Page")).livePage.flatMap { try bDatabase.revision($0.revisionId, of: $0) })
             #expect(revision.markdown == "Alice's version, see [[Other Page]].\n\nSecond line.")
             #expect(revision.forkedFrom == "\(a.url)/wiki/Shared_Page")
             #expect(revision.forkedRevision != nil && revision.forkedAt != nil)
@@ -101,7 +104,8 @@ import WikinodeTesting
     @Test func recentChangesAndSearchIncludeFollowedNodes() async throws {
         try await NodeCluster.run(count: 2) { cluster in
             let (a, b) = (cluster[0], cluster[1])
-            try await a.database().savePage(PageEdit(title: try PageTitle("Zebra Crossing"), markdown: "Stripes of the aardvark kind.", author: "alice"))
+            try await a.database().savePage(
+                PageEdit(title: try PageTitle("Zebra Crossing"), markdown: "Stripes of the aardvark kind.", author: "alice"))
             try await b.database().savePage(PageEdit(title: try PageTitle("Local Aardvark"), markdown: "An aardvark lives here.", author: "bob"))
             try await b.peering().follow(a.url)
             try await b.testNode.test(.router) { client in

@@ -82,7 +82,8 @@ import WikinodeTesting
 
             // Malformed and oversized.
             #expect(
-                try await NodeCluster.request(a.url + "/api/inbox", method: .POST, headers: [("Content-Type", "text/plain")], body: Data("x".utf8)).status
+                try await NodeCluster.request(a.url + "/api/inbox", method: .POST, headers: [("Content-Type", "text/plain")], body: Data("x".utf8))
+                    .status
                     == 415)
             let huge = Data(repeating: UInt8(ascii: "a"), count: 200_000)
             #expect(
@@ -90,8 +91,9 @@ import WikinodeTesting
                     == 413)
             var garbage = genuine
             garbage.body = Data("{not json".utf8)
-            garbage.headers = Self.pairs(try MessageSignature.sign(
-                method: "POST", targetURI: a.url + "/api/inbox", contentType: "application/json", body: garbage.body, keyId: b.url, key: bKey))
+            garbage.headers = Self.pairs(
+                try MessageSignature.sign(
+                    method: "POST", targetURI: a.url + "/api/inbox", contentType: "application/json", body: garbage.body, keyId: b.url, key: bKey))
             #expect(try await Self.post(garbage, to: a).status == 400)
             var badHeader = genuine
             badHeader.headers = badHeader.headers.map { $0.0 == "Signature-Input" ? ($0.0, "wikinode=(\"@method\";x);created=abc") : $0 }
@@ -150,7 +152,8 @@ import WikinodeTesting
         let base = "http://127.0.0.1:\(port)"
         let publicKey = key.rawRepresentation.base64EncodedString()
         @Sendable func info(_ prefix: String, baseURL: String? = nil) -> Response {
-            let body = #"{"name": "Hostile \#(prefix)", "baseURL": "\#(baseURL ?? base + "/" + prefix)", "publicKey": "\#(publicKey)", "protocolVersion": 1}"#
+            let body =
+                #"{"name": "Hostile \#(prefix)", "baseURL": "\#(baseURL ?? base + "/" + prefix)", "publicKey": "\#(publicKey)", "protocolVersion": 1}"#
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
         }
         router.get("slow/.well-known/wikinode") { _, _ -> Response in

@@ -8,7 +8,8 @@ import WikinodeTesting
 
 /// Several real nodes on 127.0.0.1 following each other.
 @Suite(.serialized) struct PeeringTests {
-    static func pages(_ count: Int, prefix: String = "Page", body: (Int) -> String = { "Text of page \($0), see [[Page \($0 + 1)]]." }) -> [PageEdit] {
+    static func pages(_ count: Int, prefix: String = "Page", body: (Int) -> String = { "Text of page \($0), see [[Page \($0 + 1)]]." }) -> [PageEdit]
+    {
         (0..<count).map { PageEdit(title: try! PageTitle("\(prefix) \($0)"), markdown: body($0), author: "alice") }
     }
 
@@ -82,9 +83,13 @@ import WikinodeTesting
             await b.stop()
             let token = try a.makeToken()
             for index in 0..<50 {
-                guard case .found(let page) = try a.database().lookup(try PageTitle("Page \(index)")) else { Issue.record("no page"); return }
+                guard case .found(let page) = try a.database().lookup(try PageTitle("Page \(index)")) else {
+                    Issue.record("no page")
+                    return
+                }
                 let revision = page.revisionId
-                let reply = try await NodeCluster.putPage(a, title: "Page \(index)", markdown: "Changed while B slept: \(index).", token: token, baseRevision: revision)
+                let reply = try await NodeCluster.putPage(
+                    a, title: "Page \(index)", markdown: "Changed while B slept: \(index).", token: token, baseRevision: revision)
                 #expect(reply.status == 200)
             }
             try await b.start()

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Testing
 import WikinodeCore
 import WikinodeTesting
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -16,7 +17,10 @@ import FoundationXML
     init() throws {
         node = try TestNode()
         let database = try node.database()
-        try database.savePage(PageEdit(title: try PageTitle("Gardening"), markdown: "Tomatoes & <peppers> need sun.", summary: "a \"quoted\" <summary>", author: "alice & bob"))
+        try database.savePage(
+            PageEdit(
+                title: try PageTitle("Gardening"), markdown: "Tomatoes & <peppers> need sun.", summary: "a \"quoted\" <summary>",
+                author: "alice & bob"))
         try database.savePage(PageEdit(title: try PageTitle("Cooking"), markdown: "Gardening gives tomatoes.", author: "carol"))
     }
 
@@ -28,7 +32,9 @@ import FoundationXML
     func everyResponseSaysNoSniff(path: String) async throws {
         try await node.test { client in
             let response = try await client.execute(uri: path, method: .get)
-            #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff", "\(path): \(response.status) \(response.headers[.contentType] ?? "")")
+            #expect(
+                response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff",
+                "\(path): \(response.status) \(response.headers[.contentType] ?? "")")
         }
     }
 
@@ -166,7 +172,8 @@ final class AtomProbe: NSObject, XMLParserDelegate {
         return probe
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:])
+    {
         if name == "entry" { inEntry = true }
         text = ""
     }

@@ -29,7 +29,9 @@ public struct JSONFeed: Codable, Sendable, Equatable {
             case dateModified = "date_modified"
         }
 
-        public init(id: String, url: String, title: String, contentHTML: String, datePublished: Date, dateModified: Date, tags: [String], authors: [Author]) {
+        public init(
+            id: String, url: String, title: String, contentHTML: String, datePublished: Date, dateModified: Date, tags: [String], authors: [Author]
+        ) {
             self.id = id
             self.url = url
             self.title = title

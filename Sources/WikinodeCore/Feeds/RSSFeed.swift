@@ -38,7 +38,8 @@ public struct RSSFeed: Sendable {
 
     public func xml() -> String {
         var writer = XMLWriter()
-        writer.element("rss", ["version": "2.0", "xmlns:atom": "http://www.w3.org/2005/Atom", "xmlns:dc": "http://purl.org/dc/elements/1.1/"]) { rss in
+        writer.element("rss", ["version": "2.0", "xmlns:atom": "http://www.w3.org/2005/Atom", "xmlns:dc": "http://purl.org/dc/elements/1.1/"]) {
+            rss in
             rss.element("channel") { channel in
                 channel.element("title", text: title)
                 channel.element("link", text: link)

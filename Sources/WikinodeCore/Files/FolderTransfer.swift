@@ -53,7 +53,8 @@ public struct FolderTransfer: Sendable {
                     status: post.status.rawValue, slug: post.slug, updated: entry.page.updatedAt == post.publishedAt ? nil : entry.page.updatedAt,
                     author: entry.author)
             } else {
-                file = MarkdownFile(title: entry.page.pageTitle, markdown: entry.markdown, date: entry.page.updatedAt, kind: "page", author: entry.author)
+                file = MarkdownFile(
+                    title: entry.page.pageTitle, markdown: entry.markdown, date: entry.page.updatedAt, kind: "page", author: entry.author)
             }
             try Data(file.serialized().utf8).write(to: folder.appendingPathComponent(file.fileName), options: .atomic)
             progress(index + 1, pages.count)
@@ -66,7 +67,9 @@ public struct FolderTransfer: Sendable {
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw WikiError.notFound("\(folder.path) is not a folder.")
         }
-        guard let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else {
+        guard
+            let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
+        else {
             return []
         }
         var files: [URL] = []

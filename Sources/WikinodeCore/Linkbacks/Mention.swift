@@ -51,7 +51,9 @@ public struct MentionContent: Sendable, Equatable {
     public var excerpt: String
     public var published: Date?
 
-    public init(authorName: String = "", authorURL: String = "", authorPhoto: String = "", title: String = "", excerpt: String = "", published: Date? = nil) {
+    public init(
+        authorName: String = "", authorURL: String = "", authorPhoto: String = "", title: String = "", excerpt: String = "", published: Date? = nil
+    ) {
         self.authorName = authorName
         self.authorURL = authorURL
         self.authorPhoto = authorPhoto
@@ -64,7 +66,9 @@ public struct MentionContent: Sendable, Equatable {
 /// One target a page links to, and how telling it went.
 public struct SentMention: Codable, Sendable, Equatable, Identifiable, FetchableRecord, PersistableRecord {
     public enum Status: String, Codable, Sendable, DatabaseValueConvertible {
-        case pending, sent, noEndpoint = "no endpoint", failed
+        case pending, sent
+        case noEndpoint = "no endpoint"
+        case failed
     }
 
     public var id: Int64?

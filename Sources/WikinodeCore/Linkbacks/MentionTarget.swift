@@ -36,7 +36,9 @@ public enum MentionTarget {
             page = try database.lookup(title).livePage
         } else if path.hasPrefix(NodeAddress.blogPrefix) {
             let parts = path.dropFirst(NodeAddress.blogPrefix.count).split(separator: "/", omittingEmptySubsequences: false)
-            if parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let found = try database.post(year: year, month: month, slug: String(parts[2])) {
+            if parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]),
+                let found = try database.post(year: year, month: month, slug: String(parts[2]))
+            {
                 page = found.page
             } else {
                 page = nil

@@ -46,7 +46,8 @@ extension WikiDatabase {
     ) throws {
         try writer.write { db in
             // A save after the attempt began queued it again: leave that for the next round.
-            guard let current = try SentMention.fetchOne(db, id: id), current.nextAttemptAt.map({ $0 <= Self.wholeMilliseconds(startedAt) }) ?? true else { return }
+            guard let current = try SentMention.fetchOne(db, id: id), current.nextAttemptAt.map({ $0 <= Self.wholeMilliseconds(startedAt) }) ?? true
+            else { return }
             try db.execute(
                 sql: """
                     UPDATE sentMention SET status = ?, protocol = ?, endpoint = ?, responseStatus = ?, response = ?, attempts = attempts + ?,
@@ -68,7 +69,9 @@ extension WikiDatabase {
     public func allSentMentions(limit: Int = 500) throws -> [(title: String, mention: SentMention)] {
         try writer.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT s.*, p.title AS pageTitle FROM sentMention s JOIN page p ON p.id = s.pageId ORDER BY COALESCE(s.lastAttemptAt, s.nextAttemptAt) DESC LIMIT ?",
+                db,
+                sql:
+                    "SELECT s.*, p.title AS pageTitle FROM sentMention s JOIN page p ON p.id = s.pageId ORDER BY COALESCE(s.lastAttemptAt, s.nextAttemptAt) DESC LIMIT ?",
                 arguments: [limit]
             ).map { (title: $0["pageTitle"], mention: try SentMention(row: $0)) }
         }
@@ -129,7 +132,8 @@ extension WikiDatabase {
             let fromSource = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM mention WHERE sourceURL = ?", arguments: [sourceURL]) ?? 0
             if fromSource >= Self.maximumMentionsPerSource { throw MentionRefusal.tooMany(Self.maximumMentionsPerSource) }
             // One host cannot fill the queue with many addresses (`?n=1`, `?n=2`…) either.
-            let queuedFromHost = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM mention WHERE sourceHost = ? AND status = 'queued'", arguments: [host]) ?? 0
+            let queuedFromHost =
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM mention WHERE sourceHost = ? AND status = 'queued'", arguments: [host]) ?? 0
             if queuedFromHost >= Self.maximumQueuedPerHost { throw MentionRefusal.busy(host) }
             let mention = Mention(
                 id: nil, pageId: pageId, sourceURL: sourceURL, targetURL: target, sourceHost: host, protocol: `protocol`, status: .queued,
@@ -196,9 +200,10 @@ extension WikiDatabase {
             mention.attempts = 0
             mention.nextAttemptAt = Self.wholeMilliseconds(now + Self.mentionRecheckInterval)
             if mention.moderation != .refused {
-                let fromPeer = try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS (SELECT 1 FROM peer WHERE isFollowing AND substr(?, 1, length(url) + 1) = url || '/')",
-                    arguments: [mention.sourceURL]) ?? false
+                let fromPeer =
+                    try Bool.fetchOne(
+                        db, sql: "SELECT EXISTS (SELECT 1 FROM peer WHERE isFollowing AND substr(?, 1, length(url) + 1) = url || '/')",
+                        arguments: [mention.sourceURL]) ?? false
                 if mention.moderation == .pending {
                     mention.moderation = !settings.moderateMentions || fromPeer ? .approved : .pending
                 }
@@ -211,7 +216,8 @@ extension WikiDatabase {
     public func recordMentionRejected(id: Int64, startedAt: Date = .distantFuture, reason: String, now: Date = Date()) throws {
         try writer.write { db in
             try db.execute(
-                sql: "UPDATE mention SET status = 'rejected', lastError = ?, nextAttemptAt = NULL, attempts = attempts + 1, verifiedAt = ? WHERE id = ? AND receivedAt <= ?",
+                sql:
+                    "UPDATE mention SET status = 'rejected', lastError = ?, nextAttemptAt = NULL, attempts = attempts + 1, verifiedAt = ? WHERE id = ? AND receivedAt <= ?",
                 arguments: [String(reason.prefix(500)), now, id, startedAt])
         }
     }
@@ -244,7 +250,9 @@ extension WikiDatabase {
     public func mentionsAwaitingApproval() throws -> [(title: String, mention: Mention)] {
         try writer.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT m.*, p.title AS pageTitle FROM mention m JOIN page p ON p.id = m.pageId WHERE m.status = 'verified' AND m.moderation = 'pending' ORDER BY m.receivedAt DESC"
+                db,
+                sql:
+                    "SELECT m.*, p.title AS pageTitle FROM mention m JOIN page p ON p.id = m.pageId WHERE m.status = 'verified' AND m.moderation = 'pending' ORDER BY m.receivedAt DESC"
             ).map { (title: $0["pageTitle"], mention: try Mention(row: $0)) }
         }
     }
@@ -253,7 +261,8 @@ extension WikiDatabase {
     public func allReceivedMentions(limit: Int = 500) throws -> [(title: String, mention: Mention)] {
         try writer.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT m.*, p.title AS pageTitle FROM mention m JOIN page p ON p.id = m.pageId ORDER BY m.receivedAt DESC LIMIT ?", arguments: [limit]
+                db, sql: "SELECT m.*, p.title AS pageTitle FROM mention m JOIN page p ON p.id = m.pageId ORDER BY m.receivedAt DESC LIMIT ?",
+                arguments: [limit]
             ).map { (title: $0["pageTitle"], mention: try Mention(row: $0)) }
         }
     }

@@ -79,7 +79,8 @@ public final class MarkdownDocument {
             if let target = canonicalTitle(title) {
                 open = "<a class=\"wikilink\" href=\"\(HTMLEscaping.escape(base + target.path))\">"
             } else {
-                open = "<a class=\"wikilink missing\" href=\"\(HTMLEscaping.escape(base + title.path))\" title=\"\(HTMLEscaping.escape(title.text)) (this page does not exist yet)\">"
+                open =
+                    "<a class=\"wikilink missing\" href=\"\(HTMLEscaping.escape(base + title.path))\" title=\"\(HTMLEscaping.escape(title.text)) (this page does not exist yet)\">"
             }
             cmark_node_set_on_enter(node.pointer, open)
             cmark_node_set_on_exit(node.pointer, "</a>")
@@ -118,7 +119,12 @@ public final class MarkdownDocument {
         walkCmarkTree(root) { node, entering in
             guard !done else { return }
             if node.type == CMARK_NODE_PARAGRAPH {
-                if entering { depth += 1 } else { done = !text.isEmpty; depth -= 1 }
+                if entering {
+                    depth += 1
+                } else {
+                    done = !text.isEmpty
+                    depth -= 1
+                }
                 return
             }
             guard depth > 0, entering else { return }

@@ -45,7 +45,9 @@ public struct PageEdit: Sendable {
             throw WikiError.invalidInput("The page is \(markdown.utf8.count) bytes; the most a page can have is \(Self.maximumMarkdownBytes).")
         }
         if let bad = markdown.unicodeScalars.first(where: Self.isForbiddenInText) {
-            throw WikiError.invalidInput("The text contains the control character U+\(String(bad.value, radix: 16, uppercase: true).leftPadded(to: 4)), which a page cannot hold.")
+            throw WikiError.invalidInput(
+                "The text contains the control character U+\(String(bad.value, radix: 16, uppercase: true).leftPadded(to: 4)), which a page cannot hold."
+            )
         }
         if summary.count > Self.maximumSummaryLength {
             throw WikiError.invalidInput("The summary can have at most \(Self.maximumSummaryLength) characters.")

@@ -113,7 +113,8 @@ extension WikiDatabase {
         }
     }
 
-    static let revisionSummarySQL = "SELECT id, parentId, kind, title, summary, author, createdAt, byteCount, contentHash, forkedFrom, forkedRevision FROM revision"
+    static let revisionSummarySQL =
+        "SELECT id, parentId, kind, title, summary, author, createdAt, byteCount, contentHash, forkedFrom, forkedRevision FROM revision"
 
     /// A page's revisions, newest first.
     public func history(of page: Page, limit: Int = 500) throws -> [RevisionSummary] {
@@ -194,7 +195,8 @@ extension WikiDatabase {
             return try rows.map { row in
                 let page = try Page(row: row)
                 let post = try Post.fetchOne(db, key: page.id!)
-                let tags = post == nil ? [] : try String.fetchAll(db, sql: "SELECT tag FROM postTag WHERE pageId = ? ORDER BY tagKey", arguments: [page.id])
+                let tags =
+                    post == nil ? [] : try String.fetchAll(db, sql: "SELECT tag FROM postTag WHERE pageId = ? ORDER BY tagKey", arguments: [page.id])
                 return (page, row["currentMarkdown"], post, tags, row["firstAuthor"] ?? "")
             }
         }
@@ -205,8 +207,9 @@ extension WikiDatabase {
         try writer.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT title, updatedAt FROM page p WHERE deletedAt IS NULL AND (? IS NULL OR \(Self.notHiddenPost)) ORDER BY titleKey",
-                arguments: [now, now])
-                .map { PageReference(title: $0["title"], updatedAt: $0["updatedAt"]) }
+                arguments: [now, now]
+            )
+            .map { PageReference(title: $0["title"], updatedAt: $0["updatedAt"]) }
         }
     }
 }

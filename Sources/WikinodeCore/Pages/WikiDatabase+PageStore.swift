@@ -6,41 +6,41 @@ extension WikiDatabase {
     /// Gives a page a new title inside a transaction; the old title keeps answering with a
     /// redirect. Returns the result.
     func storeRename(_ title: PageTitle, to newTitle: PageTitle, author: String, summary: String, in db: Database) throws -> SaveResult {
-            let settings = try NodeSettings.read(db)
-            guard var page = try livePage(title, in: db) else {
-                throw WikiError.notFound("There is no page \(title.text) to rename.")
-            }
-            if newTitle.key != page.titleKey, let occupant = try Page.filter(Page.Columns.titleKey == newTitle.key).fetchOne(db) {
-                let state = occupant.isDeleted ? "a deleted page with history" : "a page"
-                throw WikiError.conflict(currentRevision: page.revisionId, message: "There is already \(state) titled \(occupant.title).")
-            }
-            if newTitle.text == page.title {
-                throw WikiError.invalidInput("The page is already titled \(newTitle.text).")
-            }
-            let current = try Revision.fetchOne(db, id: page.revisionId)!
-            let now = Date()
-            var revision = Revision(
-                pageId: page.id!, parentId: page.revisionId, kind: .rename, title: newTitle.text,
-                markdown: current.markdown, html: current.html,
-                summary: summary.isEmpty ? "Renamed from \(page.title)" : summary, author: author, createdAt: now,
-                contentHash: current.contentHash, byteCount: current.byteCount)
-            try revision.insert(db)
-            let oldTitle = page.title
-            let oldKey = page.titleKey
-            try TitleAlias.deleteOne(db, key: newTitle.key)
-            if oldKey != newTitle.key {
-                try TitleAlias(titleKey: oldKey, title: oldTitle, pageId: page.id!).save(db)
-            }
-            page.title = newTitle.text
-            page.titleKey = newTitle.key
-            page.revisionId = revision.id!
-            page.updatedAt = now
-            try page.update(db)
-            try db.execute(sql: "UPDATE pageSearch SET title = ? WHERE rowid = ?", arguments: [page.title, page.id])
-            try logChange(of: page, revision: revision, previousTitle: oldTitle, in: db)
-            // Links to the old title now lead to the new one; links to the new title now exist.
-            try refreshPagesLinking(to: [oldKey, newTitle.key], in: db, settings: settings)
-            return SaveResult(page: page, revision: revision, isChanged: true, isCreated: false)
+        let settings = try NodeSettings.read(db)
+        guard var page = try livePage(title, in: db) else {
+            throw WikiError.notFound("There is no page \(title.text) to rename.")
+        }
+        if newTitle.key != page.titleKey, let occupant = try Page.filter(Page.Columns.titleKey == newTitle.key).fetchOne(db) {
+            let state = occupant.isDeleted ? "a deleted page with history" : "a page"
+            throw WikiError.conflict(currentRevision: page.revisionId, message: "There is already \(state) titled \(occupant.title).")
+        }
+        if newTitle.text == page.title {
+            throw WikiError.invalidInput("The page is already titled \(newTitle.text).")
+        }
+        let current = try Revision.fetchOne(db, id: page.revisionId)!
+        let now = Date()
+        var revision = Revision(
+            pageId: page.id!, parentId: page.revisionId, kind: .rename, title: newTitle.text,
+            markdown: current.markdown, html: current.html,
+            summary: summary.isEmpty ? "Renamed from \(page.title)" : summary, author: author, createdAt: now,
+            contentHash: current.contentHash, byteCount: current.byteCount)
+        try revision.insert(db)
+        let oldTitle = page.title
+        let oldKey = page.titleKey
+        try TitleAlias.deleteOne(db, key: newTitle.key)
+        if oldKey != newTitle.key {
+            try TitleAlias(titleKey: oldKey, title: oldTitle, pageId: page.id!).save(db)
+        }
+        page.title = newTitle.text
+        page.titleKey = newTitle.key
+        page.revisionId = revision.id!
+        page.updatedAt = now
+        try page.update(db)
+        try db.execute(sql: "UPDATE pageSearch SET title = ? WHERE rowid = ?", arguments: [page.title, page.id])
+        try logChange(of: page, revision: revision, previousTitle: oldTitle, in: db)
+        // Links to the old title now lead to the new one; links to the new title now exist.
+        try refreshPagesLinking(to: [oldKey, newTitle.key], in: db, settings: settings)
+        return SaveResult(page: page, revision: revision, isChanged: true, isCreated: false)
     }
 
     /// Deletes a page inside a transaction: it answers 410 afterwards, its history stays.
@@ -48,32 +48,33 @@ extension WikiDatabase {
     func storeDeletion(
         _ title: PageTitle, author: String, summary: String, expectation: PageEdit.Expectation, in db: Database
     ) throws -> (result: SaveResult, linkedSites: [String]) {
-            let settings = try NodeSettings.read(db)
-            guard var page = try livePage(title, in: db) else {
-                throw WikiError.notFound("There is no page \(title.text) to delete.")
-            }
-            if case .revision(let expected) = expectation, expected != page.revisionId {
-                throw WikiError.conflict(currentRevision: page.revisionId, message: "The page changed since revision \(expected); it is now at revision \(page.revisionId).")
-            }
-            let now = Date()
-            var revision = Revision(
-                pageId: page.id!, parentId: page.revisionId, kind: .delete, title: page.title, markdown: "", html: "",
-                summary: summary.isEmpty ? "Deleted" : summary, author: author, createdAt: now,
-                contentHash: Self.contentHash(""), byteCount: 0)
-            try revision.insert(db)
-            page.revisionId = revision.id!
-            page.html = ""
-            page.updatedAt = now
-            page.deletedAt = now
-            try page.update(db)
-            try PageLink.filter(PageLink.Columns.pageId == page.id!).deleteAll(db)
-            let linkedSites = try externalLinks(ofPageId: page.id!, in: db)
-            try ExternalLink.filter(ExternalLink.Columns.pageId == page.id!).deleteAll(db)
-            try db.execute(sql: "DELETE FROM pageSearch WHERE rowid = ?", arguments: [page.id])
-            try logChange(of: page, revision: revision, previousTitle: nil, in: db)
-            let aliasKeys = try String.fetchAll(db, TitleAlias.filter(TitleAlias.Columns.pageId == page.id!).select(TitleAlias.Columns.titleKey))
-            try refreshPagesLinking(to: Set([page.titleKey] + aliasKeys), in: db, settings: settings)
-            return (SaveResult(page: page, revision: revision, isChanged: true, isCreated: false), linkedSites)
+        let settings = try NodeSettings.read(db)
+        guard var page = try livePage(title, in: db) else {
+            throw WikiError.notFound("There is no page \(title.text) to delete.")
+        }
+        if case .revision(let expected) = expectation, expected != page.revisionId {
+            throw WikiError.conflict(
+                currentRevision: page.revisionId, message: "The page changed since revision \(expected); it is now at revision \(page.revisionId).")
+        }
+        let now = Date()
+        var revision = Revision(
+            pageId: page.id!, parentId: page.revisionId, kind: .delete, title: page.title, markdown: "", html: "",
+            summary: summary.isEmpty ? "Deleted" : summary, author: author, createdAt: now,
+            contentHash: Self.contentHash(""), byteCount: 0)
+        try revision.insert(db)
+        page.revisionId = revision.id!
+        page.html = ""
+        page.updatedAt = now
+        page.deletedAt = now
+        try page.update(db)
+        try PageLink.filter(PageLink.Columns.pageId == page.id!).deleteAll(db)
+        let linkedSites = try externalLinks(ofPageId: page.id!, in: db)
+        try ExternalLink.filter(ExternalLink.Columns.pageId == page.id!).deleteAll(db)
+        try db.execute(sql: "DELETE FROM pageSearch WHERE rowid = ?", arguments: [page.id])
+        try logChange(of: page, revision: revision, previousTitle: nil, in: db)
+        let aliasKeys = try String.fetchAll(db, TitleAlias.filter(TitleAlias.Columns.pageId == page.id!).select(TitleAlias.Columns.titleKey))
+        try refreshPagesLinking(to: Set([page.titleKey] + aliasKeys), in: db, settings: settings)
+        return (SaveResult(page: page, revision: revision, isChanged: true, isCreated: false), linkedSites)
     }
 
     // MARK: - Inside a transaction
@@ -104,14 +105,19 @@ extension WikiDatabase {
             break
         case .newPage:
             if let existing, isLive {
-                throw WikiError.conflict(currentRevision: existing.revisionId, message: "The page \(existing.title) already exists (revision \(existing.revisionId)); send its revision to change it.")
+                throw WikiError.conflict(
+                    currentRevision: existing.revisionId,
+                    message: "The page \(existing.title) already exists (revision \(existing.revisionId)); send its revision to change it.")
             }
         case .revision(let expected):
             guard let existing else {
-                throw WikiError.conflict(currentRevision: 0, message: "The page \(edit.title.text) does not exist, so it cannot be at revision \(expected).")
+                throw WikiError.conflict(
+                    currentRevision: 0, message: "The page \(edit.title.text) does not exist, so it cannot be at revision \(expected).")
             }
             if existing.revisionId != expected {
-                throw WikiError.conflict(currentRevision: existing.revisionId, message: "The page changed since revision \(expected); it is now at revision \(existing.revisionId).")
+                throw WikiError.conflict(
+                    currentRevision: existing.revisionId,
+                    message: "The page changed since revision \(expected); it is now at revision \(existing.revisionId).")
             }
         }
         let now = edit.date ?? Date()
@@ -131,9 +137,11 @@ extension WikiDatabase {
         linkedTitles[edit.title.key] = existing.map(\.pageTitle) ?? edit.title
         let html = document.renderHTML { linkedTitles[$0.key] }
 
-        var page = existing ?? Page(
-            id: nil, uid: UUID().uuidString.lowercased(), title: edit.title.text, titleKey: edit.title.key,
-            revisionId: 0, html: "", createdAt: now, updatedAt: now, deletedAt: nil)
+        var page =
+            existing
+            ?? Page(
+                id: nil, uid: UUID().uuidString.lowercased(), title: edit.title.text, titleKey: edit.title.key,
+                revisionId: 0, html: "", createdAt: now, updatedAt: now, deletedAt: nil)
         if page.id == nil {
             try page.insert(db)
         }

@@ -26,7 +26,8 @@ extension WikiDatabase {
             var entries: [ChangeFeedEntry] = []
             for row in rows {
                 let isPost = row["postStatus"] as String? != nil
-                let isHidden = isPost && (row["postStatus"] as String? != Post.Status.published.rawValue || (row["publishedAt"] as Date? ?? now) > now)
+                let isHidden =
+                    isPost && (row["postStatus"] as String? != Post.Status.published.rawValue || (row["publishedAt"] as Date? ?? now) > now)
                 var entry = ChangeFeedEntry(seq: row["seq"], uid: row["pageUid"], deleted: row["deletedAt"] as Date? != nil || isHidden)
                 if !entry.deleted {
                     let title: String = row["title"]

@@ -49,7 +49,12 @@ extension WikiDatabase {
                 let targets = page.links.filter { $0.hasPrefix(ownWikiPrefix) }.compactMap {
                     MarkdownDocument.title(fromWikiPath: String($0.dropFirst(ownBaseURL.count)))?.key
                 }
-                prepared.append((entry, RenderedRemotePage(page: page, html: document.renderHTML(absoluteBase: peer.url) { $0 }, text: document.plainText, targets: targets)))
+                prepared.append(
+                    (
+                        entry,
+                        RenderedRemotePage(
+                            page: page, html: document.renderHTML(absoluteBase: peer.url) { $0 }, text: document.plainText, targets: targets)
+                    ))
             } catch {
                 result.skippedInvalid += 1
                 if result.invalidReasons.count < 3 { result.invalidReasons.append("\(error)") }

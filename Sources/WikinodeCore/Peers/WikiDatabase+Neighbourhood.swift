@@ -78,16 +78,16 @@ extension WikiDatabase {
     }
 
     func remoteBacklinks(of page: Page, in db: Database) throws -> [RemoteReference] {
-            try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT DISTINCT p.name AS peerName, p.url AS peerURL, r.title, r.url, r.updatedAt
-                        FROM remoteLink l JOIN remotePage r ON r.id = l.remotePageId JOIN peer p ON p.id = r.peerId
-                        WHERE p.isFollowing AND (l.targetKey = ? OR l.targetKey IN (SELECT titleKey FROM titleAlias WHERE pageId = ?))
-                        ORDER BY p.name, r.titleKey
-                        """),
-                arguments: [page.titleKey, page.id]
-            ).map { RemoteReference(peerName: $0["peerName"], peerURL: $0["peerURL"], title: $0["title"], url: $0["url"], updatedAt: $0["updatedAt"]) }
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT DISTINCT p.name AS peerName, p.url AS peerURL, r.title, r.url, r.updatedAt
+                    FROM remoteLink l JOIN remotePage r ON r.id = l.remotePageId JOIN peer p ON p.id = r.peerId
+                    WHERE p.isFollowing AND (l.targetKey = ? OR l.targetKey IN (SELECT titleKey FROM titleAlias WHERE pageId = ?))
+                    ORDER BY p.name, r.titleKey
+                    """),
+            arguments: [page.titleKey, page.id]
+        ).map { RemoteReference(peerName: $0["peerName"], peerURL: $0["peerURL"], title: $0["title"], url: $0["url"], updatedAt: $0["updatedAt"]) }
     }
 
     /// Recent changes of the neighbourhood, newest first, before `until`: this node's changes

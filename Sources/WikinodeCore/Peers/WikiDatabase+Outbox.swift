@@ -14,7 +14,8 @@ extension WikiDatabase {
         let now = wholeMilliseconds(now)
         // A follow and an unfollow undo each other: only the latest is told.
         if type == .follow || type == .unfollow {
-            try OutboxNotice.filter(OutboxNotice.Columns.peerId == peerId && [Notice.Kind.follow, .unfollow].contains(OutboxNotice.Columns.type)).deleteAll(db)
+            try OutboxNotice.filter(OutboxNotice.Columns.peerId == peerId && [Notice.Kind.follow, .unfollow].contains(OutboxNotice.Columns.type))
+                .deleteAll(db)
         }
         var notice = OutboxNotice(peerId: peerId, type: type, attempts: 0, nextAttemptAt: now, createdAt: now)
         // Queued again: it stays one notice, due no later than before unless it is backing off.
@@ -22,7 +23,9 @@ extension WikiDatabase {
             [
                 OutboxNotice.Columns.createdAt.set(to: excluded[OutboxNotice.Columns.createdAt]),
                 OutboxNotice.Columns.nextAttemptAt.set(
-                    to: SQL("CASE WHEN \(OutboxNotice.Columns.attempts) = 0 THEN MIN(\(OutboxNotice.Columns.nextAttemptAt), \(excluded[OutboxNotice.Columns.nextAttemptAt])) ELSE \(OutboxNotice.Columns.nextAttemptAt) END")),
+                    to: SQL(
+                        "CASE WHEN \(OutboxNotice.Columns.attempts) = 0 THEN MIN(\(OutboxNotice.Columns.nextAttemptAt), \(excluded[OutboxNotice.Columns.nextAttemptAt])) ELSE \(OutboxNotice.Columns.nextAttemptAt) END"
+                    )),
             ]
         }
     }
@@ -31,8 +34,9 @@ extension WikiDatabase {
     public func hasUnannouncedChanges() throws -> Bool {
         try writer.unsafeRead { db in
             let latest = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM pageChange")) ?? 0
-            let notified = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT CAST(value AS INTEGER) FROM setting WHERE key = ?"), arguments: [Self.notifiedSeqKey]) ?? 0
+            let notified =
+                try Int64.fetchOne(
+                    db.cachedStatement(sql: "SELECT CAST(value AS INTEGER) FROM setting WHERE key = ?"), arguments: [Self.notifiedSeqKey]) ?? 0
             return latest > notified
         }
     }
@@ -43,7 +47,8 @@ extension WikiDatabase {
     public func announceChanges(now: Date = Date()) throws -> Int {
         try writer.write { db in
             let latest = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM pageChange") ?? 0
-            let notified = try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM setting WHERE key = ?", arguments: [Self.notifiedSeqKey]) ?? 0
+            let notified =
+                try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM setting WHERE key = ?", arguments: [Self.notifiedSeqKey]) ?? 0
             guard latest > notified else { return 0 }
             let followers = try Int64.fetchAll(db, sql: "SELECT id FROM peer WHERE isFollower")
             for peerId in followers {
@@ -73,7 +78,8 @@ extension WikiDatabase {
         return try writer.write { db in
             var count = 0
             for pageId in due {
-                guard let page = try Page.fetchOne(db, id: pageId), !page.isDeleted, let revision = try Revision.fetchOne(db, id: page.revisionId) else { continue }
+                guard let page = try Page.fetchOne(db, id: pageId), !page.isDeleted, let revision = try Revision.fetchOne(db, id: page.revisionId)
+                else { continue }
                 var change = PageChange(
                     seq: nil, pageId: pageId, pageUid: page.uid, revisionId: revision.id!, kind: .edit, title: page.title, previousTitle: nil,
                     author: revision.author, summary: "Published", contentHash: revision.contentHash, createdAt: now)
@@ -88,7 +94,9 @@ extension WikiDatabase {
     public func dueNotices(now: Date = Date(), limit: Int = 100) throws -> [OutboxItem] {
         try writer.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT o.id AS outboxId, o.type AS outboxType, o.attempts, p.* FROM outbox o JOIN peer p ON p.id = o.peerId WHERE o.nextAttemptAt <= ? ORDER BY o.nextAttemptAt LIMIT ?",
+                db,
+                sql:
+                    "SELECT o.id AS outboxId, o.type AS outboxType, o.attempts, p.* FROM outbox o JOIN peer p ON p.id = o.peerId WHERE o.nextAttemptAt <= ? ORDER BY o.nextAttemptAt LIMIT ?",
                 arguments: [now, limit]
             ).compactMap { row in
                 // A kind this version does not know (written by a newer one) waits for it.

@@ -44,7 +44,11 @@ extension WikiDatabase {
                 // While followed, a new key is refused; following again (the owner's decision,
                 // after unfollowing) pins the key the node shows now.
                 guard !peer.isFollowing else {
-                    throw WikiError.conflict(currentRevision: 0, message: "\(url) now shows another public key than the one pinned when it was first seen; unfollow it and follow it again if the change is expected.")
+                    throw WikiError.conflict(
+                        currentRevision: 0,
+                        message:
+                            "\(url) now shows another public key than the one pinned when it was first seen; unfollow it and follow it again if the change is expected."
+                    )
                 }
                 peer.publicKey = publicKey
             }
@@ -133,7 +137,8 @@ extension WikiDatabase {
     public func forgetPeerIfUnused(peerId: Int64) throws {
         try writer.write { db in
             try db.execute(
-                sql: "DELETE FROM peer WHERE id = ? AND NOT isFollowing AND NOT isFollower AND NOT EXISTS (SELECT 1 FROM outbox WHERE peerId = peer.id)",
+                sql:
+                    "DELETE FROM peer WHERE id = ? AND NOT isFollowing AND NOT isFollower AND NOT EXISTS (SELECT 1 FROM outbox WHERE peerId = peer.id)",
                 arguments: [peerId])
         }
     }
@@ -142,14 +147,16 @@ extension WikiDatabase {
     public func requestPull(peerId: Int64, now: Date = Date()) throws {
         try writer.write { db in
             try db.execute(
-                sql: "UPDATE peer SET pullRequested = 1, lastContactAt = ?, nextAttemptAt = MIN(COALESCE(nextAttemptAt, ?), ?) WHERE id = ? AND isFollowing",
+                sql:
+                    "UPDATE peer SET pullRequested = 1, lastContactAt = ?, nextAttemptAt = MIN(COALESCE(nextAttemptAt, ?), ?) WHERE id = ? AND isFollowing",
                 arguments: [now, Self.wholeMilliseconds(now), Self.wholeMilliseconds(now), peerId])
         }
     }
 
     /// Every followed peer is due now (at start, after being down).
     public func makeFollowedPeersDue(now: Date = Date()) throws {
-        try writer.write { db in try db.execute(sql: "UPDATE peer SET nextAttemptAt = ? WHERE isFollowing", arguments: [Self.wholeMilliseconds(now)]) }
+        try writer.write { db in try db.execute(sql: "UPDATE peer SET nextAttemptAt = ? WHERE isFollowing", arguments: [Self.wholeMilliseconds(now)])
+        }
     }
 
     /// Followed peers due for a pull: asked for by a notice, or their time has come.

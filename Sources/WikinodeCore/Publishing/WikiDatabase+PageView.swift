@@ -23,10 +23,12 @@ extension WikiDatabase {
     /// `visibleAt`, pages that are hidden posts at that time are left out.
     public func pageView(_ page: Page, visibleAt now: Date? = nil) throws -> PageViewData {
         try writer.read { db in
-            let summary = try RevisionSummary.fetchOne(db.cachedStatement(sql: Self.revisionSummarySQL + " WHERE id = ?"), arguments: [page.revisionId])!
+            let summary = try RevisionSummary.fetchOne(
+                db.cachedStatement(sql: Self.revisionSummarySQL + " WHERE id = ?"), arguments: [page.revisionId])!
             let post = try Post.fetchOne(db.cachedStatement(sql: "SELECT * FROM post WHERE pageId = ?"), arguments: [page.id])
-            let firstAuthor = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT author FROM revision WHERE pageId = ? ORDER BY id LIMIT 1"), arguments: [page.id]) ?? ""
+            let firstAuthor =
+                try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT author FROM revision WHERE pageId = ? ORDER BY id LIMIT 1"), arguments: [page.id]) ?? ""
             var data = PageViewData(
                 page: page, lastChange: summary, backlinks: try backlinks(of: page, visibleAt: now, in: db), post: post, firstAuthor: firstAuthor)
             data.twins = try twins(of: page.titleKey, in: db)

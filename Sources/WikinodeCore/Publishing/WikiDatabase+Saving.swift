@@ -67,7 +67,6 @@ extension WikiDatabase {
         }
     }
 
-
     /// Gives a page a new title. The old title keeps answering with a redirect, and the sites it
     /// links to hear of the new address.
     @discardableResult

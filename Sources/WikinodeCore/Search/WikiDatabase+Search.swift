@@ -59,25 +59,27 @@ extension WikiDatabase {
                     """,
                 arguments: [String(SearchHit.highlightStart), String(SearchHit.highlightEnd), pattern, offset + limit])
             let remote = rows.map {
-                SearchHit(title: $0["title"], updatedAt: $0["updatedAt"], snippet: $0["snippet"], peerName: $0["peerName"], url: $0["url"], rank: $0["rank"])
+                SearchHit(
+                    title: $0["title"], updatedAt: $0["updatedAt"], snippet: $0["snippet"], peerName: $0["peerName"], url: $0["url"], rank: $0["rank"]
+                )
             }
             return Array((local + remote).sorted { $0.rank < $1.rank }.dropFirst(offset).prefix(limit))
         }
     }
 
     func search(_ pattern: FTS5Pattern, limit: Int, offset: Int, visibleAt now: Date?, in db: Database) throws -> [SearchHit] {
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT p.title, p.updatedAt, hit.snippet, hit.rank FROM (
-                        SELECT rowid, rank, snippet(pageSearch, 1, ?, ?, '…', 24) AS snippet
-                        FROM pageSearch WHERE pageSearch MATCH ?
-                          AND (? IS NULL OR rowid NOT IN (SELECT pageId FROM post WHERE status != 'published' OR publishedAt > ?))
-                        ORDER BY rank LIMIT ? OFFSET ?
-                    ) AS hit JOIN page p ON p.id = hit.rowid
-                    ORDER BY hit.rank
-                    """,
-                arguments: [String(SearchHit.highlightStart), String(SearchHit.highlightEnd), pattern, now, now, limit, offset])
-            return rows.map { SearchHit(title: $0["title"], updatedAt: $0["updatedAt"], snippet: $0["snippet"], rank: $0["rank"]) }
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT p.title, p.updatedAt, hit.snippet, hit.rank FROM (
+                    SELECT rowid, rank, snippet(pageSearch, 1, ?, ?, '…', 24) AS snippet
+                    FROM pageSearch WHERE pageSearch MATCH ?
+                      AND (? IS NULL OR rowid NOT IN (SELECT pageId FROM post WHERE status != 'published' OR publishedAt > ?))
+                    ORDER BY rank LIMIT ? OFFSET ?
+                ) AS hit JOIN page p ON p.id = hit.rowid
+                ORDER BY hit.rank
+                """,
+            arguments: [String(SearchHit.highlightStart), String(SearchHit.highlightEnd), pattern, now, now, limit, offset])
+        return rows.map { SearchHit(title: $0["title"], updatedAt: $0["updatedAt"], snippet: $0["snippet"], rank: $0["rank"]) }
     }
 }

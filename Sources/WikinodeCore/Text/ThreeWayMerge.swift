@@ -63,12 +63,16 @@ public struct ThreeWayMerge: Sendable, Equatable {
                 regions.append(.resolved(lines))
             }
         }
-        var b = 0, o = 0, t = 0
+        var b = 0
+        var o = 0
+        var t = 0
         while b < baseLines.count || o < ourLines.count || t < theirLines.count {
             // A stable line: matched on both sides, right where both sides are.
             if b < baseLines.count, ourMatch[b] == o, theirMatch[b] == t {
                 append([baseLines[b]])
-                b += 1; o += 1; t += 1
+                b += 1
+                o += 1
+                t += 1
                 continue
             }
             // An unstable chunk runs to the next base line that both sides kept.
@@ -86,7 +90,9 @@ public struct ThreeWayMerge: Sendable, Equatable {
             } else {
                 regions.append(.conflict(base: baseChunk, ours: ourChunk, theirs: theirChunk))
             }
-            b = next; o = nextOurs; t = nextTheirs
+            b = next
+            o = nextOurs
+            t = nextTheirs
         }
         self.regions = regions
     }

@@ -37,7 +37,6 @@ public struct PageTitle: Hashable, Sendable, CustomStringConvertible, Comparable
     /// percent-encoded as UTF-8.
     public var pathSegment: String { Self.pathSegment(of: text) }
 
-
     /// Spaces as `_`, bytes outside unreserved ASCII and `!$'()*,;:@` percent-encoded.
     static func pathSegment(of text: String) -> String {
         var bytes: [UInt8] = []

@@ -66,7 +66,8 @@ extension WikiDatabase {
             } else {
                 let date = settings.publishedAt ?? now
                 let parts = Calendar.utc.dateComponents([.year, .month], from: date)
-                let year = parts.year!, month = parts.month!
+                let year = parts.year!
+                let month = parts.month!
                 let base = Self.slug(for: settings.slug.flatMap { $0.isEmpty ? nil : $0 } ?? page.title)
                 var slug = base
                 var counter = 2
@@ -113,7 +114,9 @@ extension WikiDatabase {
 
     /// Posts, newest first. With `visibleAt`, only those readers see at that moment (published
     /// and not scheduled later); without it, drafts and scheduled posts too.
-    public func posts(visibleAt now: Date?, tag: String? = nil, year: Int? = nil, month: Int? = nil, limit: Int = 20, offset: Int = 0) throws -> [PostEntry] {
+    public func posts(
+        visibleAt now: Date?, tag: String? = nil, year: Int? = nil, month: Int? = nil, limit: Int = 20, offset: Int = 0
+    ) throws -> [PostEntry] {
         var conditions = ["p.deletedAt IS NULL"]
         var arguments: [any DatabaseValueConvertible] = []
         if let now {
@@ -170,7 +173,8 @@ extension WikiDatabase {
     public func visiblePostsMark(at now: Date) throws -> String {
         try writer.unsafeRead { db in
             let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT COUNT(*) AS count, MAX(publishedAt) AS newest FROM post WHERE status = 'published' AND publishedAt <= ?"),
+                db.cachedStatement(
+                    sql: "SELECT COUNT(*) AS count, MAX(publishedAt) AS newest FROM post WHERE status = 'published' AND publishedAt <= ?"),
                 arguments: [now])
             return "\(row?["count"] as Int? ?? 0)/\(row?["newest"] as String? ?? "")"
         }

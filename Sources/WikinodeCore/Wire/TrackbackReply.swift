@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(FoundationXML)
-    import FoundationXML
+import FoundationXML
 #endif
 
 /// What a Trackback endpoint answered: `<response><error>0</error></response>` for success, or
@@ -34,7 +34,9 @@ public struct TrackbackReply: Sendable, Equatable {
         private var path: [String] = []
         private var text = ""
 
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]
+        ) {
             if path.isEmpty, name != "response" || path.count >= 32 {
                 problem = "The body is not a Trackback response."
                 parser.abortParsing()

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(FoundationXML)
-    import FoundationXML
+import FoundationXML
 #endif
 
 extension XMLRPC {
@@ -39,7 +39,9 @@ extension XMLRPC {
         private static let faultMember = ["methodResponse", "fault", "value", "struct", "member"]
         private static let paramValue = ["methodResponse", "params", "param", "value"]
 
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]
+        ) {
             if path.isEmpty, name != "methodResponse" { fail(parser, "The body is not an XML-RPC methodResponse.") }
             if path.count >= 32 { fail(parser, "The reply is nested too deeply.") }
             if path == ["methodResponse"], name == "fault" { isFault = true }

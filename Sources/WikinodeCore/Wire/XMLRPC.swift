@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(FoundationXML)
-    import FoundationXML
+import FoundationXML
 #endif
 
 /// The little of XML-RPC that Pingback needs: a `methodCall` with string parameters in, a
@@ -106,7 +106,9 @@ public enum XMLRPC {
         private var text = ""
         private var depth = 0
 
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]
+        ) {
             depth += 1
             if depth > 32 {
                 error = "The call is nested too deeply."

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(FoundationXML)
-    import FoundationXML
+import FoundationXML
 #endif
 
 /// Reads the Trackback autodiscovery RDF that pages hide in HTML comments (Trackback 1.2):

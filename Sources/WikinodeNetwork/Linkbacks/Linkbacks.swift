@@ -58,7 +58,8 @@ public final class Linkbacks: Sendable {
         guard let id = mention.id, let source = URL(string: mention.sourceURL) else { return }
         let startedAt = Date()
         do {
-            let response = try await client.get(source, accept: "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.5", limits: fetchLimits, sameOriginOnly: false)
+            let response = try await client.get(
+                source, accept: "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.5", limits: fetchLimits, sameOriginOnly: false)
             switch response.status {
             case 200..<300:
                 break
@@ -66,7 +67,8 @@ public final class Linkbacks: Sendable {
                 try database.recordMentionRejected(id: id, startedAt: startedAt, reason: "The source is gone (410).")
                 return
             case 500..<600 where mention.attempts + 1 < Self.maximumAttempts:
-                try database.recordMentionRetry(id: id, reason: "The source answered \(response.status).", retryAt: retryDate(attempts: mention.attempts), startedAt: startedAt)
+                try database.recordMentionRetry(
+                    id: id, reason: "The source answered \(response.status).", retryAt: retryDate(attempts: mention.attempts), startedAt: startedAt)
                 return
             default:
                 try database.recordMentionRejected(id: id, startedAt: startedAt, reason: "The source answered \(response.status).")
@@ -79,7 +81,8 @@ public final class Linkbacks: Sendable {
                     try database.recordMentionRejected(id: id, startedAt: startedAt, reason: "The source does not link to the target.")
                     return
                 }
-                try database.recordMentionVerified(id: id, startedAt: startedAt, content: WikinodeCore.MentionContent(title: "", excerpt: MentionText.line(text, limit: 300)))
+                try database.recordMentionVerified(
+                    id: id, startedAt: startedAt, content: WikinodeCore.MentionContent(title: "", excerpt: MentionText.line(text, limit: 300)))
                 return
             }
             guard type.contains("html") else {
@@ -105,7 +108,8 @@ public final class Linkbacks: Sendable {
             default: passing = false
             }
             if passing && mention.attempts + 1 < Self.maximumAttempts {
-                try? database.recordMentionRetry(id: id, reason: error.description, retryAt: retryDate(attempts: mention.attempts), startedAt: startedAt)
+                try? database.recordMentionRetry(
+                    id: id, reason: error.description, retryAt: retryDate(attempts: mention.attempts), startedAt: startedAt)
             } else {
                 try? database.recordMentionRejected(id: id, startedAt: startedAt, reason: error.description)
             }
@@ -129,7 +133,9 @@ public final class Linkbacks: Sendable {
 
     /// An http(s) address, or empty.
     func webAddress(_ url: URL?) -> String {
-        guard let url, let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.absoluteString.utf8.count <= 2000 else { return "" }
+        guard let url, let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.absoluteString.utf8.count <= 2000 else {
+            return ""
+        }
         return url.absoluteString
     }
 
@@ -163,7 +169,8 @@ public final class Linkbacks: Sendable {
         }
         let source = ownURL + (job.postPath ?? job.title.path)
         do {
-            let page = try await client.get(target, accept: "text/html, application/xhtml+xml;q=0.9, */*;q=0.1", limits: fetchLimits, sameOriginOnly: false)
+            let page = try await client.get(
+                target, accept: "text/html, application/xhtml+xml;q=0.9, */*;q=0.1", limits: fetchLimits, sameOriginOnly: false)
             guard (200..<300).contains(page.status) else {
                 record(.failed, nil, nil, page.status, "The target answered \(page.status).", retry: page.status >= 500)
                 return
@@ -175,7 +182,9 @@ public final class Linkbacks: Sendable {
                 let body = Data("source=\(Self.formEncode(source))&target=\(Self.formEncode(mention.targetURL))".utf8)
                 let answer = try await post(endpoint, contentType: "application/x-www-form-urlencoded", body: body)
                 let ok = (200..<300).contains(answer.status)
-                record(ok ? .sent : .failed, "webmention", endpoint.absoluteString, answer.status, Self.snippet(answer.body), retry: answer.status >= 500)
+                record(
+                    ok ? .sent : .failed, "webmention", endpoint.absoluteString, answer.status, Self.snippet(answer.body), retry: answer.status >= 500
+                )
             } else if let server = document.pingbackServer(
                 xPingbackHeaders: page.headers[values: .xPingback])
             {

@@ -156,7 +156,9 @@ public enum MessageSignature {
             guard case .string(let name) = item.rfc9651BareItem, item.rfc9651Parameters.count == 0 else {
                 throw .unauthorized("Signature-Input lists a component this node cannot read.")
             }
-            guard name == name.lowercased(), !name.isEmpty, !components.contains(name) else { throw .unauthorized("Signature-Input lists \(name) wrongly.") }
+            guard name == name.lowercased(), !name.isEmpty, !components.contains(name) else {
+                throw .unauthorized("Signature-Input lists \(name) wrongly.")
+            }
             components.append(name)
         }
         let missing = requiredComponents.subtracting(components)
@@ -167,7 +169,9 @@ public enum MessageSignature {
         }
         guard case .string(let keyId) = parameters["keyid"], !keyId.isEmpty else { throw .unauthorized("The signature has no keyid.") }
         guard case .integer(let created) = parameters["created"] else { throw .unauthorized("The signature has no creation time.") }
-        guard case .string(let nonce) = parameters["nonce"], !nonce.isEmpty, nonce.count <= 100 else { throw .unauthorized("The signature has no nonce.") }
+        guard case .string(let nonce) = parameters["nonce"], !nonce.isEmpty, nonce.count <= 100 else {
+            throw .unauthorized("The signature has no nonce.")
+        }
         guard let signatureParameters = try? serialized(list) else { throw .unauthorized("Signature-Input cannot be serialised again.") }
         return Parsed(
             components: components, parameters: signatureParameters, keyId: keyId,

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
-import Synchronization
 import Logging
+import Synchronization
 import WikinodeCore
 
 extension Peering {

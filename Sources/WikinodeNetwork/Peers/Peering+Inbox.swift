@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
-import Synchronization
 import Logging
+import Synchronization
 import WikinodeCore
 
 extension Peering {
@@ -37,11 +37,13 @@ extension Peering {
             guard try database.followerCount() < Self.maximumFollowers else {
                 throw RemoteError.refused("This node has as many followers as it serves (\(Self.maximumFollowers)).")
             }
-            guard keyFetches.withLock({ count in
-                guard count < Self.maximumKeyFetches else { return false }
-                count += 1
-                return true
-            }) else { throw RemoteError.refused("Too many new followers at once; try again in a minute.") }
+            guard
+                keyFetches.withLock({ count in
+                    guard count < Self.maximumKeyFetches else { return false }
+                    count += 1
+                    return true
+                })
+            else { throw RemoteError.refused("Too many new followers at once; try again in a minute.") }
             defer { keyFetches.withLock { $0 -= 1 } }
             let info: NodeInfo
             do {

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
-import Synchronization
 import Logging
+import Synchronization
 import WikinodeCore
 
 extension Peering {
@@ -33,7 +33,8 @@ extension Peering {
             }
             try database.recordPullSuccess(peerId: peerId, nextAttemptAt: Date() + jittered(timing.pollInterval))
             if invalid > 0 {
-                try database.recordPeerError(peerId: peerId, error: "\(invalid) entries of its feed were invalid and skipped: \(reasons.prefix(3).joined(separator: "; "))")
+                try database.recordPeerError(
+                    peerId: peerId, error: "\(invalid) entries of its feed were invalid and skipped: \(reasons.prefix(3).joined(separator: "; "))")
             }
         } catch {
             let failures = (try? database.peer(id: peerId)?.failures) ?? 0

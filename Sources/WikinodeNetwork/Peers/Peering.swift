@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
-import Synchronization
 import Logging
+import Synchronization
 import WikinodeCore
 
 /// How often and how hard a node talks to its peers.
@@ -57,7 +57,9 @@ public final class Peering: Sendable {
     static let maximumKeyFetches = 4
     public static let maximumFollowers = 1_000
 
-    public init(database: WikiDatabase, identity: NodeIdentity, ownURL: String, policy: AddressPolicy, timing: PeeringTiming = PeeringTiming(), logger: Logger) {
+    public init(
+        database: WikiDatabase, identity: NodeIdentity, ownURL: String, policy: AddressPolicy, timing: PeeringTiming = PeeringTiming(), logger: Logger
+    ) {
         self.database = database
         self.identity = identity
         self.ownURL = Self.normalized(ownURL) ?? ownURL

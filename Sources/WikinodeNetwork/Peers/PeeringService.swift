@@ -62,7 +62,10 @@ extension Peering {
     func runDueWork() async {
         do {
             let now = Date()
-            let after = scheduledPostsChecked.withLock { checked in defer { checked = now }; return checked }
+            let after = scheduledPostsChecked.withLock { checked in
+                defer { checked = now }
+                return checked
+            }
             try database.announceScheduledPosts(after: after, now: now)
             if try database.hasUnannouncedChanges() {
                 try database.announceChanges()

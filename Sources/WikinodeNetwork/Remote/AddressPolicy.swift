@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Darwin)
-    import Darwin
+import Darwin
 #endif
 
 /// Which addresses a node may fetch from or send to.
@@ -58,7 +58,9 @@ public struct AddressPolicy: Sendable {
         }
         guard !addresses.isEmpty else { throw RemoteError.unreachable("\(host) does not resolve") }
         for address in addresses where !Self.isPublic(address) {
-            throw RemoteError.forbiddenAddress("\(host) resolves to \(Self.describe(address)), which is not a public address; start the node with --allow-private-addresses to allow it")
+            throw RemoteError.forbiddenAddress(
+                "\(host) resolves to \(Self.describe(address)), which is not a public address; start the node with --allow-private-addresses to allow it"
+            )
         }
     }
 

@@ -57,7 +57,8 @@ public final class RemoteClient: Sendable {
     }
 
     /// GETs `url`, following redirects within the same origin only when `sameOriginOnly`.
-    public func get(_ url: URL, accept: String = "application/json", limits: Limits = Limits(), sameOriginOnly: Bool = true) async throws -> Response {
+    public func get(_ url: URL, accept: String = "application/json", limits: Limits = Limits(), sameOriginOnly: Bool = true) async throws -> Response
+    {
         try await send(method: .GET, url: url, headers: [.accept: accept], body: nil, limits: limits, sameOriginOnly: sameOriginOnly)
     }
 
@@ -139,7 +140,9 @@ public final class RemoteClient: Sendable {
 }
 
 /// Runs `operation`, throwing `RemoteError.timeout` if `deadline` passes first.
-func withDeadline<T: Sendable>(_ deadline: ContinuousClock.Instant, describing url: URL, _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+func withDeadline<T: Sendable>(
+    _ deadline: ContinuousClock.Instant, describing url: URL, _ operation: @escaping @Sendable () async throws -> T
+) async throws -> T {
     try await withThrowingTaskGroup(of: T.self) { group in
         group.addTask { try await operation() }
         group.addTask {

@@ -51,7 +51,9 @@ struct APIController {
             links: try database.outgoingLinks(of: page).map { link(title: $0.title, exists: $0.exists) },
             externalLinks: try database.externalLinks(of: page),
             backlinks: try database.backlinks(of: page, visibleAt: Date()).map { link(title: $0.title, exists: true) })
-        return Response.conditional(to: request, body: String(decoding: try Response.jsonData(document), as: UTF8.self), contentType: "application/json; charset=utf-8", lastModified: page.updatedAt)
+        return Response.conditional(
+            to: request, body: String(decoding: try Response.jsonData(document), as: UTF8.self), contentType: "application/json; charset=utf-8",
+            lastModified: page.updatedAt)
     }
 
     private func link(title: String, exists: Bool) -> PageDocument.Link {
@@ -86,12 +88,15 @@ struct APIController {
         if file.title.text != title.text {
             throw HTTPError(
                 .unprocessableContent,
-                message: "The front matter's title (\(file.title.text)) is not the page's (\(title.text)). To rename the page, POST {\"title\": \"\(file.title.text)\"} to /api/pages/\(title.pathSegment)/rename first; or leave the title out of the front matter.")
+                message:
+                    "The front matter's title (\(file.title.text)) is not the page's (\(title.text)). To rename the page, POST {\"title\": \"\(file.title.text)\"} to /api/pages/\(title.pathSegment)/rename first; or leave the title out of the front matter."
+            )
         }
         let edit = PageEdit(title: title, markdown: file.markdown, summary: body.summary ?? "", author: token.name, expectation: expectation)
         let result = try await database.savePage(edit, post: file.postSettings)
         let url = site.baseURL + result.page.pageTitle.path
-        let response = SaveResponse(title: result.page.title, url: url, revision: result.page.revisionId, created: result.isCreated, changed: result.isChanged)
+        let response = SaveResponse(
+            title: result.page.title, url: url, revision: result.page.revisionId, created: result.isCreated, changed: result.isChanged)
         return try Response.json(response, status: result.isCreated ? .created : .ok, headers: [.location: url])
     }
 
@@ -119,7 +124,9 @@ struct APIController {
         let base = try QueryParameters(request).integer("baseRevision", in: 1...Int64.max)
         let result = try database.deletePage(title, author: token.name, expectation: base.map { .revision($0) } ?? .any)
         return try Response.json(
-            SaveResponse(title: result.page.title, url: site.baseURL + result.page.pageTitle.path, revision: result.revision.id!, created: false, changed: true))
+            SaveResponse(
+                title: result.page.title, url: site.baseURL + result.page.pageTitle.path, revision: result.revision.id!, created: false, changed: true
+            ))
     }
 
     /// `GET /api/changes?since=N&limit=M`: the compacted change feed after cursor N, oldest
@@ -130,7 +137,8 @@ struct APIController {
         let limit = Int(try query.integer("limit", in: 1...1000) ?? 100)
         let feed = try database.changeFeed(since: since, limit: limit, baseURL: site.baseURL)
         return Response.conditional(
-            to: request, body: String(decoding: try ChangeFeedDocument.encoder.encode(feed), as: UTF8.self), contentType: "application/json; charset=utf-8")
+            to: request, body: String(decoding: try ChangeFeedDocument.encoder.encode(feed), as: UTF8.self),
+            contentType: "application/json; charset=utf-8")
     }
 
     private func livePage(_ context: Context) throws -> Page {

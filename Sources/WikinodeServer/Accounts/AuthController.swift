@@ -39,13 +39,16 @@ struct AuthController {
         let returnPath = Self.localPath(form["return"])
         let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
         func again(_ error: String, status: HTTPResponse.Status, headers: HTTPFields = [:]) throws -> Response {
-            let view = LoginView(site: site, csrfToken: context.visitor.csrfToken ?? "", returnPath: returnPath, name: name, error: error, notice: nil)
+            let view = LoginView(
+                site: site, csrfToken: context.visitor.csrfToken ?? "", returnPath: returnPath, name: name, error: error, notice: nil)
             var response = Response.html(try renderer.render(view, template: "login", viewer: context.viewer(for: request)), status: status)
             for field in headers { response.headers.append(field) }
             return response
         }
         if let wait = limiter.retryAfter(for: context.visitor.address) {
-            return try again("Too many failed sign-ins from your address; try again in \(wait / 60 + 1) minutes.", status: .tooManyRequests, headers: [.retryAfter: "\(wait)"])
+            return try again(
+                "Too many failed sign-ins from your address; try again in \(wait / 60 + 1) minutes.", status: .tooManyRequests,
+                headers: [.retryAfter: "\(wait)"])
         }
         guard let user = try await hashing.authenticate(database, name: name, password: form["password"] ?? "") else {
             limiter.recordFailure(for: context.visitor.address)

@@ -84,7 +84,8 @@ struct CSRFGuard: Sendable {
         guard let expected = visitor.csrfToken, let token,
             PasswordHasher.constantTimeEqual(Data(expected.utf8), Data(token.utf8))
         else {
-            throw HTTPError(.forbidden, message: "The form's security token is missing or out of date; reload the page and try again. Nothing was changed.")
+            throw HTTPError(
+                .forbidden, message: "The form's security token is missing or out of date; reload the page and try again. Nothing was changed.")
         }
     }
 }

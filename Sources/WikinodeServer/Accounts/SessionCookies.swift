@@ -27,7 +27,8 @@ extension SessionCookies {
     func ensureToken(_ visitor: Visitor, csrf: CSRFGuard, response: inout Response) -> String {
         if let token = visitor.csrfToken { return token }
         let cookie = WikiDatabase.makeRandomToken()
-        response.setCookie(Cookie(name: SessionMiddleware.tokenCookieName, value: cookie, path: "/", secure: isSecure, httpOnly: true, sameSite: .lax))
+        response.setCookie(
+            Cookie(name: SessionMiddleware.tokenCookieName, value: cookie, path: "/", secure: isSecure, httpOnly: true, sameSite: .lax))
         return csrf.token(forVisitor: cookie)
     }
 

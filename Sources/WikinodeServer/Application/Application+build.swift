@@ -19,7 +19,8 @@ public func buildApplication(
         policy: configuration.addressPolicy, timing: configuration.federationTiming,
         logger: logger)
     let homePage = (try? PageTitle(try database.settings().homePage)) ?? (try! PageTitle("Welcome"))
-    let linkbacks = Linkbacks(database: database, client: peering.client, ownURL: configuration.baseURL, homePage: homePage,
+    let linkbacks = Linkbacks(
+        database: database, client: peering.client, ownURL: configuration.baseURL, homePage: homePage,
         limits: configuration.federationTiming.webLimits, logger: logger)
     let router = try await buildRouter(
         configuration: configuration, database: database, identity: identity, peering: peering, linkbacks: linkbacks, logger: logger)

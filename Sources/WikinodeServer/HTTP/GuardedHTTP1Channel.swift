@@ -38,7 +38,8 @@ struct GuardedHTTP1Channel: ServerChildChannel {
         if total > maximumConnections {
             refusal = Self.refusal("This node has too many open connections (\(maximumConnections)); try again in a few seconds.")
         } else if limits.maximumConnectionsPerClient > 0, fromClient > limits.maximumConnectionsPerClient {
-            refusal = Self.refusal("Your network has too many connections open to this node (\(limits.maximumConnectionsPerClient)); close some and try again.")
+            refusal = Self.refusal(
+                "Your network has too many connections open to this node (\(limits.maximumConnectionsPerClient)); close some and try again.")
         }
         if refusal != nil, openConnections.shouldWarnOfRefusal() {
             logger.warning(

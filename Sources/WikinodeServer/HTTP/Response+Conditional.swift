@@ -52,7 +52,9 @@ extension Response {
 
     /// A redirect to `location`.
     static func redirecting(to location: String, status: HTTPResponse.Status = .movedPermanently) -> Response {
-        Response(status: status, headers: [.location: location, .contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "Moved to \(location)\n")))
+        Response(
+            status: status, headers: [.location: location, .contentType: "text/plain; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: "Moved to \(location)\n")))
     }
 
     /// A JSON response from an `Encodable` value.

@@ -155,8 +155,10 @@ struct LinkbackController {
         guard Self.withoutFragment(source).absoluteString != target else { return Self.trackbackAnswer(error: "A page cannot ping itself.") }
         do {
             try database.receiveMention(
-                pageId: page.id!, source: source, target: target, protocol: .trackback, claimedTitle: MentionText.line(form["title"] ?? "", limit: 200),
-                claimedExcerpt: MentionText.line(form["excerpt"] ?? "", limit: 500), claimedSite: MentionText.line(form["blog_name"] ?? "", limit: 100))
+                pageId: page.id!, source: source, target: target, protocol: .trackback,
+                claimedTitle: MentionText.line(form["title"] ?? "", limit: 200),
+                claimedExcerpt: MentionText.line(form["excerpt"] ?? "", limit: 500),
+                claimedSite: MentionText.line(form["blog_name"] ?? "", limit: 100))
         } catch let refusal as MentionRefusal {
             return Self.trackbackAnswer(error: refusal.description)
         }

@@ -44,7 +44,9 @@ struct MentionsController {
         }
         try requireOwner(context)
         let pending = try database.mentionsAwaitingApproval().map { ReceivedMentionRow($0.mention, pageTitle: $0.title, timeZone: site.timeZone) }
-        let received = try database.allReceivedMentions(limit: 100).map { ReceivedMentionRow($0.mention, pageTitle: $0.title, timeZone: site.timeZone) }
+        let received = try database.allReceivedMentions(limit: 100).map {
+            ReceivedMentionRow($0.mention, pageTitle: $0.title, timeZone: site.timeZone)
+        }
         let sent = try database.allSentMentions(limit: 100).map { SentMentionRow($0.mention, pageTitle: $0.title, timeZone: site.timeZone) }
         let view = MentionsView(
             site: site, pending: pending, hasPending: !pending.isEmpty, received: received, hasReceived: !received.isEmpty, sent: sent,
@@ -56,7 +58,9 @@ struct MentionsController {
         let form = try await FormBody(request)
         try csrf.verify(request, visitor: context.visitor, token: form["csrf"])
         try requireOwner(context)
-        guard let id = context.parameters.get("id", as: Int64.self) else { throw HTTPError(.badRequest, message: "A mention is given by its number.") }
+        guard let id = context.parameters.get("id", as: Int64.self) else {
+            throw HTTPError(.badRequest, message: "A mention is given by its number.")
+        }
         do {
             try database.moderateMention(id: id, approve: approve)
         } catch let error as WikiError {

@@ -86,7 +86,8 @@ struct EditController {
                 permalink: post.permalinkPath)
         }
         let view = EditView(
-            site: site, title: target.title.text, tools: PageToolsView(target.title), isNew: !target.isLive, markdownHTML: HTMLEscaping.escape(markdown),
+            site: site, title: target.title.text, tools: PageToolsView(target.title), isNew: !target.isLive,
+            markdownHTML: HTMLEscaping.escape(markdown),
             summary: summary, baseRevision: base.map(String.init) ?? "", csrfToken: token,
             asksForName: !context.visitor.isSignedIn, name: "", previewHTML: nil, notice: notice, error: nil, conflict: nil, post: postForm)
         response.body = .init(byteBuffer: ByteBuffer(string: try renderer.render(view, template: "edit", viewer: context.viewer(for: request))))
@@ -134,7 +135,8 @@ struct EditController {
         if let user = context.visitor.user {
             author = user.name
         } else if submission.name.isEmpty || submission.name.count > 60 {
-            return try editForm(target, submission, context, request, error: "Give your name (up to 60 characters): it is shown in the page's history.")
+            return try editForm(
+                target, submission, context, request, error: "Give your name (up to 60 characters): it is shown in the page's history.")
         } else {
             author = submission.name + " (not signed in)"
         }
@@ -175,10 +177,12 @@ struct EditController {
     ) throws -> Response {
         let latest = try database.revisionSummary(page.revisionId, of: page)
         let conflict = ConflictView(
-            otherAuthor: latest?.author ?? "someone", otherRevision: page.revisionId, otherDate: DateView(latest?.createdAt ?? Date(), in: site.timeZone),
+            otherAuthor: latest?.author ?? "someone", otherRevision: page.revisionId,
+            otherDate: DateView(latest?.createdAt ?? Date(), in: site.timeZone),
             otherChange: DiffView.hunks(of: LineDiff(old: base, new: theirs)),
             regions: merge.conflicts.map {
-                ConflictView.Region(ours: $0.ours.joined(separator: "\n"), theirs: $0.theirs.joined(separator: "\n"), base: $0.base.joined(separator: "\n"))
+                ConflictView.Region(
+                    ours: $0.ours.joined(separator: "\n"), theirs: $0.theirs.joined(separator: "\n"), base: $0.base.joined(separator: "\n"))
             })
         // The editor keeps all their text, with the other change merged in where it does not
         // clash; saving again is against the revision now current, so nothing of theirs is lost.
@@ -191,12 +195,14 @@ struct EditController {
         conflict: ConflictView? = nil, status: HTTPResponse.Status = .ok
     ) throws -> Response {
         let view = EditView(
-            site: site, title: target.title.text, tools: PageToolsView(target.title), isNew: !target.isLive, markdownHTML: HTMLEscaping.escape(submission.markdown),
+            site: site, title: target.title.text, tools: PageToolsView(target.title), isNew: !target.isLive,
+            markdownHTML: HTMLEscaping.escape(submission.markdown),
             summary: submission.summary, baseRevision: submission.baseRevision.map(String.init) ?? "",
             csrfToken: context.visitor.csrfToken ?? "", asksForName: !context.visitor.isSignedIn, name: submission.name,
             previewHTML: preview, notice: nil, error: error, conflict: conflict,
             post: PostFormView(
-                isPost: submission.post != nil, isDraft: submission.post?.status == .draft, date: submission.postDateField, tags: submission.tagsField,
+                isPost: submission.post != nil, isDraft: submission.post?.status == .draft, date: submission.postDateField,
+                tags: submission.tagsField,
                 permalink: nil))
         return .html(try renderer.render(view, template: "edit", viewer: context.viewer(for: request)), status: error == nil ? status : .badRequest)
     }
@@ -215,7 +221,8 @@ struct EditController {
     /// 413 for text larger than a page may be, saying what `consequence` that has.
     static func refuseOversized(_ markdown: String, _ consequence: String) throws {
         guard markdown.utf8.count <= PageEdit.maximumMarkdownBytes else {
-            throw HTTPError(.contentTooLarge, message: "The text is larger than a page may be (\(PageEdit.maximumMarkdownBytes) bytes), \(consequence).")
+            throw HTTPError(
+                .contentTooLarge, message: "The text is larger than a page may be (\(PageEdit.maximumMarkdownBytes) bytes), \(consequence).")
         }
     }
 

@@ -36,7 +36,8 @@ extension EditController {
             postDateField = (form["postDate"] ?? "").trimmingCharacters(in: .whitespaces)
             tagsField = form["tags"] ?? ""
             wasPost = form["wasPost"] == "1"
-            postError = !postDateField.isEmpty && Self.utcDate(postDateField) == nil
+            postError =
+                !postDateField.isEmpty && Self.utcDate(postDateField) == nil
                 ? "The publication date must look like 2026-11-27T09:30 (UTC)." : nil
             if form["post"] == "1" {
                 let date = postDateField.isEmpty ? nil : Self.utcDate(postDateField)

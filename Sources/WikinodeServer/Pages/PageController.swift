@@ -68,7 +68,8 @@ struct PageController {
             return response
         case .page(let page, _):
             guard let revision = try database.revision(page.revisionId, of: page) else { throw HTTPError(.notFound) }
-            return Response.conditional(to: request, body: revision.markdown, contentType: "text/markdown; charset=utf-8", lastModified: page.updatedAt)
+            return Response.conditional(
+                to: request, body: revision.markdown, contentType: "text/markdown; charset=utf-8", lastModified: page.updatedAt)
         case .deleted(let page, _):
             throw HTTPError(.gone, message: "The page \(page.title) was deleted.")
         case .missing(let title):
@@ -85,7 +86,9 @@ struct PageController {
 
     func deleted(_ page: Page, title: PageTitle, request: Request, context: Context) throws -> Response {
         guard let summary = try database.revisionSummary(page.revisionId, of: page) else { throw HTTPError(.gone) }
-        let view = DeletedPageView(site: site, title: title.text, tools: PageToolsView(title), lastChange: RevisionView(summary, title: title, latestId: page.revisionId, timeZone: site.timeZone))
+        let view = DeletedPageView(
+            site: site, title: title.text, tools: PageToolsView(title),
+            lastChange: RevisionView(summary, title: title, latestId: page.revisionId, timeZone: site.timeZone))
         let html = try renderer.render(view, template: "deleted", viewer: context.viewer(for: request))
         return Response.conditional(to: request, body: html, contentType: "text/html; charset=utf-8", status: .gone)
     }
@@ -106,7 +109,9 @@ struct PageController {
         try withPage(request, context, suffix: "/history") { page, title in
             let revisions = try database.history(of: page).map { RevisionView($0, title: title, latestId: page.revisionId, timeZone: site.timeZone) }
             let view = HistoryView(site: site, title: title.text, tools: PageToolsView(title), revisions: revisions)
-            return Response.conditional(to: request, body: try renderer.render(view, template: "history", viewer: context.viewer(for: request)), contentType: "text/html; charset=utf-8", lastModified: page.updatedAt)
+            return Response.conditional(
+                to: request, body: try renderer.render(view, template: "history", viewer: context.viewer(for: request)),
+                contentType: "text/html; charset=utf-8", lastModified: page.updatedAt)
         }
     }
 
@@ -123,13 +128,15 @@ struct PageController {
                     updated: revision.createdAt, author: revision.author,
                     link: "\(site.baseURL)\(title.path)/" + (revision.parentId.map { "diff?from=\($0)&to=\(revision.id)" } ?? "rev/\(revision.id)"),
                     summary: revision.summary.isEmpty ? nil : revision.summary,
-                    contentHTML: ChangeEntryHTML.html(summary: revision.summary, old: text?.old, new: revision.kind == .delete ? nil : text?.new ?? ""))
+                    contentHTML: ChangeEntryHTML.html(
+                        summary: revision.summary, old: text?.old, new: revision.kind == .delete ? nil : text?.new ?? ""))
             }
             let feed = AtomFeed(
                 id: "\(site.baseURL)\(title.path)/history", title: "\(title.text) — history — \(site.name)",
                 selfURL: "\(site.baseURL)\(title.path)/history.atom", alternateURL: "\(site.baseURL)\(title.path)/history",
                 baseURL: site.baseURL, author: site.name, updated: page.updatedAt, entries: entries)
-            return Response.conditional(to: request, body: feed.xml(), contentType: "application/atom+xml; charset=utf-8", lastModified: page.updatedAt)
+            return Response.conditional(
+                to: request, body: feed.xml(), contentType: "application/atom+xml; charset=utf-8", lastModified: page.updatedAt)
         }
     }
 
@@ -143,11 +150,14 @@ struct PageController {
                 throw HTTPError(.notFound, message: "The page \(title.text) has no revision \(id).")
             }
             let view = OldRevisionView(
-                site: site, title: title.text, tools: PageToolsView(title), revision: RevisionView(summary, title: title, latestId: page.revisionId, timeZone: site.timeZone),
+                site: site, title: title.text, tools: PageToolsView(title),
+                revision: RevisionView(summary, title: title, latestId: page.revisionId, timeZone: site.timeZone),
                 html: revision.html, isDeletion: revision.kind == .delete,
                 csrfToken: revision.kind == .delete || summary.id == page.revisionId ? nil : context.visitor.csrfToken,
                 revertPath: title.path + "/revert")
-            return Response.conditional(to: request, body: try renderer.render(view, template: "revision", viewer: context.viewer(for: request)), contentType: "text/html; charset=utf-8", lastModified: revision.createdAt)
+            return Response.conditional(
+                to: request, body: try renderer.render(view, template: "revision", viewer: context.viewer(for: request)),
+                contentType: "text/html; charset=utf-8", lastModified: revision.createdAt)
         }
     }
 
@@ -166,7 +176,8 @@ struct PageController {
             guard let from = try database.revision(fromId, of: page) else {
                 throw HTTPError(.notFound, message: "The page \(title.text) has no revision \(fromId).")
             }
-            guard let fromSummary = try database.revisionSummary(fromId, of: page), let toSummary = try database.revisionSummary(toId, of: page) else {
+            guard let fromSummary = try database.revisionSummary(fromId, of: page), let toSummary = try database.revisionSummary(toId, of: page)
+            else {
                 throw HTTPError(.notFound)
             }
             let view = DiffView(
@@ -174,7 +185,9 @@ struct PageController {
                 from: RevisionView(fromSummary, title: title, latestId: page.revisionId, timeZone: site.timeZone),
                 to: RevisionView(toSummary, title: title, latestId: page.revisionId, timeZone: site.timeZone),
                 diff: LineDiff(old: from.markdown, new: to.markdown))
-            return Response.conditional(to: request, body: try renderer.render(view, template: "diff", viewer: context.viewer(for: request)), contentType: "text/html; charset=utf-8")
+            return Response.conditional(
+                to: request, body: try renderer.render(view, template: "diff", viewer: context.viewer(for: request)),
+                contentType: "text/html; charset=utf-8")
         }
     }
 
@@ -187,8 +200,12 @@ struct PageController {
             let remote = try database.remoteBacklinks(of: page).map(RemoteLinkView.init)
             let mentions = try database.shownMentions(ofPageId: page.id!).map { MentionView($0, timeZone: site.timeZone) }
             let isOwner = context.visitor.user?.role == .owner
-            let received = isOwner ? try database.allMentions(ofPageId: page.id!).map { ReceivedMentionRow($0, pageTitle: page.title, timeZone: site.timeZone) } : []
-            let sent = isOwner ? try database.sentMentions(ofPageId: page.id!).map { SentMentionRow($0, pageTitle: page.title, timeZone: site.timeZone) } : []
+            let received =
+                isOwner
+                ? try database.allMentions(ofPageId: page.id!).map { ReceivedMentionRow($0, pageTitle: page.title, timeZone: site.timeZone) } : []
+            let sent =
+                isOwner
+                ? try database.sentMentions(ofPageId: page.id!).map { SentMentionRow($0, pageTitle: page.title, timeZone: site.timeZone) } : []
             let view = LinksView(
                 site: site, title: title.text, tools: PageToolsView(title), backlinks: backlinks, hasBacklinks: !backlinks.isEmpty,
                 outgoing: outgoing, hasOutgoing: !outgoing.isEmpty, external: external, hasExternal: !external.isEmpty,

@@ -43,7 +43,9 @@ struct PageView: Sendable {
         hasBacklinks = !backlinks.isEmpty
         self.isFrontPage = isFrontPage
         post = data.post.map {
-            PostInfo(permalink: $0.permalinkPath, date: DateView($0.publishedAt, in: site.timeZone), isDraft: $0.status == .draft, isScheduled: $0.status == .published && $0.publishedAt > Date())
+            PostInfo(
+                permalink: $0.permalinkPath, date: DateView($0.publishedAt, in: site.timeZone), isDraft: $0.status == .draft,
+                isScheduled: $0.status == .published && $0.publishedAt > Date())
         }
         self.latestPosts = latestPosts.map { PostEntryView($0, site: site) }
         hasLatestPosts = !latestPosts.isEmpty
@@ -174,14 +176,15 @@ struct DiffView: Sendable {
 
     static func hunks(of diff: LineDiff) -> [Hunk] {
         diff.hunks.map { hunk in
-            Hunk(lines: hunk.lines.map { line in
-                Line(
-                    kind: line.kind.rawValue,
-                    marker: line.kind == .added ? "+" : line.kind == .removed ? "−" : " ",
-                    text: line.text,
-                    oldNumber: line.oldNumber.map(String.init) ?? "",
-                    newNumber: line.newNumber.map(String.init) ?? "")
-            })
+            Hunk(
+                lines: hunk.lines.map { line in
+                    Line(
+                        kind: line.kind.rawValue,
+                        marker: line.kind == .added ? "+" : line.kind == .removed ? "−" : " ",
+                        text: line.text,
+                        oldNumber: line.oldNumber.map(String.init) ?? "",
+                        newNumber: line.newNumber.map(String.init) ?? "")
+                })
         }
     }
 }

@@ -66,6 +66,7 @@ struct DiscoveryController {
                 }
             }
         }
-        return Response.conditional(to: request, body: writer.output, contentType: "application/xml; charset=utf-8", lastModified: pages.map(\.updatedAt).max())
+        return Response.conditional(
+            to: request, body: writer.output, contentType: "application/xml; charset=utf-8", lastModified: pages.map(\.updatedAt).max())
     }
 }

@@ -105,7 +105,8 @@ struct PeersView: Sendable {
             let peer = state.peer
             return Row(
                 url: peer.url, name: peer.name, isFollowing: peer.isFollowing, isFollower: peer.isFollower,
-                relation: [peer.isFollowing ? "following" : nil, peer.isFollower ? "follows this node" : nil].compactMap { $0 }.joined(separator: ", "),
+                relation: [peer.isFollowing ? "following" : nil, peer.isFollower ? "follows this node" : nil].compactMap { $0 }.joined(
+                    separator: ", "),
                 pagesMirrored: state.pagesMirrored, lastSync: peer.lastSyncAt.map { DateView($0, in: timeZone) }, lastError: peer.lastError,
                 nextAttempt: peer.isFollowing ? peer.nextAttemptAt.map { DateView($0, in: timeZone) } : nil,
                 pendingNotices: state.pendingNotices, interwikiPrefix: peer.prefixKey)

@@ -28,10 +28,13 @@ struct PeersController {
     /// `GET /peers`
     @Sendable func peers(request: Request, context: Context) async throws -> Response {
         let query = try QueryParameters(request)
-        return try peersPage(request: request, context: context, message: query["followed"].map { "Now following \($0); its pages are being pulled." }, error: nil)
+        return try peersPage(
+            request: request, context: context, message: query["followed"].map { "Now following \($0); its pages are being pulled." }, error: nil)
     }
 
-    private func peersPage(request: Request, context: Context, message: String?, error: String?, status: HTTPResponse.Status = .ok, followURL: String = "") throws -> Response {
+    private func peersPage(
+        request: Request, context: Context, message: String?, error: String?, status: HTTPResponse.Status = .ok, followURL: String = ""
+    ) throws -> Response {
         let rows = PeersView.rows(try database.peerStates(), timeZone: site.timeZone)
         let view = PeersView(
             site: site, peers: rows, hasPeers: !rows.isEmpty, canManage: context.visitor.user?.role == .owner,
@@ -59,9 +62,12 @@ struct PeersController {
             let peer = try await peering.follow(address, pullNow: false)
             return .redirecting(to: NodeAddress.peers + "?followed=" + URLEncoding.component(peer.url), status: .seeOther)
         } catch let error as RemoteError {
-            return try peersPage(request: request, context: context, message: nil, error: "Cannot follow \(address): \(error)", status: .badRequest, followURL: address)
+            return try peersPage(
+                request: request, context: context, message: nil, error: "Cannot follow \(address): \(error)", status: .badRequest, followURL: address
+            )
         } catch let error as WikiError {
-            return try peersPage(request: request, context: context, message: nil, error: "Cannot follow \(address): \(error)", status: .conflict, followURL: address)
+            return try peersPage(
+                request: request, context: context, message: nil, error: "Cannot follow \(address): \(error)", status: .conflict, followURL: address)
         }
     }
 
@@ -88,9 +94,13 @@ struct PeersController {
         }
         let title: PageTitle
         var page: Page?
-        switch try TitleResolver(database: database).resolve(try context.parameters.titleSegment(), suffix: suffix(peerId), request: request, visibleAt: Date()) {
+        switch try TitleResolver(database: database).resolve(
+            try context.parameters.titleSegment(), suffix: suffix(peerId), request: request, visibleAt: Date())
+        {
         case .redirect: return nil
-        case .page(let found, let found2): page = found; title = found2
+        case .page(let found, let found2):
+            page = found
+            title = found2
         case .deleted(_, let found): title = found
         case .missing(let found): title = found
         }
@@ -102,8 +112,9 @@ struct PeersController {
 
     private func redirect(_ request: Request, _ context: Context, suffix: @escaping (Int64) -> String) throws -> Response {
         let peerId = context.parameters.get("peer", as: Int64.self) ?? 0
-        guard case .redirect(let response) = try TitleResolver(database: database).resolve(
-            try context.parameters.titleSegment(), suffix: suffix(peerId), request: request, visibleAt: Date())
+        guard
+            case .redirect(let response) = try TitleResolver(database: database).resolve(
+                try context.parameters.titleSegment(), suffix: suffix(peerId), request: request, visibleAt: Date())
         else { throw HTTPError(.notFound) }
         return response
     }
@@ -116,7 +127,9 @@ struct PeersController {
     /// `GET /wiki/{title}/twins/{peer}`
     @Sendable func twin(request: Request, context: Context) async throws -> Response {
         let suffix = { (peer: Int64) in "/twins/\(peer)" }
-        guard let (title, page, twin) = try resolveTwin(request, context, suffix: suffix) else { return try redirect(request, context, suffix: suffix) }
+        guard let (title, page, twin) = try resolveTwin(request, context, suffix: suffix) else {
+            return try redirect(request, context, suffix: suffix)
+        }
         let ours = try ours(page)
         let view = TwinPageView(
             site: site, title: title.text, tools: PageToolsView(title),
@@ -130,7 +143,9 @@ struct PeersController {
     /// `GET /wiki/{title}/twins/{peer}/diff`: from our text to theirs.
     @Sendable func twinDiff(request: Request, context: Context) async throws -> Response {
         let suffix = { (peer: Int64) in "/twins/\(peer)/diff" }
-        guard let (title, page, twin) = try resolveTwin(request, context, suffix: suffix) else { return try redirect(request, context, suffix: suffix) }
+        guard let (title, page, twin) = try resolveTwin(request, context, suffix: suffix) else {
+            return try redirect(request, context, suffix: suffix)
+        }
         let ours = try ours(page)
         let diff = LineDiff(old: ours?.markdown ?? "", new: twin.markdown)
         let view = TwinDiffView(
@@ -152,7 +167,9 @@ struct PeersController {
         let form = try await FormBody(request)
         try csrf.verify(request, visitor: context.visitor, token: form["csrf"])
         let suffix = { (peer: Int64) in "/twins/\(peer)/fork" }
-        guard let (title, page, twin) = try resolveTwin(request, context, suffix: suffix) else { return try redirect(request, context, suffix: suffix) }
+        guard let (title, page, twin) = try resolveTwin(request, context, suffix: suffix) else {
+            return try redirect(request, context, suffix: suffix)
+        }
         guard try mayEdit(context) else {
             if !context.visitor.isSignedIn {
                 return .redirecting(to: ViewerView.signInPath(returningTo: title.path + "/twins/\(twin.peerId)"), status: .seeOther)

@@ -38,7 +38,9 @@ struct SiteController {
     @Sendable func index(request: Request, context: Context) async throws -> Response {
         let titles = try database.allTitles(visibleAt: try DraftVisibility(database: database).cutoff(for: context.visitor))
         let view = IndexView(site: site, pages: titles.map { PageLinkView(title: $0.title) }, count: titles.count)
-        return Response.conditional(to: request, body: try renderer.render(view, template: "index", viewer: context.viewer(for: request)), contentType: "text/html; charset=utf-8")
+        return Response.conditional(
+            to: request, body: try renderer.render(view, template: "index", viewer: context.viewer(for: request)),
+            contentType: "text/html; charset=utf-8")
     }
 
     static var pageSize: Int { 50 }
@@ -52,11 +54,15 @@ struct SiteController {
         let cutoff = try DraftVisibility(database: database).cutoff(for: context.visitor)
         let view: RecentView
         if query["peers"] == "1" {
-            let until = try query.integer("until", in: 1...Int64(Date.distantFuture.timeIntervalSince1970 * 1000)).map { Date(timeIntervalSince1970: Double($0) / 1000) }
+            let until = try query.integer("until", in: 1...Int64(Date.distantFuture.timeIntervalSince1970 * 1000)).map {
+                Date(timeIntervalSince1970: Double($0) / 1000)
+            }
             let changes = try database.neighbourhoodChanges(limit: Self.pageSize, until: until, visibleAt: cutoff)
             view = RecentView(
                 site: site, changes: changes.map(changeView), hasChanges: !changes.isEmpty, includesPeers: true,
-                olderPath: changes.count == Self.pageSize ? changes.last.map { "\(NodeAddress.recent)?peers=1&until=\(Int64(($0.date.timeIntervalSince1970 * 1000).rounded(.down)))" } : nil)
+                olderPath: changes.count == Self.pageSize
+                    ? changes.last.map { "\(NodeAddress.recent)?peers=1&until=\(Int64(($0.date.timeIntervalSince1970 * 1000).rounded(.down)))" } : nil
+            )
         } else {
             let before = try query.integer("before", in: 1...Int64.max)
             let changes = try database.recentChanges(limit: Self.pageSize, before: before, visibleAt: cutoff)
@@ -64,7 +70,9 @@ struct SiteController {
                 site: site, changes: changes.map(changeView), hasChanges: !changes.isEmpty, includesPeers: false,
                 olderPath: changes.count == Self.pageSize ? changes.last?.seq.map { "\(NodeAddress.recent)?before=\($0)" } : nil)
         }
-        return Response.conditional(to: request, body: try renderer.render(view, template: "recent", viewer: context.viewer(for: request)), contentType: "text/html; charset=utf-8")
+        return Response.conditional(
+            to: request, body: try renderer.render(view, template: "recent", viewer: context.viewer(for: request)),
+            contentType: "text/html; charset=utf-8")
     }
 
     func changeView(_ change: NeighbourhoodChange) -> RecentView.Change {
@@ -94,7 +102,8 @@ struct SiteController {
         let texts = try database.changeTexts(ofRevisions: changes.map(\.revisionId))
         let entries = changes.map { change in
             let path = PageLinkView(title: change.title).path
-            let link = change.kind == .edit ? "\(site.baseURL)\(path)/diff?to=\(change.revisionId)" : "\(site.baseURL)\(path)/rev/\(change.revisionId)"
+            let link =
+                change.kind == .edit ? "\(site.baseURL)\(path)/diff?to=\(change.revisionId)" : "\(site.baseURL)\(path)/rev/\(change.revisionId)"
             var summary = change.summary
             if let previous = change.previousTitle, summary.isEmpty { summary = "Renamed from \(previous)" }
             let text = texts[change.revisionId]
@@ -107,7 +116,8 @@ struct SiteController {
             id: "\(site.baseURL)/recent", title: "Recent changes — \(site.name)", selfURL: "\(site.baseURL)/recent.atom",
             alternateURL: "\(site.baseURL)/recent", baseURL: site.baseURL, author: site.name,
             updated: changes.first?.createdAt ?? Date(timeIntervalSince1970: 0), entries: entries)
-        return Response.conditional(to: request, body: feed.xml(), contentType: "application/atom+xml; charset=utf-8", lastModified: changes.first?.createdAt)
+        return Response.conditional(
+            to: request, body: feed.xml(), contentType: "application/atom+xml; charset=utf-8", lastModified: changes.first?.createdAt)
     }
 
     /// `GET /search?q=…&page=N`
@@ -138,6 +148,8 @@ struct SiteController {
             hasHits: !hits.isEmpty,
             nextPath: hits.count > size ? "\(NodeAddress.search)?q=\(encoded)&page=\(page + 1)" : nil,
             previousPath: page > 1 ? "\(NodeAddress.search)?q=\(encoded)&page=\(page - 1)" : nil)
-        return Response.conditional(to: request, body: try renderer.render(view, template: "search", viewer: context.viewer(for: request)), contentType: "text/html; charset=utf-8")
+        return Response.conditional(
+            to: request, body: try renderer.render(view, template: "search", viewer: context.viewer(for: request)),
+            contentType: "text/html; charset=utf-8")
     }
 }

@@ -23,7 +23,9 @@ struct BlogController {
         router.get("\(NodeAddress.blogPrefix):year/:month/:slug", use: post)
         router.get("\(NodeAddress.tagsPrefix):tag", use: tag)
         for format in FeedFormat.allCases {
-            router.get("\(NodeAddress.feed).\(format.rawValue)") { request, context in try await feed(format, tag: nil, request: request, context: context) }
+            router.get("\(NodeAddress.feed).\(format.rawValue)") { request, context in
+                try await feed(format, tag: nil, request: request, context: context)
+            }
             router.get("\(NodeAddress.tagsPrefix):tag/feed.\(format.rawValue)") { request, context in
                 try await feed(format, tag: try tagParameter(context), request: request, context: context)
             }
@@ -47,7 +49,8 @@ struct BlogController {
         }
         let monthNumber = context.parameters.get("month", as: Int.self)
         let heading = monthNumber.map { String(format: "Posts of %04d-%02d", year, $0) } ?? "Posts of \(year)"
-        return try list(heading: heading, feedBase: NodeAddress.feed, year: year, month: monthNumber, page: 1, limit: 500, request: request, context: context)
+        return try list(
+            heading: heading, feedBase: NodeAddress.feed, year: year, month: monthNumber, page: 1, limit: 500, request: request, context: context)
     }
 
     /// `GET /tags/{tag}`
@@ -80,7 +83,8 @@ struct BlogController {
             archive: [])
         let html = try renderer.render(view, template: "blog", viewer: context.viewer(for: request))
         let status: HTTPResponse.Status = entries.isEmpty && (year != nil || tag != nil || page > 1) ? .notFound : .ok
-        return Response.conditional(to: request, body: html, contentType: "text/html; charset=utf-8", lastModified: entries.first?.updatedAt, status: status)
+        return Response.conditional(
+            to: request, body: html, contentType: "text/html; charset=utf-8", lastModified: entries.first?.updatedAt, status: status)
     }
 
     /// `GET /blog/{yyyy}/{mm}/{slug}`: the post at its permanent address.
