@@ -28,16 +28,16 @@ public final class LinkbackTestSite: Sendable {
         }
     }
 
-    public let port: Int
+    /// Port 0 until the site listens; then the port the system gave it.
+    private let boundPort = Mutex(0)
+    public var port: Int { boundPort.withLock { $0 } }
     public var url: String { "http://127.0.0.1:\(port)" }
     let received = Mutex<[Received]>([])
     /// Source pages by path, changeable during a test.
     let sources = Mutex<[String: (status: Int, html: String)]>([:])
     let task = Mutex<Task<Void, Error>?>(nil)
 
-    public init() throws {
-        port = try FreePort.find(host: "127.0.0.1")
-    }
+    public init() {}
 
     /// What the endpoints received so far.
     public var requests: [Received] { received.withLock { $0 } }
@@ -72,7 +72,6 @@ public final class LinkbackTestSite: Sendable {
     /// Starts the site and waits until it answers.
     public func start() async throws {
         let router = Router()
-        let base = url
         @Sendable func page(_ body: String, headers: HTTPFields = [:]) -> Response {
             var headers = headers
             headers[.contentType] = "text/html; charset=utf-8"
@@ -82,7 +81,7 @@ public final class LinkbackTestSite: Sendable {
         }
         let link = HTTPField.Name("Link")!
         router.get("/target/header-absolute") { _, _ in
-            page("</head><body>Target", headers: [link: "<\(base)/endpoint/header-absolute>; rel=\"webmention\""])
+            page("</head><body>Target", headers: [link: "<\(self.url)/endpoint/header-absolute>; rel=\"webmention\""])
         }
         router.get("/target/header-relative") { _, _ in
             page("</head><body>Target", headers: [link: "</endpoint/header-relative>; rel=\"webmention\""])
@@ -135,15 +134,15 @@ public final class LinkbackTestSite: Sendable {
                 "<link rel=\"webmention\" href=\"/endpoint/wrong\"></head><body>Target",
                 headers: [link: "</endpoint/header-over-html>; rel=\"webmention\""])
         }
-        router.get("/target/pingback-header") { _, _ in page("</head><body>Target", headers: [HTTPField.Name("X-Pingback")!: "\(base)/xmlrpc"]) }
-        router.get("/target/pingback-link") { _, _ in page("<link rel=\"pingback\" href=\"\(base)/xmlrpc\"></head><body>Target") }
+        router.get("/target/pingback-header") { _, _ in page("</head><body>Target", headers: [HTTPField.Name("X-Pingback")!: "\(self.url)/xmlrpc"]) }
+        router.get("/target/pingback-link") { _, _ in page("<link rel=\"pingback\" href=\"\(self.url)/xmlrpc\"></head><body>Target") }
         router.get("/target/trackback") { _, _ in
             page(
                 """
                 </head><body>Target
                 <!--
                 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:trackback="http://madskills.com/public/xml/rss/module/trackback/">
-                <rdf:Description rdf:about="\(base)/target/trackback" dc:identifier="\(base)/target/trackback" dc:title="Target" trackback:ping="\(base)/tb/target" />
+                <rdf:Description rdf:about="\(self.url)/target/trackback" dc:identifier="\(self.url)/target/trackback" dc:title="Target" trackback:ping="\(self.url)/tb/target" />
                 </rdf:RDF>
                 -->
                 """)
@@ -186,13 +185,15 @@ public final class LinkbackTestSite: Sendable {
                 status: HTTPResponse.Status(code: source.status), headers: [.contentType: "text/html; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: source.html)))
         }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: Self.quietLogger)
+        let start = ServerStart()
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
+            onServerRunning: { await start.onServerRunning($0.localAddress?.port ?? 0) },
+            logger: Self.quietLogger)
         let running = Task { try await app.runService(gracefulShutdownSignals: []) }
         task.withLock { $0 = running }
-        for _ in 0..<100 {
-            if (try? await NodeCluster.request(url + "/target/none"))?.status == 200 { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        let port = try await start.port(of: running, describing: "the linkback test site")
+        boundPort.withLock { $0 = port }
     }
 
     static var quietLogger: Logger {
@@ -203,7 +204,7 @@ public final class LinkbackTestSite: Sendable {
 
     /// Runs `body` with a started site, and stops it afterwards (also when `body` throws).
     public static func run<Value: Sendable>(_ body: (LinkbackTestSite) async throws -> Value) async throws -> Value {
-        let site = try LinkbackTestSite()
+        let site = LinkbackTestSite()
         try await site.start()
         do {
             let value = try await body(site)

@@ -15,23 +15,26 @@ import WikinodeServer
 public final class NodeCluster: Sendable {
     public final class Node: Sendable {
         public let index: Int
-        public let port: Int
         public let directory: TemporaryDirectory
-        public let configuration: ServerConfiguration
+        /// Port 0 until the first start; then the port the system gave, kept for restarts, so
+        /// that peers find the node again where they know it.
+        private let settings: Mutex<ServerConfiguration>
         let running = Mutex<Task<Void, Error>?>(nil)
 
         init(index: Int, timing: PeeringTiming) throws {
             self.index = index
-            port = try FreePort.find(host: "127.0.0.1")
             directory = try TemporaryDirectory()
             var configuration = ServerConfiguration(
-                host: "127.0.0.1", port: port, dataDirectory: DataDirectory(path: directory.path("data").path),
+                host: "127.0.0.1", port: 0, dataDirectory: DataDirectory(path: directory.path("data").path),
                 resourcesDirectory: TestNode.repositoryRoot, logLevel: .critical, allowPrivateAddresses: true, federationTiming: timing)
             configuration.loopbackOnly = true
-            self.configuration = configuration
+            settings = Mutex(configuration)
             // Named node0, node1…: each name is also the node's interwiki prefix on its followers.
             try configuration.dataDirectory.open().database.setSetting("name", to: "node\(index)")
         }
+
+        public var configuration: ServerConfiguration { settings.withLock { $0 } }
+        public var port: Int { configuration.port }
 
         /// The node's routes over its data, for tests that browse it (forms, sessions).
         public var testNode: TestNode { TestNode(configuration: configuration, directory: directory) }
@@ -56,19 +59,17 @@ public final class NodeCluster: Sendable {
         /// meanwhile, say) instead of waiting for ever.
         public func start() async throws {
             guard running.withLock({ $0 == nil }) else { throw NodeClusterError("node\(index) is running already") }
-            let (ready, signal) = AsyncStream.makeStream(of: Void.self)
-            let app = try await buildApplication(configuration: configuration) { _ in signal.yield() }
+            let start = ServerStart()
+            let app = try await buildApplication(configuration: configuration, onServerRunning: start.onServerRunning)
             let task = Task { try await app.runService(gracefulShutdownSignals: []) }
             running.withLock { $0 = task }
-            // The server ending before it listens ends the wait too.
-            Task {
-                _ = await task.result
-                signal.finish()
+            do {
+                let port = try await start.port(of: task, describing: "node\(index)")
+                settings.withLock { $0 = $0.listening(on: port) }
+            } catch {
+                running.withLock { $0 = nil }
+                throw error
             }
-            for await _ in ready { return }
-            running.withLock { $0 = nil }
-            if case .failure(let error) = await task.result { throw error }
-            throw NodeClusterError("node\(index) on port \(port) stopped before it listened")
         }
 
         /// Stops the server (gracefully) and waits until it is down.

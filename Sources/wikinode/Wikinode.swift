@@ -55,8 +55,6 @@ struct Serve: AsyncParsableCommand {
         FileLimit.raiseToHardLimit()
         let directory = dataOptions.directory
         let isNew = !FileManager.default.fileExists(atPath: directory.databasePath)
-        // With port 0, take a free port now, so that the node's own address is known.
-        let port = self.port == 0 && !host.contains(":") ? try FreePort.find(host: host) : self.port
         var settings = ServerConfiguration(
             host: host, port: port, baseURL: url, dataDirectory: directory, resourcesDirectory: try ResourceLocator.find(),
             logLevel: Logger.Level(rawValue: logLevel)!, allowPrivateAddresses: allowPrivateAddresses)
@@ -65,8 +63,8 @@ struct Serve: AsyncParsableCommand {
         settings.connectionLimits.maximumConnectionsPerClient = maxConnectionsPerClient
         let configuration = settings
         let app = try await buildApplication(configuration: configuration) { boundPort in
-            var base = configuration.baseURL
-            if port == 0, url == nil { base = "http://\(host):\(boundPort)" }  // IPv6 host with port 0
+            // With port 0 the system chose the port as the server bound it.
+            let base = configuration.listening(on: boundPort).baseURL
             // Written straight to the file descriptor: `print` would sit in a buffer when the
             // output is a pipe, and whoever started the node waits for this line.
             var message = ""

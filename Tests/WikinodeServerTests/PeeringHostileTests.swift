@@ -144,16 +144,17 @@ import WikinodeTesting
     /// Whether the slow path has been asked, and the server is up: what the test waits for.
     final class HostileEvents: Sendable {
         let slowAsked = Synchronization.Atomic<Bool>(false)
-        let listening = Synchronization.Atomic<Bool>(false)
+        /// 0 until the server listens, then its port.
+        let port = Synchronization.Atomic<Int>(0)
+        var base: String { "http://127.0.0.1:\(port.load(ordering: .relaxed))" }
     }
 
-    static func hostileServer(key: Curve25519.Signing.PublicKey, port: Int, events: HostileEvents) -> some ApplicationProtocol {
+    static func hostileServer(key: Curve25519.Signing.PublicKey, events: HostileEvents) -> some ApplicationProtocol {
         let router = Router()
-        let base = "http://127.0.0.1:\(port)"
         let publicKey = key.rawRepresentation.base64EncodedString()
         @Sendable func info(_ prefix: String, baseURL: String? = nil) -> Response {
             let body =
-                #"{"name": "Hostile \#(prefix)", "baseURL": "\#(baseURL ?? base + "/" + prefix)", "publicKey": "\#(publicKey)", "protocolVersion": 1}"#
+                #"{"name": "Hostile \#(prefix)", "baseURL": "\#(baseURL ?? events.base + "/" + prefix)", "publicKey": "\#(publicKey)", "protocolVersion": 1}"#
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
         }
         router.get("slow/.well-known/wikinode") { _, _ -> Response in
@@ -190,7 +191,7 @@ import WikinodeTesting
             Response(status: .found, headers: [.location: "/loop/.well-known/wikinode"])
         }
         router.get("away/.well-known/wikinode") { _, _ -> Response in
-            Response(status: .found, headers: [.location: "http://127.0.0.2:\(port)/x"])
+            Response(status: .found, headers: [.location: "http://127.0.0.2:\(events.port.load(ordering: .relaxed))/x"])
         }
         router.get("impostor/.well-known/wikinode") { _, _ in info("impostor", baseURL: "http://127.0.0.1:9") }
         // Valid node info, then a change feed that is garbage, endless, or not moving.
@@ -215,8 +216,8 @@ import WikinodeTesting
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
         }
         return Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
-            onServerRunning: { _ in events.listening.store(true, ordering: .relaxed) })
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { events.port.store($0.localAddress?.port ?? 0, ordering: .relaxed) })
     }
 
     @Test func hostilePeersLeaveTheNodeResponsive() async throws {
@@ -224,14 +225,13 @@ import WikinodeTesting
         timing.limits = RemoteClient.Limits(timeout: .seconds(2), maximumBodyBytes: 1 << 20, maximumRedirects: 3)
         try await NodeCluster.run(count: 1, timing: timing) { cluster in
             let a = cluster[0]
-            let port = try FreePort.find(host: "127.0.0.1")
             let events = HostileEvents()
-            let hostile = Self.hostileServer(key: Curve25519.Signing.PrivateKey().publicKey, port: port, events: events)
+            let hostile = Self.hostileServer(key: Curve25519.Signing.PrivateKey().publicKey, events: events)
             let server = Task { try await hostile.runService(gracefulShutdownSignals: []) }
             defer { server.cancel() }
-            #expect(await NodeCluster.waitUntil(timeout: .seconds(10)) { events.listening.load(ordering: .relaxed) } != nil)
+            #expect(await NodeCluster.waitUntil(timeout: .seconds(10)) { events.port.load(ordering: .relaxed) != 0 } != nil)
             let peering = try a.peering()
-            let base = "http://127.0.0.1:\(port)"
+            let base = events.base
 
             // While a slow peer is being followed, the node answers at once.
             let slowFollow = Task { try await peering.follow(base + "/slow") }

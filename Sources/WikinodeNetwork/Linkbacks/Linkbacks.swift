@@ -11,7 +11,8 @@ public final class Linkbacks: Sendable {
     public let database: WikiDatabase
     public let client: RemoteClient
     /// This node's base URL: the sources of its mentions, and what it never pings.
-    public let ownURL: String
+    public var ownURL: String { nodeURL.string }
+    let nodeURL: NodeBaseURL
     let homePage: PageTitle
     let logger: Logger
     private let wakeup: AsyncStream<Void>.Continuation
@@ -23,11 +24,12 @@ public final class Linkbacks: Sendable {
     /// reason (a timeout, a 5xx) is given up.
     public static let maximumAttempts = 6
 
-    public init(database: WikiDatabase, client: RemoteClient, ownURL: String, homePage: PageTitle, limits: RemoteClient.Limits, logger: Logger) {
+    public init(database: WikiDatabase, client: RemoteClient, nodeURL: NodeBaseURL, homePage: PageTitle, limits: RemoteClient.Limits, logger: Logger)
+    {
         fetchLimits = limits
         self.database = database
         self.client = client
-        self.ownURL = ownURL
+        self.nodeURL = nodeURL
         self.homePage = homePage
         self.logger = logger
         (wakeups, wakeup) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))

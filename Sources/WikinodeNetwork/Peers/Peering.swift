@@ -43,7 +43,11 @@ public final class Peering: Sendable {
     public let database: WikiDatabase
     public let identity: NodeIdentity
     /// This node's base URL, the key id of its signatures.
-    public let ownURL: String
+    public var ownURL: String {
+        let url = nodeURL.string
+        return Self.normalized(url) ?? url
+    }
+    let nodeURL: NodeBaseURL
     public let client: RemoteClient
     public let timing: PeeringTiming
     let logger: Logger
@@ -57,12 +61,20 @@ public final class Peering: Sendable {
     static let maximumKeyFetches = 4
     public static let maximumFollowers = 1_000
 
-    public init(
+    public convenience init(
         database: WikiDatabase, identity: NodeIdentity, ownURL: String, policy: AddressPolicy, timing: PeeringTiming = PeeringTiming(), logger: Logger
+    ) {
+        self.init(database: database, identity: identity, nodeURL: NodeBaseURL(ownURL), policy: policy, timing: timing, logger: logger)
+    }
+
+    /// With the node's URL as the server settles it (see `NodeBaseURL`).
+    public init(
+        database: WikiDatabase, identity: NodeIdentity, nodeURL: NodeBaseURL, policy: AddressPolicy, timing: PeeringTiming = PeeringTiming(),
+        logger: Logger
     ) {
         self.database = database
         self.identity = identity
-        self.ownURL = Self.normalized(ownURL) ?? ownURL
+        self.nodeURL = nodeURL
         self.timing = timing
         self.logger = logger
         client = RemoteClient(policy: policy)

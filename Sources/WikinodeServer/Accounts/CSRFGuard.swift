@@ -11,12 +11,13 @@ import WikinodeCore
 /// that the form came from a page this node served to that browser, even after the session
 /// has ended (which is what lets a lost session's text be kept, and nobody else's).
 struct CSRFGuard: Sendable {
-    let baseURL: String
+    let nodeURL: NodeBaseURL
+    var baseURL: String { nodeURL.string }
     /// The HMAC key's bytes (Crypto's key type is not `Sendable`).
     private let keyBytes: Data
 
-    init(baseURL: String, identity: NodeIdentity) {
-        self.baseURL = baseURL
+    init(nodeURL: NodeBaseURL, identity: NodeIdentity) {
+        self.nodeURL = nodeURL
         keyBytes = identity.derivedKey(for: "wikinode form tokens v1").withUnsafeBytes { Data($0) }
     }
 

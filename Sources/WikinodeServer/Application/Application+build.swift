@@ -12,46 +12,56 @@ public func buildApplication(
     var logger = Logger(label: "wikinode")
     logger.logLevel = configuration.logLevel
     let (database, identity, _) = try configuration.dataDirectory.open()
+    let nodeURL = NodeBaseURL(configuration.baseURL)
     // `wikinode follow` signs with the node's address: it learns it from here.
-    try database.recordOwnBaseURL(configuration.baseURL)
+    if configuration.port != 0 { try database.recordOwnBaseURL(configuration.baseURL) }
     let peering = Peering(
-        database: database, identity: identity, ownURL: configuration.baseURL,
+        database: database, identity: identity, nodeURL: nodeURL,
         policy: configuration.addressPolicy, timing: configuration.federationTiming,
         logger: logger)
     let homePage = (try? PageTitle(try database.settings().homePage)) ?? (try! PageTitle("Welcome"))
     let linkbacks = Linkbacks(
-        database: database, client: peering.client, ownURL: configuration.baseURL, homePage: homePage,
+        database: database, client: peering.client, nodeURL: nodeURL, homePage: homePage,
         limits: configuration.federationTiming.webLimits, logger: logger)
     let router = try await buildRouter(
-        configuration: configuration, database: database, identity: identity, peering: peering, linkbacks: linkbacks, logger: logger)
+        configuration: configuration, nodeURL: nodeURL, database: database, identity: identity, peering: peering, linkbacks: linkbacks,
+        logger: logger)
     return Application(
         router: router,
         server: .guardedHTTP1(limits: configuration.connectionLimits, fileLimit: FileLimit.current),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wikinode"),
         services: [PeeringService(peering: peering), LinkbackService(linkbacks: linkbacks)],
-        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            if configuration.port == 0 {
+                // The system chose the port: the node's address is known from now on.
+                nodeURL.settle(configuration.listening(on: port).baseURL)
+                try? database.recordOwnBaseURL(nodeURL.string)
+            }
+            await onServerRunning(port)
+        },
         logger: logger)
 }
 
 /// The routes and middleware of a node.
 func buildRouter(
-    configuration: ServerConfiguration, database: WikiDatabase, identity: NodeIdentity, peering: Peering, linkbacks: Linkbacks,
-    logger: Logger
+    configuration: ServerConfiguration, nodeURL: NodeBaseURL, database: WikiDatabase, identity: NodeIdentity, peering: Peering,
+    linkbacks: Linkbacks, logger: Logger
 ) async throws -> Router<WikiRequestContext> {
     typealias Context = WikiRequestContext
     let renderer = try await TemplateRenderer(folder: configuration.resourcesDirectory.appendingPathComponent("Templates"))
     let settings = try database.settings()
     let site = SiteView(
-        name: settings.name, baseURL: configuration.baseURL, ownerName: try database.ownerName() ?? settings.name,
+        name: settings.name, nodeURL: nodeURL, ownerName: try database.ownerName() ?? settings.name,
         timeZone: TimeZone(identifier: settings.timeZone) ?? .gmt)
 
     let router = Router(context: Context.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestLogMiddleware(logger: logger))
     router.add(middleware: NoSniffMiddleware())
-    let csrf = CSRFGuard(baseURL: configuration.baseURL, identity: identity)
+    let csrf = CSRFGuard(nodeURL: nodeURL, identity: identity)
     let cookies = SessionCookies(baseURL: configuration.baseURL)
     router.add(middleware: SessionMiddleware(database: database, csrf: csrf, cookies: cookies))
-    router.add(middleware: LinkbackDiscoveryMiddleware(baseURL: configuration.baseURL))
+    router.add(middleware: LinkbackDiscoveryMiddleware(nodeURL: nodeURL))
     router.add(middleware: ErrorPageMiddleware(renderer: renderer, site: site, logger: logger))
     router.add(
         middleware: FileMiddleware(

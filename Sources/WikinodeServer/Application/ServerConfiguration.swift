@@ -7,8 +7,11 @@ import WikinodeNetwork
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
-    /// The address people and peers reach this node at, without a trailing slash.
+    /// The address people and peers reach this node at, without a trailing slash. With port 0
+    /// and no URL given, it is settled once the server listens (`listening(on:)`).
     public var baseURL: String
+    /// Whether `baseURL` was given rather than made from the host and port.
+    public let isBaseURLGiven: Bool
     public var dataDirectory: DataDirectory
     /// The folder holding `Templates/` and `Public/`.
     public var resourcesDirectory: URL
@@ -31,11 +34,21 @@ public struct ServerConfiguration: Sendable {
         self.host = host
         self.port = port
         self.baseURL = Self.trimmed(baseURL ?? Self.defaultBaseURL(host: host, port: port))
+        isBaseURLGiven = baseURL != nil
         self.dataDirectory = dataDirectory
         self.resourcesDirectory = resourcesDirectory
         self.logLevel = logLevel
         self.allowPrivateAddresses = allowPrivateAddresses
         self.federationTiming = federationTiming
+    }
+
+    /// The configuration of the server now listening on `port` (the one the system gave, for
+    /// port 0): the same node, found there again after a restart.
+    public func listening(on port: Int) -> ServerConfiguration {
+        var configuration = self
+        configuration.port = port
+        if !isBaseURLGiven { configuration.baseURL = Self.defaultBaseURL(host: host, port: port) }
+        return configuration
     }
 
     static func defaultBaseURL(host: String, port: Int) -> String {

@@ -4,11 +4,18 @@ import WikinodeCore
 /// What every page's layout shows about the node.
 struct SiteView: Sendable {
     let name: String
-    let baseURL: String
+    let nodeURL: NodeBaseURL
+    /// The node's base URL, for absolute addresses.
+    var baseURL: String { nodeURL.string }
     /// The node's owner, as the h-card and feeds name them.
     let ownerName: String
     /// Where dates are shown (setting `timeZone`).
     var timeZone: TimeZone = .gmt
+}
+
+extension SiteView: TemplateDictionary {
+    // The base URL is computed: reflection would not see it.
+    var templateDictionary: [String: Any] { ["name": name, "baseURL": baseURL, "ownerName": ownerName] }
 }
 
 /// A date as pages show it: readable text and a machine-readable `datetime`.

@@ -40,6 +40,7 @@ struct TemplateRenderer: Sendable {
 /// the cost of a page view.
 enum TemplateContext {
     static func make(_ value: Any) -> Any {
+        if let custom = value as? TemplateDictionary { return custom.templateDictionary }
         switch value {
         case is String, is Bool, is Int, is Int64, is Double, is [String: Any]:
             return value
@@ -68,6 +69,12 @@ enum TemplateContext {
             return value
         }
     }
+}
+
+/// A view model that gives templates its values itself, instead of by reflection on its stored
+/// properties (for values that are computed).
+protocol TemplateDictionary {
+    var templateDictionary: [String: Any] { get }
 }
 
 /// Lets `TemplateContext` see through an optional without reflecting on it.
