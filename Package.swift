@@ -81,24 +81,29 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "wikinode",
             dependencies: [
+                "WikinodeCore",
                 "WikinodeServer",
                 "WikinodeNetwork",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "WikinodeTesting",
             dependencies: [
+                "WikinodeCore",
                 "WikinodeServer",
                 "WikinodeNetwork",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -111,7 +116,11 @@ let package = Package(
         ),
         .testTarget(
             name: "WikinodeNetworkTests",
-            dependencies: ["WikinodeNetwork"]
+            dependencies: [
+                "WikinodeNetwork",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
         ),
         .testTarget(
             name: "WikinodeHTMLReaderTests",

@@ -1,7 +1,4 @@
 import Foundation
-import FoundationNetworking
-import Testing
-import WikinodeCore
 import WikinodeTesting
 
 /// Runs the `wikinode` executable built next to the tests.

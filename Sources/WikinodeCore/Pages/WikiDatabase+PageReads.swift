@@ -182,26 +182,6 @@ extension WikiDatabase {
         try writer.read { db in try Page.filter(Page.Columns.deletedAt == nil).fetchCount(db) }
     }
 
-    /// Every live page with its current Markdown, in title order, for export.
-    public func allPages() throws -> [(page: Page, markdown: String, post: Post?, tags: [String], author: String)] {
-        try writer.read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT p.*, r.markdown AS currentMarkdown,
-                        (SELECT author FROM revision WHERE pageId = p.id ORDER BY id LIMIT 1) AS firstAuthor
-                    FROM page p JOIN revision r ON r.id = p.revisionId WHERE p.deletedAt IS NULL ORDER BY p.titleKey
-                    """)
-            return try rows.map { row in
-                let page = try Page(row: row)
-                let post = try Post.fetchOne(db, key: page.id!)
-                let tags =
-                    post == nil ? [] : try String.fetchAll(db, sql: "SELECT tag FROM postTag WHERE pageId = ? ORDER BY tagKey", arguments: [page.id])
-                return (page, row["currentMarkdown"], post, tags, row["firstAuthor"] ?? "")
-            }
-        }
-    }
-
     /// All live page titles, in title order.
     public func allTitles(visibleAt now: Date? = nil) throws -> [PageReference] {
         try writer.read { db in
