@@ -5,16 +5,26 @@ import Synchronization
 /// `serve --port 0`: the system picks the port when the server binds, and the URL is settled
 /// then, before anyone can have learnt the address.
 public final class NodeBaseURL: Sendable {
-    private let value: Mutex<String>
+    /// The URL when it was known from the start: read on every request, without a lock.
+    public let fixed: String?
+    private let settled: Mutex<String>
 
+    /// A URL known from the start.
     public init(_ url: String) {
-        value = Mutex(url)
+        fixed = url
+        settled = Mutex(url)
     }
 
-    public var string: String { value.withLock { $0 } }
+    /// A URL that `settle` sets once the server listens; `provisional` until then.
+    public init(settlingFrom provisional: String) {
+        fixed = nil
+        settled = Mutex(provisional)
+    }
 
-    /// Sets the URL once the server listens.
+    public var string: String { fixed ?? settled.withLock { $0 } }
+
+    /// Sets the URL once the server listens (a URL known from the start stays as it is).
     public func settle(_ url: String) {
-        value.withLock { $0 = url }
+        settled.withLock { $0 = url }
     }
 }

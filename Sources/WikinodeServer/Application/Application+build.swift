@@ -12,7 +12,7 @@ public func buildApplication(
     var logger = Logger(label: "wikinode")
     logger.logLevel = configuration.logLevel
     let (database, identity, _) = try configuration.dataDirectory.open()
-    let nodeURL = NodeBaseURL(configuration.baseURL)
+    let nodeURL = configuration.port == 0 ? NodeBaseURL(settlingFrom: configuration.baseURL) : NodeBaseURL(configuration.baseURL)
     // `wikinode follow` signs with the node's address: it learns it from here.
     if configuration.port != 0 { try database.recordOwnBaseURL(configuration.baseURL) }
     let peering = Peering(

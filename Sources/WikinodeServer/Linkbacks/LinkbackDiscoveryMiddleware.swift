@@ -7,15 +7,26 @@ import WikinodeCore
 /// every page names them too).
 struct LinkbackDiscoveryMiddleware<Context: RequestContext>: RouterMiddleware {
     let nodeURL: NodeBaseURL
+    /// The two values, made once when the node's URL is known from the start.
+    let fixed: (webmention: String, pingback: String)?
+
+    init(nodeURL: NodeBaseURL) {
+        self.nodeURL = nodeURL
+        fixed = nodeURL.fixed.map(Self.values)
+    }
+
+    static func values(for base: String) -> (webmention: String, pingback: String) {
+        ("<\(base)\(NodeAddress.webmention)>; rel=\"webmention\"", base + NodeAddress.pingback)
+    }
 
     static var xPingback: HTTPField.Name { HTTPField.Name("X-Pingback")! }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
         guard response.headers[.contentType]?.hasPrefix("text/html") == true else { return response }
-        let base = nodeURL.string
-        response.headers.append(HTTPField(name: Response.link, value: "<\(base)\(NodeAddress.webmention)>; rel=\"webmention\""))
-        response.headers[Self.xPingback] = base + NodeAddress.pingback
+        let values = fixed ?? Self.values(for: nodeURL.string)
+        response.headers.append(HTTPField(name: Response.link, value: values.webmention))
+        response.headers[Self.xPingback] = values.pingback
         return response
     }
 }

@@ -40,7 +40,6 @@ struct TemplateRenderer: Sendable {
 /// the cost of a page view.
 enum TemplateContext {
     static func make(_ value: Any) -> Any {
-        if let custom = value as? TemplateDictionary { return custom.templateDictionary }
         switch value {
         case is String, is Bool, is Int, is Int64, is Double, is [String: Any]:
             return value
@@ -54,6 +53,7 @@ enum TemplateContext {
         case .collection, .set:
             return mirror.children.map { make($0.value) }
         case .struct, .class:
+            if let custom = value as? TemplateDictionary { return custom.templateDictionary }
             var dictionary: [String: Any] = [:]
             for child in mirror.children {
                 guard let label = child.label else { continue }
