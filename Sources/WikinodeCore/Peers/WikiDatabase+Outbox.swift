@@ -18,8 +18,9 @@ extension WikiDatabase {
                 .deleteAll(db)
         }
         var notice = OutboxNotice(peerId: peerId, type: type, attempts: 0, nextAttemptAt: now, createdAt: now)
-        // Queued again: it stays one notice, due no later than before unless it is backing off.
-        _ = try notice.upsertAndFetch(db, onConflict: ["peerId", "type"]) { excluded in
+        // Queued again: it stays one notice, with its failures counted, due no later than before
+        // unless it is backing off.
+        _ = try notice.upsertAndFetch(db, onConflict: ["peerId", "type"], updating: .noColumnUnlessSpecified) { excluded in
             [
                 OutboxNotice.Columns.createdAt.set(to: excluded[OutboxNotice.Columns.createdAt]),
                 OutboxNotice.Columns.nextAttemptAt.set(
