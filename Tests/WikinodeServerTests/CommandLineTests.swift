@@ -127,7 +127,12 @@ import FoundationNetworking
         // When a browser asks for the front page
         let (data, response) = try await URLSession.shared.data(from: URL(string: base)!)
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
-        #expect(String(decoding: data, as: UTF8.self).contains("Welcome to your wikinode"))
+        let html = String(decoding: data, as: UTF8.self)
+        #expect(html.contains("Welcome to your wikinode"))
+        // And its absolute addresses carry the port the system gave it, and so does the address
+        // `wikinode follow` signs with
+        #expect(html.contains("<link rel=\"webmention\" href=\"\(base.dropLast())/webmention\">"))
+        #expect(try WikiDatabase.open(path: DataDirectory(path: dataPath).databasePath).ownBaseURL() == String(base.dropLast()))
         // Then the request is logged as one structured line, and SIGTERM stops it cleanly
         _ = try await process.waitForLine(containing: "status=200")
         process.process.terminate()

@@ -41,6 +41,8 @@ public final class Linkbacks: Sendable {
 
     /// One round: verify due mentions, then send due ones.
     public func runDueWork() async {
+        // Mentions name this node's pages by address: none goes out before it is known.
+        guard nodeURL.isSettled else { return }
         do {
             for mention in try database.dueMentions() { await verify(mention) }
             for job in try database.dueSentMentions() { await send(job) }

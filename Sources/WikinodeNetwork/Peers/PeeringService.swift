@@ -60,6 +60,9 @@ extension Peering {
     /// changes, and, side by side, send due notices and pull due peers (a slow peer holds up
     /// neither the other peers nor the notices).
     func runDueWork() async {
+        // Under `serve --port 0` the node's address is known once it listens: nothing is
+        // signed or pulled before (the next tick comes within a second).
+        guard nodeURL.isSettled else { return }
         do {
             let now = Date()
             let after = scheduledPostsChecked.withLock { checked in
