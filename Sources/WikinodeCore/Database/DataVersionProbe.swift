@@ -2,14 +2,17 @@ import GRDBSQLite
 import Synchronization
 
 /// Tells whether anything was committed to the database, by this process or any other, since
-/// the last look: SQLite's `PRAGMA data_version`, on a read-only connection of its own.
+/// the last look (SQLite's `PRAGMA data_version`), and what the commits changed of what views
+/// are made from (the `viewChange` log), on a read-only connection of its own.
 ///
-/// Page views ask it on every request, so it is one prepared statement on a raw connection
+/// Page views ask it on every request, so these are prepared statements on a raw connection
 /// behind a mutex, not a trip through a GRDB queue.
 public final class DataVersionProbe: Sendable {
     private struct Handle: @unchecked Sendable {  // only used under the mutex
         let connection: OpaquePointer
         let statement: OpaquePointer
+        let latest: OpaquePointer
+        let changes: OpaquePointer
     }
 
     private let handle: Mutex<Handle>
@@ -23,18 +26,28 @@ public final class DataVersionProbe: Sendable {
             throw ProbeError(message: "Cannot open \(path): \(message)")
         }
         sqlite3_busy_timeout(connection, 10_000)
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(connection, "PRAGMA data_version", -1, &statement, nil) == SQLITE_OK, let statement else {
-            let message = String(cString: sqlite3_errmsg(connection))
-            sqlite3_close(connection)
-            throw ProbeError(message: "Cannot read the data version of \(path): \(message)")
+        var statements: [OpaquePointer] = []
+        for sql in [
+            "PRAGMA data_version", "SELECT IFNULL(MAX(seq), 0) FROM viewChange",
+            "SELECT seq, key FROM viewChange WHERE seq > ? ORDER BY seq LIMIT ?",
+        ] {
+            var statement: OpaquePointer?
+            guard sqlite3_prepare_v2(connection, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+                let message = String(cString: sqlite3_errmsg(connection))
+                statements.forEach { sqlite3_finalize($0) }
+                sqlite3_close(connection)
+                throw ProbeError(message: "Cannot read the data version of \(path): \(message)")
+            }
+            statements.append(statement)
         }
-        handle = Mutex(Handle(connection: connection, statement: statement))
+        handle = Mutex(Handle(connection: connection, statement: statements[0], latest: statements[1], changes: statements[2]))
     }
 
     deinit {
         handle.withLock { handle in
             sqlite3_finalize(handle.statement)
+            sqlite3_finalize(handle.latest)
+            sqlite3_finalize(handle.changes)
             sqlite3_close(handle.connection)
         }
     }
@@ -48,6 +61,45 @@ public final class DataVersionProbe: Sendable {
             }
             return sqlite3_column_int64(handle.statement, 0)
         }
+    }
+}
+
+extension DataVersionProbe {
+    /// The position of the newest entry of the view-change log (0 when it is empty).
+    public func latestViewChange() throws -> Int64 {
+        try handle.withLock { handle in
+            defer { sqlite3_reset(handle.latest) }
+            guard sqlite3_step(handle.latest) == SQLITE_ROW else { throw Self.error(handle) }
+            return sqlite3_column_int64(handle.latest, 0)
+        }
+    }
+
+    /// The entries of the view-change log after `seq`, oldest first, at most `limit`.
+    public func viewChanges(after seq: Int64, limit: Int) throws -> [(seq: Int64, key: String)] {
+        try handle.withLock { handle in
+            defer {
+                sqlite3_reset(handle.changes)
+                sqlite3_clear_bindings(handle.changes)
+            }
+            sqlite3_bind_int64(handle.changes, 1, seq)
+            sqlite3_bind_int64(handle.changes, 2, Int64(limit))
+            var changes: [(seq: Int64, key: String)] = []
+            while true {
+                switch sqlite3_step(handle.changes) {
+                case SQLITE_ROW:
+                    let key = sqlite3_column_text(handle.changes, 1).map { String(cString: $0) } ?? ""
+                    changes.append((sqlite3_column_int64(handle.changes, 0), key))
+                case SQLITE_DONE:
+                    return changes
+                default:
+                    throw Self.error(handle)
+                }
+            }
+        }
+    }
+
+    private static func error(_ handle: Handle) -> ProbeError {
+        ProbeError(message: "Cannot read the view changes: \(String(cString: sqlite3_errmsg(handle.connection)))")
     }
 }
 

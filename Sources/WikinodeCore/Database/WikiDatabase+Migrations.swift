@@ -254,6 +254,7 @@ extension WikiDatabase {
                 t.add(column: "byteCount", .integer).notNull().defaults(to: 0)
             }
         }
+        registerViewChanges(in: &migrator)
         return migrator
     }
 }

@@ -65,35 +65,49 @@ extension WikiDatabase {
             guard let current = try Peer.fetchOne(db, id: peerId), current.isFollowing else {
                 throw WikiError.notFound("That peer is not followed any more.")
             }
-            for (entry, rendered) in prepared {
-                let existing = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT id, seq FROM remotePage WHERE peerId = ? AND uid = ?"), arguments: [peerId, entry.uid])
-                // Another pull (another process) may have stored it meanwhile.
-                if let existing, (existing["seq"] as Int64) >= entry.seq { continue }
-                guard let rendered else {
+            // A large batch (a backfill) logs each title touched once, not each row.
+            try Self.loggingViewChanges(in: db, bulk: prepared.count >= Self.bulkWriteRows) { changed in
+                for (entry, rendered) in prepared {
+                    let existing = try Row.fetchOne(
+                        db.cachedStatement(sql: "SELECT id, seq, titleKey FROM remotePage WHERE peerId = ? AND uid = ?"),
+                        arguments: [peerId, entry.uid])
+                    // Another pull (another process) may have stored it meanwhile.
+                    if let existing, (existing["seq"] as Int64) >= entry.seq { continue }
+                    changed.insert(ViewDependency.neighbourhood)
                     if let existing {
-                        try db.cachedStatement(sql: "DELETE FROM remoteSearch WHERE rowid = ?").execute(arguments: [existing["id"] as Int64])
-                        _ = try RemotePage.deleteOne(db, id: existing["id"] as Int64)
-                        result.removed += 1
+                        // Its title and the pages it linked to show it (as a twin, as a backlink).
+                        changed.insert(ViewDependency.title(existing["titleKey"]))
+                        let linked = try String.fetchAll(
+                            db.cachedStatement(sql: "SELECT targetKey FROM remoteLink WHERE remotePageId = ?"), arguments: [existing["id"] as Int64])
+                        changed.formUnion(linked.map(ViewDependency.title))
                     }
-                    continue
+                    guard let rendered else {
+                        if let existing {
+                            try db.cachedStatement(sql: "DELETE FROM remoteSearch WHERE rowid = ?").execute(arguments: [existing["id"] as Int64])
+                            _ = try RemotePage.deleteOne(db, id: existing["id"] as Int64)
+                            result.removed += 1
+                        }
+                        continue
+                    }
+                    let page = rendered.page
+                    changed.insert(ViewDependency.title(page.title.key))
+                    changed.formUnion(rendered.targets.map(ViewDependency.title))
+                    var record = RemotePage(
+                        id: existing?["id"], peerId: peerId, uid: entry.uid, type: page.type, title: page.title.text, titleKey: page.title.key,
+                        url: page.url, revision: page.revision, seq: entry.seq, contentHash: page.contentHash, markdown: page.markdown,
+                        html: rendered.html, author: page.author, summary: page.summary, updatedAt: page.updated)
+                    try record.upsert(db)
+                    let id = record.id!
+                    try db.cachedStatement(sql: "DELETE FROM remoteSearch WHERE rowid = ?").execute(arguments: [id])
+                    try db.cachedStatement(sql: "INSERT INTO remoteSearch(rowid, title, body) VALUES (?, ?, ?)")
+                        .execute(arguments: [id, page.title.text, rendered.text])
+                    try RemoteLink.filter(RemoteLink.Columns.remotePageId == id).deleteAll(db)
+                    // Links to this node, by address or as an interwiki link the origin resolved.
+                    for key in rendered.targets {
+                        try RemoteLink(remotePageId: id, targetKey: key).insert(db, onConflict: .ignore)
+                    }
+                    result.applied += 1
                 }
-                let page = rendered.page
-                var record = RemotePage(
-                    id: existing?["id"], peerId: peerId, uid: entry.uid, type: page.type, title: page.title.text, titleKey: page.title.key,
-                    url: page.url, revision: page.revision, seq: entry.seq, contentHash: page.contentHash, markdown: page.markdown,
-                    html: rendered.html, author: page.author, summary: page.summary, updatedAt: page.updated)
-                try record.upsert(db)
-                let id = record.id!
-                try db.cachedStatement(sql: "DELETE FROM remoteSearch WHERE rowid = ?").execute(arguments: [id])
-                try db.cachedStatement(sql: "INSERT INTO remoteSearch(rowid, title, body) VALUES (?, ?, ?)")
-                    .execute(arguments: [id, page.title.text, rendered.text])
-                try RemoteLink.filter(RemoteLink.Columns.remotePageId == id).deleteAll(db)
-                // Links to this node, by address or as an interwiki link the origin resolved.
-                for key in rendered.targets {
-                    try RemoteLink(remotePageId: id, targetKey: key).insert(db, onConflict: .ignore)
-                }
-                result.applied += 1
             }
             result.cursor = max(current.cursor, feed.cursor)
             try db.execute(sql: "UPDATE peer SET cursor = ?, lastContactAt = ? WHERE id = ?", arguments: [result.cursor, Date(), peerId])

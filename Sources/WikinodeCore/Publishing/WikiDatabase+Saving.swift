@@ -49,20 +49,24 @@ extension WikiDatabase {
         var presumed: [String: PageTitle] = [:]
         for edit in edits { presumed[edit.title.key] = edit.title }
         return try writer.write { db in
-            let settings = try NodeSettings.read(db)
-            var createdKeys = Set<String>()
-            var results: [SaveResult] = []
-            for (index, edit) in edits.enumerated() {
-                // An import brings pages in; it does not publish them to the web: no mentions.
-                let result = try storeRevision(edit, in: db, settings: settings, createdKeys: &createdKeys, presumedTitles: presumed).result
-                if index < posts.count, let post = posts[index] {
-                    _ = try publish(result.page, as: post, tags: postTags[index] ?? [], now: edit.date ?? Date(), in: db)
+            // Many pages at once: cached views all start afresh, logged once.
+            try Self.loggingViewChanges(in: db) { changed in
+                changed.insert(ViewDependency.all)
+                let settings = try NodeSettings.read(db)
+                var createdKeys = Set<String>()
+                var results: [SaveResult] = []
+                for (index, edit) in edits.enumerated() {
+                    // An import brings pages in; it does not publish them to the web: no mentions.
+                    let result = try storeRevision(edit, in: db, settings: settings, createdKeys: &createdKeys, presumedTitles: presumed).result
+                    if index < posts.count, let post = posts[index] {
+                        _ = try publish(result.page, as: post, tags: postTags[index] ?? [], now: edit.date ?? Date(), in: db)
+                    }
+                    results.append(result)
+                    progress(index + 1)
                 }
-                results.append(result)
-                progress(index + 1)
+                try refreshPagesLinking(to: createdKeys, in: db, settings: settings, excluding: Set(results.compactMap(\.page.id)))
+                return results
             }
-            try refreshPagesLinking(to: createdKeys, in: db, settings: settings, excluding: Set(results.compactMap(\.page.id)))
-            return results
         }
     }
 

@@ -53,7 +53,7 @@ struct FedwikiController {
         let body = CachedBody(
             String(decoding: try Response.jsonData(document), as: UTF8.self), contentType: "application/json; charset=utf-8",
             lastModified: page.updatedAt)
-        cache.store(body, for: key, version: version)
+        cache.store(body, for: key, version: version, dependsOn: [ViewDependency.pages, ViewDependency.site])
         return Self.open(.conditional(to: request, body: body))
     }
 
@@ -82,7 +82,7 @@ struct FedwikiController {
         let body = CachedBody(
             String(decoding: try Response.jsonData(entries), as: UTF8.self), contentType: "application/json; charset=utf-8",
             lastModified: lastModified)
-        cache.store(body, for: key, version: version)
+        cache.store(body, for: key, version: version, dependsOn: [ViewDependency.pages, ViewDependency.site])
         return Self.open(.conditional(to: request, body: body))
     }
 

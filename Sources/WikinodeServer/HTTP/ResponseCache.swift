@@ -28,22 +28,58 @@ struct CachedBody: Sendable {
     }
 }
 
-/// Rendered page views, kept until anything in the database changes.
+/// Rendered views, each kept until something it is made from changes.
 ///
-/// Page views vastly outnumber writes, and a page's HTML depends on other pages (backlinks,
-/// links to missing pages), so the whole cache is tied to SQLite's data version: a commit by
-/// any process makes every entry stale. Bounded in entries and bytes.
+/// Every view is stored with its dependencies (`ViewDependency`: its page, its title, the
+/// lists, the site). Writes log the keys of what they change in the database's `viewChange`
+/// table, by triggers, whichever process writes; the cache follows that log the way a follower
+/// follows a change feed, and drops just the views that depend on a logged key. A commit that
+/// logs nothing (a session, the outbox, a sync cursor) costs one look at the log. Bounded in
+/// entries and bytes.
 final class ResponseCache: Sendable {
+    private struct Entry {
+        let body: CachedBody
+        let dependencies: [String]
+    }
+
     private struct State {
-        var version: Int64 = -1
-        var entries: [String: CachedBody] = [:]
+        /// SQLite's data version when the log was last read.
+        var dataVersion: Int64?
+        /// The last log entry applied; nil before the first look.
+        var position: Int64?
+        var entries: [String: Entry] = [:]
+        /// For each dependency, the views made from it.
+        var dependents: [String: Set<String>] = [:]
         var bytes = 0
+
+        mutating func removeAll() {
+            entries.removeAll(keepingCapacity: true)
+            dependents.removeAll(keepingCapacity: true)
+            bytes = 0
+        }
+
+        mutating func remove(_ key: String) {
+            guard let entry = entries.removeValue(forKey: key) else { return }
+            bytes -= entry.body.bytes.readableBytes
+            for dependency in entry.dependencies {
+                dependents[dependency]?.remove(key)
+                if dependents[dependency]?.isEmpty == true { dependents[dependency] = nil }
+            }
+        }
+
+        mutating func invalidate(_ dependency: String) {
+            if dependency == ViewDependency.all { return removeAll() }
+            guard let keys = dependents.removeValue(forKey: dependency) else { return }
+            for key in keys { remove(key) }
+        }
     }
 
     private let probe: DataVersionProbe
     private let state = Mutex(State())
     private let maximumEntries: Int
     private let maximumBytes: Int
+    /// More log entries than this at once, and the cache starts afresh rather than sift them.
+    static let maximumChangesApplied = 2_000
 
     init(probe: DataVersionProbe, maximumEntries: Int = 5_000, maximumBytes: Int = 64 << 20) {
         self.probe = probe
@@ -51,30 +87,61 @@ final class ResponseCache: Sendable {
         self.maximumBytes = maximumBytes
     }
 
-    /// The database's version now; read it before rendering, and store under it.
+    /// Brings the cache up to what has been written, and returns the log position that views
+    /// rendered now are made as of: read it before rendering, and store under it.
     func currentVersion() throws -> Int64 {
-        try probe.current()
+        let dataVersion = try probe.current()
+        let (seen, position) = state.withLock { ($0.dataVersion, $0.position) }
+        if seen == dataVersion, let position { return position }
+        guard let position else {
+            let latest = try probe.latestViewChange()
+            return state.withLock { state in
+                if state.position == nil {
+                    state.position = latest
+                    state.dataVersion = dataVersion
+                }
+                return state.position!
+            }
+        }
+        let changes = try probe.viewChanges(after: position, limit: Self.maximumChangesApplied + 1)
+        return state.withLock { state in
+            // Another request applied these (or more) meanwhile.
+            guard state.position == position else { return state.position! }
+            let isComplete = changes.count <= Self.maximumChangesApplied && changes.first.map { $0.seq == position + 1 } ?? true
+            if isComplete {
+                for change in changes { state.invalidate(change.key) }
+            } else {
+                // Too far behind, or the log was pruned past us: nothing cached can be trusted.
+                state.removeAll()
+            }
+            state.position = changes.last?.seq ?? position
+            if isComplete || changes.count <= Self.maximumChangesApplied { state.dataVersion = dataVersion }
+            return state.position!
+        }
     }
 
     func body(for key: String, version: Int64) -> CachedBody? {
         state.withLock { state in
-            guard state.version == version else { return nil }
-            return state.entries[key]
+            guard state.position == version else { return nil }
+            return state.entries[key]?.body
         }
     }
 
-    func store(_ body: CachedBody, for key: String, version: Int64) {
+    /// Keeps `body`, made as of log position `version` from `dependencies`, unless something was
+    /// logged since (it may be made from what changed).
+    func store(_ body: CachedBody, for key: String, version: Int64, dependsOn dependencies: [String]) {
         state.withLock { state in
-            if state.version != version {
-                guard version > state.version || state.version == -1 else { return }
-                state = State(version: version)
-            }
+            guard state.position == version else { return }
+            state.remove(key)
             if state.entries.count >= maximumEntries || state.bytes + body.bytes.readableBytes > maximumBytes {
-                state.entries.removeAll(keepingCapacity: true)
-                state.bytes = 0
+                state.removeAll()
             }
-            state.entries[key] = body
+            state.entries[key] = Entry(body: body, dependencies: dependencies)
             state.bytes += body.bytes.readableBytes
+            for dependency in dependencies { state.dependents[dependency, default: []].insert(key) }
         }
     }
+
+    /// How many views are kept (for tests).
+    var count: Int { state.withLock { $0.entries.count } }
 }

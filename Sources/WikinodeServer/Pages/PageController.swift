@@ -48,8 +48,8 @@ struct PageController {
         path + "\u{0}" + (context.visitor.user?.name ?? "")
     }
 
-    /// Renders a live page and keeps it in the cache under `cacheKey` for this data `version`;
-    /// the front page uses this too.
+    /// Renders a live page and keeps it in the cache under `cacheKey`, made as of the log
+    /// position `version`; the front page uses this too.
     func render(_ page: Page, request: Request, context: Context, isFrontPage: Bool = false, cacheKey: String, version: Int64) throws -> Response {
         let cutoff = try drafts.cutoff(for: context.visitor)
         let data = try database.pageView(page, visibleAt: cutoff)
@@ -58,7 +58,11 @@ struct PageController {
         let html = try renderer.render(view, template: "page", viewer: context.sharedViewer(for: request))
         let lastModified = ([page.updatedAt] + data.backlinks.map(\.updatedAt)).max()
         let body = CachedBody(html, contentType: "text/html; charset=utf-8", lastModified: lastModified)
-        cache.store(body, for: cacheKey, version: version)
+        // The page, what links to it and its twins (under its title), the layout; the front page
+        // lists the latest posts too.
+        var dependencies = ViewDependency.view(of: page.id!, titleKey: page.titleKey)
+        if isFrontPage { dependencies.append(ViewDependency.pages) }
+        cache.store(body, for: cacheKey, version: version, dependsOn: dependencies)
         return Response.conditional(to: request, body: body)
     }
 

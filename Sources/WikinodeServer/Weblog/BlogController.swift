@@ -174,7 +174,7 @@ struct BlogController {
             ).json()
         }
         let cached = CachedBody(body, contentType: format.contentType, lastModified: entries.isEmpty ? nil : updated)
-        cache.store(cached, for: key, version: version)
+        cache.store(cached, for: key, version: version, dependsOn: [ViewDependency.pages, ViewDependency.site])
         return Response.conditional(to: request, body: cached)
     }
 }

@@ -1,0 +1,200 @@
+import GRDB
+
+/// What cached views are made from, as keys that writes log in `viewChange` (by triggers, so
+/// that no write of any process can forget one) and that the view cache follows.
+///
+/// A page's view depends on `page(id)`, on `title(key)` (what links to it, its twins, the
+/// remote pages that link to it) and on `site`; lists depend on `pages`; the neighbourhood's
+/// lists on `neighbourhood` too. Writes that change no view (sessions, drafts, tokens, the
+/// outbox, nonces, sync cursors, sent mentions, a mention still being checked, the node's own
+/// bookkeeping in dotted settings) log nothing.
+public enum ViewDependency {
+    public static func page(_ id: Int64) -> String { "page:\(id)" }
+    public static func title(_ key: String) -> String { "title:\(key)" }
+    /// Any page or post: every list of them.
+    public static let pages = "pages"
+    /// Settings, accounts and peers' names: everything the layout shows.
+    public static let site = "site"
+    /// Pages mirrored from peers, for lists of the neighbourhood.
+    public static let neighbourhood = "neighbourhood"
+    /// Everything: what a bulk write (an import) logs.
+    public static let all = "all"
+
+    /// What a page's view is made from: the page, what is under its title (links to it, its
+    /// twins, remote pages linking to it), and the layout.
+    public static func view(of pageId: Int64, titleKey: String) -> [String] {
+        [page(pageId), title(titleKey), site]
+    }
+}
+
+extension WikiDatabase {
+    /// How many log rows are kept: a cache further behind than this starts afresh.
+    static let viewChangesKept = 8_192
+    /// From how many rows on a write is bulk (see `loggingViewChanges`).
+    static let bulkWriteRows = 50
+
+    /// Runs the bulk write `body` inside the current transaction without the view-change
+    /// triggers, then logs the keys `body` collected, once each: a batch of a thousand rows logs
+    /// a few keys instead of thousands, and pays nothing for triggers. The triggers are dropped
+    /// and created again within the transaction, so no other connection ever sees them missing.
+    /// That changes the schema, and every connection prepares its statements again: a write
+    /// that is not `bulk` leaves the triggers to log, and what `body` collects goes unused.
+    static func loggingViewChanges<T>(in db: Database, bulk: Bool = true, _ body: (inout Set<String>) throws -> T) throws -> T {
+        guard bulk else {
+            var unused = Set<String>()
+            return try body(&unused)
+        }
+        for name in viewChangeTriggerNames { try db.execute(sql: "DROP TRIGGER \(name)") }
+        var keys = Set<String>()
+        let result = try body(&keys)
+        try db.execute(sql: viewChangeTriggers)
+        let log = try db.cachedStatement(sql: "INSERT INTO viewChange(key) VALUES (?)")
+        for key in keys.sorted() { try log.execute(arguments: [key]) }
+        return result
+    }
+
+    /// The triggers that log what writes change, as they are now. A migration that changes one
+    /// drops and creates it again, and changes it here too: a bulk write recreates them from here.
+    static let viewChangeTriggers = """
+                    -- A page: its view, the views of the title it had and has, every list, and the
+                    -- pages it links to (their backlinks show its title and date).
+                    CREATE TRIGGER viewChangePageInserted AFTER INSERT ON page BEGIN
+                        INSERT INTO viewChange(key) VALUES ('page:' || NEW.id), ('title:' || NEW.titleKey), ('pages');
+                    END;
+                    CREATE TRIGGER viewChangePageUpdated AFTER UPDATE ON page BEGIN
+                        INSERT INTO viewChange(key) VALUES ('page:' || NEW.id), ('title:' || NEW.titleKey), ('title:' || OLD.titleKey), ('pages');
+                        INSERT INTO viewChange(key) SELECT DISTINCT 'title:' || targetKey FROM pageLink WHERE pageId = NEW.id;
+                        INSERT INTO viewChange(key) SELECT DISTINCT 'page:' || a.pageId FROM pageLink l JOIN titleAlias a ON a.titleKey = l.targetKey WHERE l.pageId = NEW.id;
+                    END;
+                    CREATE TRIGGER viewChangePageDeleted AFTER DELETE ON page BEGIN
+                        INSERT INTO viewChange(key) VALUES ('page:' || OLD.id), ('title:' || OLD.titleKey), ('pages');
+                    END;
+                    -- A change logged (a scheduled post that became public is one): the same.
+                    CREATE TRIGGER viewChangePageChangeLogged AFTER INSERT ON pageChange BEGIN
+                        INSERT INTO viewChange(key) VALUES ('page:' || NEW.pageId), ('pages');
+                        INSERT INTO viewChange(key) SELECT DISTINCT 'title:' || targetKey FROM pageLink WHERE pageId = NEW.pageId;
+                        INSERT INTO viewChange(key) SELECT DISTINCT 'page:' || a.pageId FROM pageLink l JOIN titleAlias a ON a.titleKey = l.targetKey WHERE l.pageId = NEW.pageId;
+                    END;
+
+                    -- Links and old titles: the backlinks of the title linked to.
+                    CREATE TRIGGER viewChangeLinkInserted AFTER INSERT ON pageLink BEGIN
+                        INSERT INTO viewChange(key) VALUES ('title:' || NEW.targetKey);
+                        INSERT INTO viewChange(key) SELECT 'page:' || pageId FROM titleAlias WHERE titleKey = NEW.targetKey;
+                    END;
+                    CREATE TRIGGER viewChangeLinkDeleted AFTER DELETE ON pageLink BEGIN
+                        INSERT INTO viewChange(key) VALUES ('title:' || OLD.targetKey);
+                        INSERT INTO viewChange(key) SELECT 'page:' || pageId FROM titleAlias WHERE titleKey = OLD.targetKey;
+                    END;
+                    CREATE TRIGGER viewChangeAliasInserted AFTER INSERT ON titleAlias BEGIN
+                        INSERT INTO viewChange(key) VALUES ('title:' || NEW.titleKey), ('page:' || NEW.pageId);
+                    END;
+                    CREATE TRIGGER viewChangeAliasUpdated AFTER UPDATE ON titleAlias BEGIN
+                        INSERT INTO viewChange(key) VALUES ('title:' || NEW.titleKey), ('title:' || OLD.titleKey), ('page:' || NEW.pageId);
+                    END;
+                    CREATE TRIGGER viewChangeAliasDeleted AFTER DELETE ON titleAlias BEGIN
+                        INSERT INTO viewChange(key) VALUES ('title:' || OLD.titleKey), ('page:' || OLD.pageId);
+                    END;
+
+                    -- Posts and their tags: the page's view, the lists, and what the post links to
+                    -- (a hidden post is left out of backlinks).
+                    CREATE TRIGGER viewChangePostInserted AFTER INSERT ON post BEGIN
+                        INSERT INTO viewChange(key) VALUES ('page:' || NEW.pageId), ('pages');
+                        INSERT INTO viewChange(key) SELECT DISTINCT 'title:' || targetKey FROM pageLink WHERE pageId = NEW.pageId;
+                        INSERT INTO viewChange(key) SELECT DISTINCT 'page:' || a.pageId FROM pageLink l JOIN titleAlias a ON a.titleKey = l.targetKey WHERE l.pageId = NEW.pageId;
+                    END;
+                    CREATE TRIGGER viewChangePostUpdated AFTER UPDATE ON post BEGIN
+                        INSERT INTO viewChange(key) VALUES ('page:' || NEW.pageId), ('pages');
+                        INSERT INTO viewChange(key) SELECT DISTINCT 'title:' || targetKey FROM pageLink WHERE pageId = NEW.pageId;
+                        INSERT INTO viewChange(key) SELECT DISTINCT 'page:' || a.pageId FROM pageLink l JOIN titleAlias a ON a.titleKey = l.targetKey WHERE l.pageId = NEW.pageId;
+                    END;
+                    CREATE TRIGGER viewChangePostDeleted AFTER DELETE ON post BEGIN
+                        INSERT INTO viewChange(key) VALUES ('page:' || OLD.pageId), ('pages');
+                        INSERT INTO viewChange(key) SELECT DISTINCT 'title:' || targetKey FROM pageLink WHERE pageId = OLD.pageId;
+                        INSERT INTO viewChange(key) SELECT DISTINCT 'page:' || a.pageId FROM pageLink l JOIN titleAlias a ON a.titleKey = l.targetKey WHERE l.pageId = OLD.pageId;
+                    END;
+                    CREATE TRIGGER viewChangeTagInserted AFTER INSERT ON postTag BEGIN
+                        INSERT INTO viewChange(key) VALUES ('page:' || NEW.pageId), ('pages');
+                    END;
+                    CREATE TRIGGER viewChangeTagDeleted AFTER DELETE ON postTag BEGIN
+                        INSERT INTO viewChange(key) VALUES ('page:' || OLD.pageId), ('pages');
+                    END;
+
+                    -- Mentions: shown once verified and approved; a check that changes nothing
+                    -- shown (attempts, the next check) logs nothing.
+                    CREATE TRIGGER viewChangeMentionUpdated
+                    AFTER UPDATE OF status, moderation, authorName, authorURL, authorPhoto, title, excerpt, published, sourceURL ON mention
+                    BEGIN
+                        INSERT INTO viewChange(key) VALUES ('page:' || NEW.pageId);
+                    END;
+                    CREATE TRIGGER viewChangeMentionDeleted AFTER DELETE ON mention WHEN OLD.status = 'verified' BEGIN
+                        INSERT INTO viewChange(key) VALUES ('page:' || OLD.pageId);
+                    END;
+
+                    -- Mirrored pages: twins and remote backlinks of their titles, the neighbourhood.
+                    CREATE TRIGGER viewChangeRemotePageInserted AFTER INSERT ON remotePage BEGIN
+                        INSERT INTO viewChange(key) VALUES ('title:' || NEW.titleKey), ('neighbourhood');
+                    END;
+                    CREATE TRIGGER viewChangeRemotePageUpdated AFTER UPDATE ON remotePage BEGIN
+                        INSERT INTO viewChange(key) VALUES ('title:' || NEW.titleKey), ('title:' || OLD.titleKey), ('neighbourhood');
+                    END;
+                    CREATE TRIGGER viewChangeRemotePageDeleted AFTER DELETE ON remotePage BEGIN
+                        INSERT INTO viewChange(key) VALUES ('title:' || OLD.titleKey), ('neighbourhood');
+                    END;
+                    CREATE TRIGGER viewChangeRemoteLinkInserted AFTER INSERT ON remoteLink BEGIN
+                        INSERT INTO viewChange(key) VALUES ('title:' || NEW.targetKey);
+                    END;
+                    CREATE TRIGGER viewChangeRemoteLinkDeleted AFTER DELETE ON remoteLink BEGIN
+                        INSERT INTO viewChange(key) VALUES ('title:' || OLD.targetKey);
+                    END;
+
+                    -- What every view shows: settings (not the node's dotted bookkeeping),
+                    -- accounts (the owner's name), peers' names and addresses.
+                    CREATE TRIGGER viewChangeSettingInserted AFTER INSERT ON setting WHEN NEW.key NOT LIKE '%.%' BEGIN
+                        INSERT INTO viewChange(key) VALUES ('site');
+                    END;
+                    CREATE TRIGGER viewChangeSettingUpdated AFTER UPDATE ON setting WHEN NEW.key NOT LIKE '%.%' AND NEW.value IS NOT OLD.value BEGIN
+                        INSERT INTO viewChange(key) VALUES ('site');
+                    END;
+                    CREATE TRIGGER viewChangeSettingDeleted AFTER DELETE ON setting WHEN OLD.key NOT LIKE '%.%' BEGIN
+                        INSERT INTO viewChange(key) VALUES ('site');
+                    END;
+                    CREATE TRIGGER viewChangeUserInserted AFTER INSERT ON user BEGIN
+                        INSERT INTO viewChange(key) VALUES ('site');
+                    END;
+                    CREATE TRIGGER viewChangeUserUpdated AFTER UPDATE OF name, role ON user BEGIN
+                        INSERT INTO viewChange(key) VALUES ('site');
+                    END;
+                    CREATE TRIGGER viewChangeUserDeleted AFTER DELETE ON user BEGIN
+                        INSERT INTO viewChange(key) VALUES ('site');
+                    END;
+                    CREATE TRIGGER viewChangePeerInserted AFTER INSERT ON peer BEGIN
+                        INSERT INTO viewChange(key) VALUES ('site'), ('neighbourhood');
+                    END;
+                    CREATE TRIGGER viewChangePeerUpdated AFTER UPDATE OF name, url ON peer BEGIN
+                        INSERT INTO viewChange(key) VALUES ('site'), ('neighbourhood');
+                    END;
+                    CREATE TRIGGER viewChangePeerDeleted AFTER DELETE ON peer BEGIN
+                        INSERT INTO viewChange(key) VALUES ('site'), ('neighbourhood');
+                    END;
+        """
+
+    /// The names of `viewChangeTriggers`.
+    static let viewChangeTriggerNames: [String] = viewChangeTriggers.split(separator: "\n").compactMap { line in
+        let words = line.split(separator: " ")
+        guard words.count > 2, words[0] == "CREATE", words[1] == "TRIGGER" else { return nil }
+        return String(words[2])
+    }
+
+    static func registerViewChanges(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v7: view changes: the keys of what cached views are made from, logged by triggers") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE viewChange (seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL);
+                    CREATE TRIGGER viewChangePruned AFTER INSERT ON viewChange WHEN NEW.seq % 1024 = 0 BEGIN
+                        DELETE FROM viewChange WHERE seq <= NEW.seq - \(viewChangesKept);
+                    END;
+                    """)
+            try db.execute(sql: viewChangeTriggers)
+        }
+    }
+}
