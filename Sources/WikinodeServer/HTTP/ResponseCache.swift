@@ -115,7 +115,8 @@ final class ResponseCache: Sendable {
                 state.removeAll()
             }
             state.position = changes.last?.seq ?? position
-            if isComplete || changes.count <= Self.maximumChangesApplied { state.dataVersion = dataVersion }
+            // Read to the end of the log: current as of this data version.
+            if changes.count <= Self.maximumChangesApplied { state.dataVersion = dataVersion }
             return state.position!
         }
     }
