@@ -66,7 +66,8 @@ extension WikiDatabase {
                 throw WikiError.notFound("That peer is not followed any more.")
             }
             // A large batch (a backfill) logs each title touched once, not each row.
-            try Self.loggingViewChanges(in: db, bulk: prepared.count >= Self.bulkWriteRows) { changed in
+            let isBulk = prepared.count >= Self.bulkWriteRows
+            try Self.loggingViewChanges(in: db, bulk: isBulk) { changed in
                 for (entry, rendered) in prepared {
                     let existing = try Row.fetchOne(
                         db.cachedStatement(sql: "SELECT id, seq, titleKey FROM remotePage WHERE peerId = ? AND uid = ?"),
@@ -74,7 +75,8 @@ extension WikiDatabase {
                     // Another pull (another process) may have stored it meanwhile.
                     if let existing, (existing["seq"] as Int64) >= entry.seq { continue }
                     changed.insert(ViewDependency.neighbourhood)
-                    if let existing {
+                    // Only a bulk write logs its own keys; otherwise the triggers do.
+                    if isBulk, let existing {
                         // Its title and the pages it linked to show it (as a twin, as a backlink).
                         changed.insert(ViewDependency.title(existing["titleKey"]))
                         let linked = try String.fetchAll(

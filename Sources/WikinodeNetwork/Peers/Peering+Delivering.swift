@@ -1,7 +1,5 @@
-import Crypto
 import Foundation
 import Logging
-import Synchronization
 import WikinodeCore
 
 extension Peering {

@@ -142,7 +142,4 @@ final class ResponseCache: Sendable {
             for dependency in dependencies { state.dependents[dependency, default: []].insert(key) }
         }
     }
-
-    /// How many views are kept (for tests).
-    var count: Int { state.withLock { $0.entries.count } }
 }
