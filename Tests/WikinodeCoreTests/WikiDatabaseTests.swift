@@ -173,4 +173,17 @@ import WikinodeTesting
         #expect(try database.outgoingLinks(of: page("Alpha")!).isEmpty)
         #expect(throws: WikiError.self) { try database.setSetting("nonsense", to: "x") }
     }
+
+    @Test(arguments: [WikiDatabase.backlinksSQL, WikiDatabase.allTitlesSQL, WikiDatabase.pagesLinkingSQL])
+    func linkListsReadPagesFromTheCoveringIndexNotTheirHTML(sql: String) throws {
+        // A page's HTML lies before its dates in the row; a link list that read the row would read it too.
+        _ = try save("Alpha", String(repeating: "Long text links to [[Beta]]. ", count: 1_000))
+        let nulls = StatementArguments(Array(repeating: nil as String?, count: sql.filter { $0 == "?" }.count))
+        let plan: [String] = try DatabaseFile(database).read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: nulls).map { $0["detail"] }
+        }
+        let pageSteps = plan.filter { $0.contains(" p ") }
+        #expect(!pageSteps.isEmpty, "\(plan)")
+        #expect(pageSteps.allSatisfy { $0.contains("COVERING INDEX page_summary") }, "\(plan)")
+    }
 }

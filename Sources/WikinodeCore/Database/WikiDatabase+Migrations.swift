@@ -255,6 +255,12 @@ extension WikiDatabase {
             }
         }
         registerViewChanges(in: &migrator)
+        migrator.registerMigration("v8: a covering index of the page columns that link lists read") { db in
+            // A page row keeps its rendered HTML (often 10 KB or more) before `updatedAt` and
+            // `deletedAt`, so reading those from the row reads its overflow pages too. Link
+            // lists (backlinks, the index, pages linking to a title) read them from this index.
+            try db.execute(sql: "CREATE INDEX page_summary ON page(id, titleKey, title, updatedAt, deletedAt)")
+        }
         return migrator
     }
 }

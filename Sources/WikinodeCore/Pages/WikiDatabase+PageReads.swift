@@ -73,6 +73,10 @@ extension WikiDatabase {
         }
     }
 
+    /// The index (migration v8) from which link lists read a page's title and dates without its
+    /// HTML; SQLite's planner prefers the primary key unless told.
+    static let pageSummaryIndex = "INDEXED BY page_summary"
+
     /// SQL that is true when the page `p` is not a post hidden at the time bound to the next `?`.
     static let notHiddenPost = "NOT EXISTS (SELECT 1 FROM post h WHERE h.pageId = p.id AND (h.status != 'published' OR h.publishedAt > ?))"
 
@@ -81,17 +85,19 @@ extension WikiDatabase {
         try writer.read { db in try backlinks(of: page, visibleAt: now, in: db) }
     }
 
+    /// Live pages other than the page bound first that link to the key bound second or to an old
+    /// title of the page bound third; with a time bound to the last two, none hidden then.
+    static let backlinksSQL = """
+        SELECT DISTINCT p.title, p.updatedAt FROM pageLink l JOIN page p \(pageSummaryIndex) ON p.id = l.pageId
+        WHERE p.deletedAt IS NULL AND p.id != ?
+          AND (l.targetKey = ? OR l.targetKey IN (SELECT titleKey FROM titleAlias WHERE pageId = ?))
+          AND (? IS NULL OR \(notHiddenPost))
+        ORDER BY p.titleKey
+        """
+
     func backlinks(of page: Page, visibleAt now: Date?, in db: Database) throws -> [PageReference] {
         try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT DISTINCT p.title, p.updatedAt FROM pageLink l JOIN page p ON p.id = l.pageId
-                    WHERE p.deletedAt IS NULL AND p.id != ?
-                      AND (l.targetKey = ? OR l.targetKey IN (SELECT titleKey FROM titleAlias WHERE pageId = ?))
-                      AND (? IS NULL OR \(Self.notHiddenPost))
-                    ORDER BY p.titleKey
-                    """),
-            arguments: [page.id, page.titleKey, page.id, now, now]
+            db.cachedStatement(sql: Self.backlinksSQL), arguments: [page.id, page.titleKey, page.id, now, now]
         ).map { PageReference(title: $0["title"], updatedAt: $0["updatedAt"]) }
     }
 
@@ -182,12 +188,15 @@ extension WikiDatabase {
         try writer.read { db in try Page.filter(Page.Columns.deletedAt == nil).fetchCount(db) }
     }
 
+    /// Live pages; with a time bound to both parameters, none hidden then.
+    static let allTitlesSQL =
+        "SELECT title, updatedAt FROM page p \(pageSummaryIndex) WHERE deletedAt IS NULL AND (? IS NULL OR \(notHiddenPost)) ORDER BY titleKey"
+
     /// All live page titles, in title order.
     public func allTitles(visibleAt now: Date? = nil) throws -> [PageReference] {
         try writer.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT title, updatedAt FROM page p WHERE deletedAt IS NULL AND (? IS NULL OR \(Self.notHiddenPost)) ORDER BY titleKey",
-                arguments: [now, now]
+                db, sql: Self.allTitlesSQL, arguments: [now, now]
             )
             .map { PageReference(title: $0["title"], updatedAt: $0["updatedAt"]) }
         }
@@ -195,16 +204,17 @@ extension WikiDatabase {
 }
 
 extension WikiDatabase {
+    /// Live pages that link to the key bound first; with a time bound to the other two, none hidden then.
+    static let pagesLinkingSQL = """
+        SELECT DISTINCT p.title, p.updatedAt FROM pageLink l JOIN page p \(pageSummaryIndex) ON p.id = l.pageId
+        WHERE p.deletedAt IS NULL AND l.targetKey = ? AND (? IS NULL OR \(notHiddenPost)) ORDER BY p.titleKey
+        """
+
     /// Live pages that link to a title, whether or not a page has it.
     public func pagesLinking(to title: PageTitle, visibleAt now: Date? = nil) throws -> [PageReference] {
         try writer.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT DISTINCT p.title, p.updatedAt FROM pageLink l JOIN page p ON p.id = l.pageId
-                    WHERE p.deletedAt IS NULL AND l.targetKey = ? AND (? IS NULL OR \(Self.notHiddenPost)) ORDER BY p.titleKey
-                    """,
-                arguments: [title.key, now, now]
+                db, sql: Self.pagesLinkingSQL, arguments: [title.key, now, now]
             ).map { PageReference(title: $0["title"], updatedAt: $0["updatedAt"]) }
         }
     }
