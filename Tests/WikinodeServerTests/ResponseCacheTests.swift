@@ -14,7 +14,8 @@ import WikinodeTesting
         let database = try WikiDatabase.open(path: path)
         let alpha = try database.savePage(PageEdit(title: try PageTitle("Alpha"), markdown: "a", author: "t")).page
         let beta = try database.savePage(PageEdit(title: try PageTitle("Beta"), markdown: "b", author: "t")).page
-        let cache = ResponseCache(probe: try DataVersionProbe(path: path))
+        // Looking at the log on every request, so that another connection's writes are seen at once.
+        let cache = ResponseCache(database: database, probe: try DataVersionProbe(path: path), foreignCommitDelay: .zero)
         func view(of page: Page) -> [String] { ViewDependency.view(of: page.id!, titleKey: page.titleKey) }
         func fill() throws -> Int64 {
             let version = try cache.currentVersion()
@@ -47,6 +48,30 @@ import WikinodeTesting
         _ = try cache.currentVersion()
         cache.store(CachedBody("stale beta", contentType: "text/html", lastModified: nil), for: "beta", version: version, dependsOn: view(of: beta))
         #expect(try kept() == ["alpha"])
+    }
+
+    @Test func ownCommitsAreSeenAtOnceAndOtherProcessesAfterTheDelay() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("wiki.sqlite").path
+        let database = try WikiDatabase.open(path: path)
+        let alpha = try database.savePage(PageEdit(title: try PageTitle("Alpha"), markdown: "a", author: "t")).page
+        // Given a cache that looks for others' commits only once an hour
+        let cache = ResponseCache(database: database, probe: try DataVersionProbe(path: path), foreignCommitDelay: .seconds(3600))
+        let version = try cache.currentVersion()
+        cache.store(
+            CachedBody("alpha", contentType: "text/html", lastModified: nil), for: "alpha", version: version,
+            dependsOn: ViewDependency.view(of: alpha.id!, titleKey: alpha.titleKey))
+        func isKept() throws -> Bool { cache.body(for: "alpha", version: try cache.currentVersion()) != nil }
+        #expect(try isKept())
+        // When another connection edits Alpha, the cache does not look (that is the saving)
+        try WikiDatabase.open(path: path).savePage(PageEdit(title: try PageTitle("Alpha"), markdown: "a2", author: "t"))
+        #expect(try isKept())
+        // A commit of this process that logs nothing does not make it look either
+        _ = try database.createSession(for: nil)
+        #expect(try isKept())
+        // But this process's own write to the log is seen at once, and with it everything logged before
+        try database.savePage(PageEdit(title: try PageTitle("Beta"), markdown: "b", author: "t"))
+        #expect(try !isKept())
     }
 
     @Test func aPageImportedByAnotherProcessIsServedAtOnce() async throws {

@@ -68,7 +68,7 @@ func buildRouter(
             configuration.resourcesDirectory.appendingPathComponent("Public").path, urlBasePath: "/static",
             cacheControl: .init([(MediaType(type: .any), [.public, .maxAge(3600)])]), logger: logger))
 
-    let cache = ResponseCache(probe: try DataVersionProbe(path: configuration.dataDirectory.databasePath))
+    let cache = ResponseCache(database: database, probe: try DataVersionProbe(path: configuration.dataDirectory.databasePath))
     let pages = PageController(database: database, renderer: renderer, site: site, cache: cache)
     pages.addRoutes(to: router)
     let homePage = (try? PageTitle(settings.homePage)) ?? (try! PageTitle("Welcome"))

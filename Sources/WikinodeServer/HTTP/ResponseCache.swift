@@ -36,6 +36,11 @@ struct CachedBody: Sendable {
 /// follows a change feed, and drops just the views that depend on a logged key. A commit that
 /// logs nothing (a session, the outbox, a sync cursor) costs one look at the log. Bounded in
 /// entries and bytes.
+///
+/// Looking costs a read lock on the database's shared memory, so the cache does not look on
+/// every request: this process's own commits to the log are announced to it at once (an
+/// observation of the `viewChange` table), and another process's (`wikinode import`) are seen
+/// at most `foreignCommitDelay` later (a millisecond, unless told otherwise).
 final class ResponseCache: Sendable {
     private struct Entry {
         let body: CachedBody
@@ -47,10 +52,22 @@ final class ResponseCache: Sendable {
         var dataVersion: Int64?
         /// The last log entry applied; nil before the first look.
         var position: Int64?
+        /// When the cache last read the log to its end, and how many of this process's commits
+        /// to the log had been announced before that look.
+        var currentAt: ContinuousClock.Instant?
+        var commitsSeen = 0
         var entries: [String: Entry] = [:]
         /// For each dependency, the views made from it.
         var dependents: [String: Set<String>] = [:]
         var bytes = 0
+
+        /// Records a look that found the log read to its end at `position`, unless the cache has
+        /// moved on meanwhile.
+        mutating func markCurrent(at time: ContinuousClock.Instant, commits: Int, position: Int64) {
+            guard self.position == position, currentAt.map({ $0 < time }) ?? true else { return }
+            currentAt = time
+            commitsSeen = commits
+        }
 
         mutating func removeAll() {
             entries.removeAll(keepingCapacity: true)
@@ -76,23 +93,48 @@ final class ResponseCache: Sendable {
 
     private let probe: DataVersionProbe
     private let state = Mutex(State())
+    /// This process's commits that wrote to the view-change log, counted as they happen.
+    private final class CommitCount: Sendable { let value = Atomic(0) }
+    private let commits: CommitCount
+    /// Kept for the cache's life: released, it ends the observation.
+    private let observation: any Sendable
     private let maximumEntries: Int
     private let maximumBytes: Int
     /// More log entries than this at once, and the cache starts afresh rather than sift them.
     static let maximumChangesApplied = 2_000
+    /// How long after a look at the log another process's commit may go unseen.
+    private let foreignCommitDelay: Duration
 
-    init(probe: DataVersionProbe, maximumEntries: Int = 5_000, maximumBytes: Int = 64 << 20) {
+    init(
+        database: WikiDatabase, probe: DataVersionProbe, foreignCommitDelay: Duration = .milliseconds(1), maximumEntries: Int = 5_000,
+        maximumBytes: Int = 64 << 20
+    ) {
         self.probe = probe
+        self.foreignCommitDelay = foreignCommitDelay
         self.maximumEntries = maximumEntries
         self.maximumBytes = maximumBytes
+        let commits = CommitCount()
+        self.commits = commits
+        observation = database.observeCommits(to: ["viewChange"]) { commits.value.add(1, ordering: .releasing) }
     }
 
     /// Brings the cache up to what has been written, and returns the log position that views
     /// rendered now are made as of: read it before rendering, and store under it.
     func currentVersion() throws -> Int64 {
+        // Counted before looking: a commit announced after this is looked for next time.
+        let announced = commits.value.load(ordering: .acquiring)
+        let now = ContinuousClock.now
+        let recent = state.withLock { state -> Int64? in
+            guard state.commitsSeen == announced, let at = state.currentAt, now - at < foreignCommitDelay else { return nil }
+            return state.position
+        }
+        if let recent { return recent }
         let dataVersion = try probe.current()
         let (seen, position) = state.withLock { ($0.dataVersion, $0.position) }
-        if seen == dataVersion, let position { return position }
+        if seen == dataVersion, let position {
+            state.withLock { $0.markCurrent(at: now, commits: announced, position: position) }
+            return position
+        }
         guard let position else {
             let latest = try probe.latestViewChange()
             return state.withLock { state in
@@ -116,7 +158,10 @@ final class ResponseCache: Sendable {
             }
             state.position = changes.last?.seq ?? position
             // Read to the end of the log: current as of this data version.
-            if changes.count <= Self.maximumChangesApplied { state.dataVersion = dataVersion }
+            if changes.count <= Self.maximumChangesApplied {
+                state.dataVersion = dataVersion
+                state.markCurrent(at: now, commits: announced, position: state.position!)
+            }
             return state.position!
         }
     }
