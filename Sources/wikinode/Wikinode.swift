@@ -50,7 +50,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { StreamLogHandler.standardOutput(label: $0) }
+        LoggingSystem.bootstrap { LineLogHandler.standardOutput(label: $0) }
         // Every client connection is a file descriptor: take all the system allows.
         FileLimit.raiseToHardLimit()
         let directory = dataOptions.directory
