@@ -4,7 +4,6 @@ import Logging
 import WikinodeCore
 import WikinodeServer
 
-@main
 struct Wikinode: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "A federated wiki and weblog node.",
