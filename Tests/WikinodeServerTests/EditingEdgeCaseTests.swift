@@ -98,13 +98,40 @@ import WikinodeTesting
         }
     }
 
-    @Test func signedInPagesArePrivateToCaches() async throws {
+    @Test func anonymousViewsArePublicForAFewSecondsAndOwnViewsPrivate() async throws {
+        let shared = "public, max-age=0, s-maxage=5, stale-while-revalidate=30"
         try await node.test { client in
+            // Anonymous readers' pages, feeds and 304s may be kept by a shared cache briefly
+            for uri in ["/wiki/Shared", "/feed.atom", "/recent", "/shared.json"] {
+                let anonymous = try await client.execute(uri: uri, method: .get)
+                #expect(anonymous.status == .ok, "\(uri)")
+                #expect(anonymous.headers[.cacheControl] == shared, "\(uri)")
+                #expect(anonymous.headers[.vary] == "Cookie", "\(uri)")
+                let etag = try #require(anonymous.headers[.eTag])
+                let revalidated = try await client.execute(uri: uri, method: .get, headers: [.ifNoneMatch: etag])
+                #expect(revalidated.status == .notModified, "\(uri)")
+                #expect(revalidated.headers[.cacheControl] == shared && revalidated.headers[.vary] == "Cookie", "\(uri)")
+                // A cookie of some other site on the same host changes nothing
+                let foreign = try await client.execute(uri: uri, method: .get, headers: [.cookie: "_ga=GA1.1.1"])
+                #expect(foreign.headers[.cacheControl] == shared, "\(uri)")
+            }
+            // A signed-in visitor's page, and its 304, are private
             var (browser, _) = try await openEditor(client)
             let page = try await browser.get(client, "/wiki/Shared")
             #expect(page.headers[.cacheControl] == "private, no-cache")
+            let etag = try #require(page.headers[.eTag])
+            var conditional = browser.headers()
+            conditional[.ifNoneMatch] = etag
+            let revalidated = try await client.execute(uri: "/wiki/Shared", method: .get, headers: conditional)
+            #expect(revalidated.status == .notModified)
+            #expect(revalidated.headers[.cacheControl] == "private, no-cache")
+            // So is a page for a browser that holds only a form token or a draft, valid or not
+            for cookie in ["wikinode_csrf=0123456789abcdef0123456789abcdef0123", "wikinode_draft=x", "wikinode_session=expired"] {
+                let own = try await client.execute(uri: "/wiki/Shared", method: .get, headers: [.cookie: cookie])
+                #expect(own.headers[.cacheControl] == "private, no-cache", "\(cookie)")
+            }
             let anonymous = try await client.execute(uri: "/wiki/Shared", method: .get)
-            #expect(anonymous.headers[.cacheControl] == "no-cache")
+            #expect(anonymous.headers[.cacheControl] == shared)
             #expect(!anonymous.text.contains(#"<span class="signed-in">alice</span>"#), "the signed-in page is not served to others")
         }
     }

@@ -6,9 +6,9 @@ import WikinodeCore
 /// session: readers who never sign in or edit cost no write.
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = WikiRequestContext
-    static let cookieName = "wikinode_session"
-    static let tokenCookieName = "wikinode_csrf"
-    static let draftCookieName = "wikinode_draft"
+    static let cookieName = cookiePrefix + "session"
+    static let tokenCookieName = cookiePrefix + "csrf"
+    static let draftCookieName = cookiePrefix + "draft"
 
     let database: WikiDatabase
     let csrf: CSRFGuard
@@ -31,11 +31,21 @@ struct SessionMiddleware: RouterMiddleware {
         if let state = context.visitor.state, state.wasRenewed, let secret = context.visitor.secret {
             response.setCookie(cookies.cookie(for: secret))
         }
-        // Pages differ by session (the header, forms' tokens; HTML says `Vary: Cookie`): shared
-        // caches must not keep a signed-in visitor's page for anyone else.
-        if context.visitor.state != nil, response.headers[.cacheControl] == "no-cache" {
-            response.headers[.cacheControl] = "private, no-cache"
+        // Pages differ by session (the header, forms' tokens; they say `Vary: Cookie`): shared
+        // caches must not keep a visitor's own page, or one that sets a cookie, for anyone else.
+        if response.headers[.cacheControl] == Response.sharedCacheControl,
+            context.visitor.state != nil || Self.carriesOwnCookie(request) || response.headers[.setCookie] != nil
+        {
+            response.headers[.cacheControl] = Response.privateCacheControl
         }
         return response
     }
+
+    /// Whether the request carries any cookie of this node (a session, a form token, a draft),
+    /// valid or not: what it is shown may be its own.
+    static func carriesOwnCookie(_ request: Request) -> Bool {
+        request.headers[values: .cookie].contains { $0.contains(cookiePrefix) }
+    }
+
+    static let cookiePrefix = "wikinode_"
 }

@@ -21,18 +21,24 @@ extension Response {
     }
 
     /// The headers every cacheable response carries, made once per body (cached bodies are
-    /// served many times).
+    /// served many times). A 304 carries the same validators, `Cache-Control` and `Vary`.
     static func headers(etag: String, lastModified: Date?, contentType: String) -> (all: HTTPFields, validators: HTTPFields) {
-        var validators: HTTPFields = [.eTag: etag, .cacheControl: "no-cache"]
+        var validators: HTTPFields = [.eTag: etag, .cacheControl: sharedCacheControl, .vary: "Cookie"]
         if let lastModified { validators[.lastModified] = HTTPDate.format(lastModified) }
         var all = validators
         all[.contentType] = contentType
-        if contentType.hasPrefix("text/html") {
-            all[link] = discoveryLinks
-            all[.vary] = "Cookie"
-        }
+        if contentType.hasPrefix("text/html") { all[link] = discoveryLinks }
         return (all, validators)
     }
+
+    /// What an anonymous reader's cacheable response allows (docs/caching.md): a browser
+    /// revalidates every time (a 304 is cheap); a shared cache (a reverse proxy, a CDN) may
+    /// serve it for 5 seconds, then serve it stale for up to 30 more while it revalidates.
+    static let sharedCacheControl = "public, max-age=0, s-maxage=5, stale-while-revalidate=30"
+
+    /// What the same response allows when it is someone's own (signed in, a form token, a
+    /// draft, a cookie being set): kept by the browser only, and revalidated every time.
+    static let privateCacheControl = "private, no-cache"
 
     static func isNotModified(_ request: Request, etag: String, lastModified: Date?) -> Bool {
         guard request.method == .get || request.method == .head else { return false }
