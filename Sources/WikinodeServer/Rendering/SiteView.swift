@@ -13,11 +13,6 @@ struct SiteView: Sendable {
     var timeZone: TimeZone = .gmt
 }
 
-extension SiteView: TemplateDictionary {
-    // The base URL is computed: reflection would not see it.
-    var templateDictionary: [String: Any] { ["name": name, "baseURL": baseURL, "ownerName": ownerName] }
-}
-
 /// A date as pages show it: readable text and a machine-readable `datetime`.
 struct DateView: Sendable {
     let iso: String

@@ -12,6 +12,11 @@ struct TemplateRenderer: Sendable {
         "edit", "login", "logout", "blog", "post",
     ]
 
+    /// Renders with `library` as it is (tests; the node checks its templates with `init(folder:)`).
+    init(library: MustacheLibrary) {
+        self.library = library
+    }
+
     init(folder: URL) async throws {
         do {
             library = try await MustacheLibrary(directory: folder.path)
@@ -26,8 +31,7 @@ struct TemplateRenderer: Sendable {
     /// The template filled with `view`. Templates were checked at start-up, so a missing one is
     /// a programming error reported as a 500.
     func render(_ view: some Any, template: String, viewer: ViewerView) throws -> String {
-        var context = TemplateContext.make(view) as? [String: Any] ?? [:]
-        context["viewer"] = TemplateContext.make(viewer)
+        let context = RootContext(view: TemplateContext.make(view) as? any MustacheParent ?? [String: Any](), viewer: viewer)
         guard let html = library.render(context, withTemplate: template) else {
             throw HTTPError(.internalServerError, message: "The template \(template) is missing.")
         }
@@ -35,13 +39,29 @@ struct TemplateRenderer: Sendable {
     }
 }
 
+/// What a template sees at the top: the view, and the header's `viewer`.
+private struct RootContext: MustacheParent {
+    let view: any MustacheParent
+    let viewer: ViewerView
+
+    func child(named name: String) -> Any? {
+        name == "viewer" ? viewer : view.child(named: name)
+    }
+}
+
 /// Turns a view model into dictionaries and arrays once, before rendering. Mustache would
 /// otherwise reflect on a struct at every `{{name}}` it looks up, which made reflection most of
-/// the cost of a page view.
+/// the cost of a page view. Views that name their own fields (`TemplateFields`) are passed as
+/// they are, with no reflection at all.
 enum TemplateContext {
     static func make(_ value: Any) -> Any {
         switch value {
         case is String, is Bool, is Int, is Int64, is Double, is [String: Any]:
+            return value
+        case let fields as any TemplateFields:
+            assert(missingField(of: fields) == nil, "A template cannot see \(missingField(of: fields) ?? ""): add it to child(named:)")
+            return value
+        case is SiteView:
             return value
         default:
             break
@@ -53,7 +73,6 @@ enum TemplateContext {
         case .collection, .set:
             return mirror.children.map { make($0.value) }
         case .struct, .class:
-            if let custom = value as? TemplateDictionary { return custom.templateDictionary }
             var dictionary: [String: Any] = [:]
             for child in mirror.children {
                 guard let label = child.label else { continue }
@@ -71,10 +90,23 @@ enum TemplateContext {
     }
 }
 
-/// A view model that gives templates its values itself, instead of by reflection on its stored
-/// properties (for values that are computed).
-protocol TemplateDictionary {
-    var templateDictionary: [String: Any] { get }
+extension TemplateContext {
+    /// The first stored property, of `value` or of a view it holds, that `child(named:)` does
+    /// not answer for although it has a value; nil when there is none. Checked by debug builds
+    /// on every render.
+    static func missingField(of value: any TemplateFields) -> String? {
+        for field in Mirror(reflecting: value).children {
+            guard let label = field.label else { continue }
+            let wrapped = field.value as? any OptionalValue
+            if wrapped.map({ $0.wrapped != nil }) ?? true, value.child(named: label) == nil {
+                return "\(type(of: value)).\(label)"
+            }
+            let nested = wrapped?.wrapped ?? field.value
+            if let fields = nested as? any TemplateFields, let missing = missingField(of: fields) { return missing }
+            if let list = nested as? [any TemplateFields], let missing = list.lazy.compactMap(missingField).first { return missing }
+        }
+        return nil
+    }
 }
 
 /// Lets `TemplateContext` see through an optional without reflecting on it.
