@@ -9,7 +9,7 @@ import WikinodeTesting
 /// something it is made from changes.
 @Suite struct ViewChangeTests {
     /// A node with Alpha (linking to Beta and to the missing Gamma), Beta, Delta (linked with
-    /// nothing), and a followed peer.
+    /// nothing), Kappa (linking to Alpha), and a followed peer.
     struct Node {
         let directory: TemporaryDirectory
         let database: WikiDatabase
@@ -22,6 +22,7 @@ import WikinodeTesting
             try database.savePage(PageEdit(title: try PageTitle("Beta"), markdown: "beta", author: "t"))
             try database.savePage(PageEdit(title: try PageTitle("Delta"), markdown: "delta", author: "t"))
             alpha = try database.savePage(PageEdit(title: try PageTitle("Alpha"), markdown: "[[Beta]] and [[Gamma]]", author: "t")).page
+            try database.savePage(PageEdit(title: try PageTitle("Kappa"), markdown: "[[Alpha]]", author: "t"))
             peerId = try database.recordFollowing(url: "http://127.0.0.1:9", name: "peer", publicKey: "a2V5").id!
         }
 
@@ -54,12 +55,14 @@ import WikinodeTesting
             { try $0.database.savePage(PageEdit(title: try PageTitle("Epsilon"), markdown: "[[Alpha]]", author: "t")) }
         ),
         (
-            "a page linking to Alpha is edited (its date shows)", true,
-            {
-                try $0.database.savePage(PageEdit(title: try PageTitle("Epsilon"), markdown: "[[Alpha]]", author: "t"))
-                try $0.database.savePage(PageEdit(title: try PageTitle("Epsilon"), markdown: "[[Alpha]] again", author: "t"))
-            }
+            "a page linking to Alpha has its text edited (Alpha lists only its title)", false,
+            { try $0.database.savePage(PageEdit(title: try PageTitle("Kappa"), markdown: "[[Alpha]], edited", author: "t")) }
         ),
+        (
+            "a page linking to Alpha is renamed (its title shows)", true,
+            { _ = try $0.database.renamePage(try PageTitle("Kappa"), to: try PageTitle("Lambda"), author: "t") }
+        ),
+        ("a page linking to Alpha is deleted", true, { try $0.database.deletePage(try PageTitle("Kappa"), author: "t") }),
         ("an unrelated page is edited", false, { try $0.database.savePage(PageEdit(title: try PageTitle("Delta"), markdown: "d2", author: "t")) }),
         ("a twin of Alpha changes on a peer", true, { try await $0.mirror(title: "Alpha", seq: 1) }),
         ("a peer's page of another title changes", false, { try await $0.mirror(title: "Omega", seq: 1) }),
@@ -120,6 +123,17 @@ import WikinodeTesting
         try node.database.enqueueNotice(.changed, peerId: node.peerId)
         try node.database.recordOwnBaseURL("http://127.0.0.1:8")
         #expect(try node.logged(after: before).isEmpty)
+    }
+
+    @Test func theDatabaseHasExactlyTheTriggersThatBulkWritesRecreate() throws {
+        let node = try Node()
+        let names = try DatabaseFile(node.database).read { db in
+            try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'viewChange%' AND name != 'viewChangePruned'")
+        }
+        #expect(Set(names) == Set(WikiDatabase.viewChangeTriggerNames))
+        #expect(names.count == WikiDatabase.viewChangeTriggerNames.count)
+        #expect(names.contains("viewChangePageRelisted") && names.contains("viewChangePostChangeLogged"))
     }
 
     @Test func bulkWritesLogEachKeyOnce() async throws {

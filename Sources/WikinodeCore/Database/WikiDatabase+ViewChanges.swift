@@ -56,22 +56,31 @@ extension WikiDatabase {
     /// The triggers that log what writes change, as they are now. A migration that changes one
     /// drops and creates it again, and changes it here too: a bulk write recreates them from here.
     static let viewChangeTriggers = """
-                    -- A page: its view, the views of the title it had and has, every list, and the
-                    -- pages it links to (their backlinks show its title and date).
+                    -- A page: its view, the views of the title it had and has, every list; and when
+                    -- it is renamed, deleted or restored, the pages it links to (their backlinks
+                    -- list its title). An edit of its text alone changes nothing they show.
                     CREATE TRIGGER viewChangePageInserted AFTER INSERT ON page BEGIN
                         INSERT INTO viewChange(key) VALUES ('page:' || NEW.id), ('title:' || NEW.titleKey), ('pages');
                     END;
                     CREATE TRIGGER viewChangePageUpdated AFTER UPDATE ON page BEGIN
                         INSERT INTO viewChange(key) VALUES ('page:' || NEW.id), ('title:' || NEW.titleKey), ('title:' || OLD.titleKey), ('pages');
+                    END;
+                    CREATE TRIGGER viewChangePageRelisted AFTER UPDATE ON page
+                    WHEN OLD.title IS NOT NEW.title OR OLD.deletedAt IS NOT NEW.deletedAt BEGIN
                         INSERT INTO viewChange(key) SELECT DISTINCT 'title:' || targetKey FROM pageLink WHERE pageId = NEW.id;
                         INSERT INTO viewChange(key) SELECT DISTINCT 'page:' || a.pageId FROM pageLink l JOIN titleAlias a ON a.titleKey = l.targetKey WHERE l.pageId = NEW.id;
                     END;
                     CREATE TRIGGER viewChangePageDeleted AFTER DELETE ON page BEGIN
                         INSERT INTO viewChange(key) VALUES ('page:' || OLD.id), ('title:' || OLD.titleKey), ('pages');
                     END;
-                    -- A change logged (a scheduled post that became public is one): the same.
+                    -- A change logged: the page's view and the lists; for a post (a scheduled one
+                    -- that became public is one), the pages it links to as well, whose backlinks
+                    -- leave out posts readers cannot see yet.
                     CREATE TRIGGER viewChangePageChangeLogged AFTER INSERT ON pageChange BEGIN
                         INSERT INTO viewChange(key) VALUES ('page:' || NEW.pageId), ('pages');
+                    END;
+                    CREATE TRIGGER viewChangePostChangeLogged AFTER INSERT ON pageChange
+                    WHEN EXISTS (SELECT 1 FROM post WHERE pageId = NEW.pageId) BEGIN
                         INSERT INTO viewChange(key) SELECT DISTINCT 'title:' || targetKey FROM pageLink WHERE pageId = NEW.pageId;
                         INSERT INTO viewChange(key) SELECT DISTINCT 'page:' || a.pageId FROM pageLink l JOIN titleAlias a ON a.titleKey = l.targetKey WHERE l.pageId = NEW.pageId;
                     END;
@@ -195,6 +204,18 @@ extension WikiDatabase {
                     END;
                     """)
             try db.execute(sql: viewChangeTriggers)
+        }
+        migrator.registerMigration("v9: a page's text edited alone no longer changes the views of the pages it links to") { db in
+            // Their backlinks list its title, not its date: the triggers on pages and logged
+            // changes are split so that only a rename, a deletion, a restoration or a post's
+            // change logs the linked pages. `viewChangeTriggers` is the new set.
+            // (A database made since has them from v7 already: drop whichever exist.)
+            let changed = ["viewChangePageUpdated", "viewChangePageRelisted", "viewChangePageChangeLogged", "viewChangePostChangeLogged"]
+            for name in changed { try db.execute(sql: "DROP TRIGGER IF EXISTS \(name)") }
+            let definitions = viewChangeTriggers.components(separatedBy: "CREATE TRIGGER ").filter { definition in
+                changed.contains { definition.hasPrefix($0 + " ") }
+            }
+            try db.execute(sql: definitions.map { "CREATE TRIGGER " + $0 }.joined())
         }
     }
 }

@@ -176,9 +176,17 @@ extension WikiDatabase {
     }
 
     func replaceLinks(of pageId: Int64, with document: MarkdownDocument, in db: Database) throws {
-        // Statements prepared once per connection: a save runs these every time.
-        try db.cachedStatement(sql: "DELETE FROM pageLink WHERE pageId = ?").execute(arguments: [pageId])
-        let insertLink = try db.cachedStatement(sql: "INSERT INTO pageLink(pageId, targetKey, targetTitle) VALUES (?, ?, ?)")
+        // Statements prepared once per connection: a save runs these every time. Only the links
+        // that went or came are deleted or inserted: each logs a change to the backlinks of its
+        // target (a trigger), and an edit that keeps its links changes no other page's view.
+        let keys = String(decoding: try JSONEncoder().encode(document.wikiLinks.map(\.key)), as: UTF8.self)
+        try db.cachedStatement(sql: "DELETE FROM pageLink WHERE pageId = ? AND targetKey NOT IN (SELECT value FROM json_each(?))")
+            .execute(arguments: [pageId, keys])
+        let insertLink = try db.cachedStatement(
+            sql: """
+                INSERT INTO pageLink(pageId, targetKey, targetTitle) VALUES (?, ?, ?)
+                ON CONFLICT(pageId, targetKey) DO UPDATE SET targetTitle = excluded.targetTitle WHERE targetTitle != excluded.targetTitle
+                """)
         for title in document.wikiLinks {
             try insertLink.execute(arguments: [pageId, title.key, title.text])
         }

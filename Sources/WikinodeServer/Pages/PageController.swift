@@ -56,8 +56,10 @@ struct PageController {
         let latest = isFrontPage ? try database.posts(visibleAt: cutoff ?? Date(), limit: 5) : []
         let view = PageView(site: site, data: data, isFrontPage: isFrontPage, latestPosts: latest)
         let html = try renderer.render(view, template: "page", viewer: context.sharedViewer(for: request))
-        let lastModified = ([page.updatedAt] + data.backlinks.map(\.updatedAt)).max()
-        let body = CachedBody(html, contentType: "text/html; charset=utf-8", lastModified: lastModified)
+        // Made from the page, its backlinks, twins, mentions and the layout, each of which may
+        // have changed last: the view changed when it was made (it is made again, later, after
+        // any change to what it is made from), which is also right when a backlink went away.
+        let body = CachedBody(html, contentType: "text/html; charset=utf-8", lastModified: max(Date(), page.updatedAt))
         // The page, what links to it and its twins (under its title), the layout; the front page
         // lists the latest posts too.
         var dependencies = ViewDependency.view(of: page.id!, titleKey: page.titleKey)
