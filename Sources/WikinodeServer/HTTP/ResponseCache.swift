@@ -34,8 +34,8 @@ struct CachedBody: Sendable {
 /// lists, the site). Writes log the keys of what they change in the database's `viewChange`
 /// table, by triggers, whichever process writes; the cache follows that log the way a follower
 /// follows a change feed, and drops just the views that depend on a logged key. A commit that
-/// logs nothing (a session, the outbox, a sync cursor) costs one look at the log. Bounded in
-/// entries and bytes.
+/// logs nothing (a session, the outbox, a sync cursor) costs this process's cache nothing, and
+/// another process's cache one look at the log. Bounded in entries and bytes.
 ///
 /// Looking costs a read lock on the database's shared memory, so the cache does not look on
 /// every request: this process's own commits to the log are announced to it at once (an
