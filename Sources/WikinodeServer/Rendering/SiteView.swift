@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import WikinodeCore
 
 /// What every page's layout shows about the node.
@@ -19,13 +20,32 @@ struct DateView: Sendable {
     let text: String
 
     init(_ date: Date, in timeZone: TimeZone) {
-        iso = date.formatted(Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: timeZone))
-        let style = Date.VerbatimFormatStyle(
-            format:
-                "\(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits), \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
-            locale: Locale(identifier: "en_US_POSIX"), timeZone: timeZone, calendar: Calendar(identifier: .gregorian))
+        let styles = Styles.for(timeZone)
+        iso = date.formatted(styles.iso)
         let zone = timeZone == .gmt ? "UTC" : (timeZone.abbreviation(for: date) ?? timeZone.identifier)
-        text = date.formatted(style) + " " + zone
+        text = date.formatted(styles.text) + " " + zone
+    }
+
+    /// The two formats for one time zone, made once: making them (a locale, a calendar) cost
+    /// more than formatting with them, on every date of every page view.
+    private struct Styles: Sendable {
+        let iso: Date.ISO8601FormatStyle
+        let text: Date.VerbatimFormatStyle
+
+        private static let made = Mutex<[TimeZone: Styles]>([:])
+
+        static func `for`(_ timeZone: TimeZone) -> Styles {
+            if let styles = made.withLock({ $0[timeZone] }) { return styles }
+            let styles = Styles(
+                iso: Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: timeZone),
+                text: Date.VerbatimFormatStyle(
+                    format:
+                        "\(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits), \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
+                    locale: Locale(identifier: "en_US_POSIX"), timeZone: timeZone, calendar: Calendar(identifier: .gregorian)))
+            // A node shows dates in the zone of its setting: one entry, or one per zone it was set to.
+            made.withLock { $0[timeZone] = styles }
+            return styles
+        }
     }
 }
 
