@@ -2,8 +2,9 @@ import Foundation
 import Hummingbird
 import Mustache
 
-/// Renders the Mustache templates of `Templates/`. Every `{{value}}` is HTML-escaped; only
-/// HTML made by our own Markdown renderer goes through `{{{…}}}`.
+/// Renders the Mustache templates of `Templates/`. Every `{{value}}` is HTML-escaped (by
+/// `HTMLEscaping`, which each template chooses on its first line); only HTML made by our own
+/// Markdown renderer goes through `{{{…}}}`.
 struct TemplateRenderer: Sendable {
     let library: MustacheLibrary
 
@@ -18,6 +19,8 @@ struct TemplateRenderer: Sendable {
     }
 
     init(folder: URL) async throws {
+        HTMLEscaping.register()
+        try Self.checkEscaping(in: folder)
         do {
             library = try await MustacheLibrary(directory: folder.path)
         } catch {
@@ -25,6 +28,18 @@ struct TemplateRenderer: Sendable {
         }
         for name in Self.requiredTemplates where library.getTemplate(named: name) == nil {
             throw ResourceError.missingTemplate(name, folder: folder.path)
+        }
+    }
+
+    /// Refuses a folder with a template that does not choose `HTMLEscaping` on its first line:
+    /// it would be escaped by swift-mustache's own rules.
+    static func checkEscaping(in folder: URL) throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".mustache") }
+        for name in names.sorted() {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            guard text.hasPrefix(HTMLEscaping.pragma + "\n") else {
+                throw ResourceError.invalidTemplates("\(name) must begin with the line \(HTMLEscaping.pragma)")
+            }
         }
     }
 
