@@ -23,11 +23,11 @@ public func buildApplication(
     let linkbacks = Linkbacks(
         database: database, client: peering.client, nodeURL: nodeURL, homePage: homePage,
         limits: configuration.federationTiming.webLimits, logger: logger)
-    let router = try await buildRouter(
+    let responder = try await buildResponder(
         configuration: configuration, nodeURL: nodeURL, database: database, identity: identity, peering: peering, linkbacks: linkbacks,
         logger: logger)
     return Application(
-        router: router,
+        responder: responder,
         server: .guardedHTTP1(limits: configuration.connectionLimits, fileLimit: FileLimit.current),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wikinode"),
         services: [PeeringService(peering: peering), LinkbackService(linkbacks: linkbacks)],
@@ -43,11 +43,11 @@ public func buildApplication(
         logger: logger)
 }
 
-/// The routes and middleware of a node.
-func buildRouter(
+/// The routes and middleware of a node, behind the responder of cached page views.
+func buildResponder(
     configuration: ServerConfiguration, nodeURL: NodeBaseURL, database: WikiDatabase, identity: NodeIdentity, peering: Peering,
     linkbacks: Linkbacks, logger: Logger
-) async throws -> Router<WikiRequestContext> {
+) async throws -> some HTTPResponder<WikiRequestContext> {
     typealias Context = WikiRequestContext
     let renderer = try await TemplateRenderer(folder: configuration.resourcesDirectory.appendingPathComponent("Templates"))
     let settings = try database.settings()
@@ -56,7 +56,8 @@ func buildRouter(
         timeZone: TimeZone(identifier: settings.timeZone) ?? .gmt)
 
     let router = Router(context: Context.self, options: .autoGenerateHeadEndpoints)
-    router.add(middleware: RequestLogMiddleware(logger: logger))
+    let requestLog = RequestLogMiddleware<Context>(logger: logger)
+    router.add(middleware: requestLog)
     router.add(middleware: NoSniffMiddleware())
     let csrf = CSRFGuard(nodeURL: nodeURL, identity: identity)
     let cookies = SessionCookies(baseURL: configuration.baseURL)
@@ -90,5 +91,5 @@ func buildRouter(
     EditController(database: database, renderer: renderer, site: site, cookies: cookies, csrf: csrf).addRoutes(to: router)
     PeersController(database: database, peering: peering, renderer: renderer, site: site, csrf: csrf).addRoutes(to: router)
     MentionsController(database: database, renderer: renderer, site: site, csrf: csrf).addRoutes(to: router)
-    return router
+    return CachedViewResponder(router: router.buildResponder(), cache: cache, nodeURL: nodeURL, log: requestLog)
 }

@@ -6,8 +6,11 @@ import Logging
 struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
 
+    /// Whether it logs at all (the level may hide its lines).
+    var isOn: Bool { logger.logLevel <= .info }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard logger.logLevel <= .info else { return try await next(request, context) }
+        guard isOn else { return try await next(request, context) }
         let start = ContinuousClock.now
         do {
             let response = try await next(request, context)
@@ -20,7 +23,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    private func log(_ request: Request, status: Int, since start: ContinuousClock.Instant, responseBytes: Int? = nil) {
+    func log(_ request: Request, status: Int, since start: ContinuousClock.Instant, responseBytes: Int? = nil) {
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         logger.info(

@@ -45,7 +45,12 @@ struct PageController {
 
     /// The cache key of a page view: its address, and who is signed in (the header differs).
     static func cacheKey(_ path: String, _ context: Context) -> String {
-        path + "\u{0}" + (context.visitor.user?.name ?? "")
+        cacheKey(path, signedIn: context.visitor.user?.name)
+    }
+
+    /// The cache key of the view of `path` for the account `signedIn`, or for everyone else.
+    static func cacheKey(_ path: String, signedIn name: String?) -> String {
+        path + "\u{0}" + (name ?? "")
     }
 
     /// Renders a live page and keeps it in the cache under `cacheKey`, made as of the log
