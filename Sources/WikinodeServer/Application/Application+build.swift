@@ -62,7 +62,8 @@ func buildResponder(
     let csrf = CSRFGuard(nodeURL: nodeURL, identity: identity)
     let cookies = SessionCookies(baseURL: configuration.baseURL)
     router.add(middleware: SessionMiddleware(database: database, csrf: csrf, cookies: cookies))
-    router.add(middleware: LinkbackDiscoveryMiddleware(nodeURL: nodeURL))
+    let linkbackHeaders = LinkbackDiscoveryMiddleware<Context>(nodeURL: nodeURL)
+    router.add(middleware: linkbackHeaders)
     router.add(middleware: ErrorPageMiddleware(renderer: renderer, site: site, logger: logger))
     router.add(
         middleware: FileMiddleware(
@@ -91,5 +92,5 @@ func buildResponder(
     EditController(database: database, renderer: renderer, site: site, cookies: cookies, csrf: csrf).addRoutes(to: router)
     PeersController(database: database, peering: peering, renderer: renderer, site: site, csrf: csrf).addRoutes(to: router)
     MentionsController(database: database, renderer: renderer, site: site, csrf: csrf).addRoutes(to: router)
-    return CachedViewResponder(router: router.buildResponder(), cache: cache, nodeURL: nodeURL, log: requestLog)
+    return CachedViewResponder(router: router.buildResponder(), cache: cache, linkbacks: linkbackHeaders, log: requestLog)
 }

@@ -16,7 +16,8 @@ struct CachedViewResponder<Router: HTTPResponder<WikiRequestContext>>: HTTPRespo
 
     let router: Router
     let cache: ResponseCache
-    let nodeURL: NodeBaseURL
+    /// What adds the Webmention and Pingback headers to HTML, in the router's middleware too.
+    let linkbacks: LinkbackDiscoveryMiddleware<Context>
     let log: RequestLogMiddleware<Context>
 
     func respond(to request: Request, context: Context) async throws -> Response {
@@ -28,21 +29,9 @@ struct CachedViewResponder<Router: HTTPResponder<WikiRequestContext>>: HTTPRespo
         }
         let start = log.isOn ? ContinuousClock.now : nil
         var response = Response.conditional(to: request, body: body)
-        response.headers.append(
-            contentsOf: Self.addedHeaders(isHTML: response.headers[.contentType]?.hasPrefix("text/html") == true, nodeURL: nodeURL))
+        response.headers[NoSniffMiddleware<Context>.name] = "nosniff"
+        linkbacks.advertise(in: &response)
         if let start { log.log(request, status: response.status.code, since: start, responseBytes: response.body.contentLength) }
         return response
-    }
-
-    /// The headers the middleware adds to a response (an HTML one, or another: a 304 has no type).
-    static func addedHeaders(isHTML: Bool, nodeURL: NodeBaseURL) -> HTTPFields {
-        var headers: HTTPFields = [NoSniffMiddleware<Context>.name: "nosniff"]
-        if isHTML {
-            let values =
-                nodeURL.fixed.map(LinkbackDiscoveryMiddleware<Context>.values) ?? LinkbackDiscoveryMiddleware<Context>.values(for: nodeURL.string)
-            headers.append(HTTPField(name: Response.link, value: values.webmention))
-            headers[LinkbackDiscoveryMiddleware<Context>.xPingback] = values.pingback
-        }
-        return headers
     }
 }

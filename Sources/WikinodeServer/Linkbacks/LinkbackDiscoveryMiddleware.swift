@@ -23,10 +23,15 @@ struct LinkbackDiscoveryMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        guard response.headers[.contentType]?.hasPrefix("text/html") == true else { return response }
+        advertise(in: &response)
+        return response
+    }
+
+    /// Adds the two headers to `response` when it is HTML.
+    func advertise(in response: inout Response) {
+        guard response.headers[.contentType]?.hasPrefix("text/html") == true else { return }
         let values = fixed ?? Self.values(for: nodeURL.string)
         response.headers.append(HTTPField(name: Response.link, value: values.webmention))
         response.headers[Self.xPingback] = values.pingback
-        return response
     }
 }
