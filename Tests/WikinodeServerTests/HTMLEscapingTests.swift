@@ -5,7 +5,7 @@ import WikinodeTesting
 
 @testable import WikinodeServer
 
-/// Templates escape values byte by byte (`HTMLEscaping`), and a template that does not choose
+/// Templates escape values byte by byte (`TemplateEscaping`), and a template that does not choose
 /// that escaping is refused when the node starts.
 @Suite struct HTMLEscapingTests {
     @Test func theFiveSpecialCharactersBecomeEntitiesAndNothingElseChanges() {
@@ -40,7 +40,7 @@ import WikinodeTesting
             _ = try await TemplateRenderer(folder: folder.url)
             Issue.record("a template without the pragma was accepted")
         } catch {
-            #expect("\(error)".contains("extra.mustache must begin with the line \(HTMLEscaping.pragma)"), "\(error)")
+            #expect("\(error)".contains("extra.mustache must begin with the line \(TemplateEscaping.pragma)"), "\(error)")
         }
     }
 

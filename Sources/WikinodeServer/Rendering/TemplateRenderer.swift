@@ -3,7 +3,7 @@ import Hummingbird
 import Mustache
 
 /// Renders the Mustache templates of `Templates/`. Every `{{value}}` is HTML-escaped (by
-/// `HTMLEscaping`, which each template chooses on its first line); only HTML made by our own
+/// `TemplateEscaping`, which each template chooses on its first line); only HTML made by our own
 /// Markdown renderer goes through `{{{…}}}`.
 struct TemplateRenderer: Sendable {
     let library: MustacheLibrary
@@ -19,7 +19,7 @@ struct TemplateRenderer: Sendable {
     }
 
     init(folder: URL) async throws {
-        HTMLEscaping.register()
+        TemplateEscaping.register()
         try Self.checkEscaping(in: folder)
         do {
             library = try await MustacheLibrary(directory: folder.path)
@@ -31,14 +31,14 @@ struct TemplateRenderer: Sendable {
         }
     }
 
-    /// Refuses a folder with a template that does not choose `HTMLEscaping` on its first line:
+    /// Refuses a folder with a template that does not choose `TemplateEscaping` on its first line:
     /// it would be escaped by swift-mustache's own rules.
     static func checkEscaping(in folder: URL) throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".mustache") }
         for name in names.sorted() {
             let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
-            guard text.hasPrefix(HTMLEscaping.pragma + "\n") else {
-                throw ResourceError.invalidTemplates("\(name) must begin with the line \(HTMLEscaping.pragma)")
+            guard text.hasPrefix(TemplateEscaping.pragma + "\n") else {
+                throw ResourceError.invalidTemplates("\(name) must begin with the line \(TemplateEscaping.pragma)")
             }
         }
     }
