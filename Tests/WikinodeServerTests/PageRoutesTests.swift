@@ -37,34 +37,6 @@ import WikinodeTesting
         }
     }
 
-    @Test func aCachedViewAnsweredBeforeTheRouterCarriesWhatTheRouterGaveIt() async throws {
-        try await node.test { client in
-            // The first view goes through the router and its middleware, and is cached; the
-            // second is answered from the cache before the router (CachedViewResponder).
-            let first = try await client.execute(uri: "/wiki/Front_Page", method: .get)
-            let again = try await client.execute(uri: "/wiki/Front_Page", method: .get)
-            #expect(first.status == .ok && again.status == .ok)
-            #expect(again.text == first.text)
-            #expect(first.text.hasPrefix("<!doctype html>\n"), "the pragma line leaves nothing behind")
-            func fields(_ response: TestResponse) -> [String] {
-                response.headers.filter { $0.name != .date }.map { "\($0.name): \($0.value)" }.sorted()
-            }
-            #expect(fields(again) == fields(first))
-            #expect(again.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
-            #expect(again.headers[values: HTTPField.Name("Link")!].contains { $0.hasSuffix(#"/webmention>; rel="webmention""#) })
-            #expect(again.headers[HTTPField.Name("X-Pingback")!]?.hasSuffix("/pingback") == true)
-            // Its 304 is the router's too
-            let etag = try #require(first.headers[.eTag])
-            let revalidated = try await client.execute(uri: "/wiki/Front_Page", method: .get, headers: [.ifNoneMatch: etag])
-            #expect(revalidated.status == .notModified && revalidated.body.readableBytes == 0)
-            #expect(revalidated.headers[HTTPField.Name("X-Pingback")!] == nil, "the router adds the linkback headers to HTML only")
-            #expect(revalidated.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
-            // HEAD still goes through the router
-            let head = try await client.execute(uri: "/wiki/Front_Page", method: .head)
-            #expect(head.status == .ok && head.body.readableBytes == 0)
-        }
-    }
-
     @Test(arguments: ["/wiki/front_page", "/wiki/FRONT%20PAGE", "/wiki/Front__Page", "/wiki/%46ront_Page"])
     func nonCanonicalSpellingsRedirect(path: String) async throws {
         try await node.test { client in

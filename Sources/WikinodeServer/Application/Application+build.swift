@@ -23,13 +23,13 @@ public func buildApplication(
     let linkbacks = Linkbacks(
         database: database, client: peering.client, nodeURL: nodeURL, homePage: homePage,
         limits: configuration.federationTiming.webLimits, logger: logger)
-    let responder = try await buildResponder(
+    let (responder, cachedViews) = try await buildResponder(
         configuration: configuration, nodeURL: nodeURL, database: database, identity: identity, peering: peering, linkbacks: linkbacks,
         logger: logger)
     return Application(
         responder: responder,
-        server: .guardedHTTP1(limits: configuration.connectionLimits, fileLimit: FileLimit.current),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "wikinode"),
+        server: .guardedHTTP1(limits: configuration.connectionLimits, fileLimit: FileLimit.current, cachedViews: cachedViews),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: cachedViews.serverName),
         services: [PeeringService(peering: peering), LinkbackService(linkbacks: linkbacks)],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
@@ -43,11 +43,12 @@ public func buildApplication(
         logger: logger)
 }
 
-/// The routes and middleware of a node, behind the responder of cached page views.
+/// The routes and middleware of a node, and what its connections answer before them (an
+/// anonymous reader's cached page views).
 func buildResponder(
     configuration: ServerConfiguration, nodeURL: NodeBaseURL, database: WikiDatabase, identity: NodeIdentity, peering: Peering,
     linkbacks: Linkbacks, logger: Logger
-) async throws -> some HTTPResponder<WikiRequestContext> {
+) async throws -> (some HTTPResponder<WikiRequestContext>, CachedViews) {
     typealias Context = WikiRequestContext
     let renderer = try await TemplateRenderer(folder: configuration.resourcesDirectory.appendingPathComponent("Templates"))
     let settings = try database.settings()
@@ -92,5 +93,5 @@ func buildResponder(
     EditController(database: database, renderer: renderer, site: site, cookies: cookies, csrf: csrf).addRoutes(to: router)
     PeersController(database: database, peering: peering, renderer: renderer, site: site, csrf: csrf).addRoutes(to: router)
     MentionsController(database: database, renderer: renderer, site: site, csrf: csrf).addRoutes(to: router)
-    return CachedViewResponder(router: router.buildResponder(), cache: cache, linkbacks: linkbackHeaders, log: requestLog)
+    return (router.buildResponder(), CachedViews(cache: cache, linkbacks: linkbackHeaders, log: requestLog, serverName: "wikinode"))
 }

@@ -2,12 +2,14 @@ import Foundation
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTPTypesHTTP1
 import Synchronization
 
 /// Hummingbird's HTTP/1 channel with the limits of `ConnectionLimits` around it: idle and slow
 /// connections are closed, a request body must arrive in time, a connection the node closes is
 /// drained and then really closed, and past the connection cap a client gets a 503 at once
-/// instead of waiting in the accept queue.
+/// instead of waiting in the accept queue; and a cached page view for an anonymous reader is
+/// answered on the event loop (`CachedViewHandler`).
 struct GuardedHTTP1Channel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
 
@@ -15,17 +17,19 @@ struct GuardedHTTP1Channel: ServerChildChannel {
     let limits: ConnectionLimits
     let maximumConnections: Int
     let openConnections: OpenConnections
+    let cachedViews: CachedViews
 
-    init(responder: @escaping HTTPChannelHandler.Responder, limits: ConnectionLimits, fileLimit: Int) {
+    init(responder: @escaping HTTPChannelHandler.Responder, limits: ConnectionLimits, fileLimit: Int, cachedViews: CachedViews) {
         let bodyTimeout = limits.requestBodyTimeout
+        // The idle timeout is CachedViewHandler's: it sees every request, Hummingbird's handler
+        // only those it passes on.
         inner = HTTP1Channel(
             responder: responder,
-            configuration: .init(
-                additionalChannelHandlers: [RequestBodyDeadlineHandler(timeout: bodyTimeout)],
-                idleTimeout: TimeAmount(limits.idleTimeout)))
+            configuration: .init(additionalChannelHandlers: [RequestBodyDeadlineHandler(timeout: bodyTimeout)], idleTimeout: nil))
         self.limits = limits
         maximumConnections = limits.effectiveMaximum(fileLimit: fileLimit)
         openConnections = OpenConnections()
+        self.cachedViews = cachedViews
     }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
@@ -53,7 +57,13 @@ struct GuardedHTTP1Channel: ServerChildChannel {
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }
-        return inner.setup(channel: channel, logger: logger)
+        return inner.setup(channel: channel, logger: logger).flatMapThrowing { [cachedViews, limits] value in
+            // Next to NIO's HTTP/1 decoder, before the conversion to HTTPTypes.
+            let pipeline = channel.pipeline.syncOperations
+            let codec = try pipeline.handler(type: HTTP1ToHTTPServerCodec.self)
+            try pipeline.addHandler(CachedViewHandler(views: cachedViews, idleTimeout: limits.idleTimeout), position: .before(codec))
+            return value
+        }
     }
 
     func handle(value: Value, logger: Logger) async {
@@ -69,9 +79,9 @@ struct GuardedHTTP1Channel: ServerChildChannel {
 }
 
 extension HTTPServerBuilder {
-    /// HTTP/1 with `limits` on every connection.
-    static func guardedHTTP1(limits: ConnectionLimits, fileLimit: Int) -> HTTPServerBuilder {
-        .init { responder in GuardedHTTP1Channel(responder: responder, limits: limits, fileLimit: fileLimit) }
+    /// HTTP/1 with `limits` on every connection, answering `cachedViews` on the event loop.
+    static func guardedHTTP1(limits: ConnectionLimits, fileLimit: Int, cachedViews: CachedViews) -> HTTPServerBuilder {
+        .init { responder in GuardedHTTP1Channel(responder: responder, limits: limits, fileLimit: fileLimit, cachedViews: cachedViews) }
     }
 }
 

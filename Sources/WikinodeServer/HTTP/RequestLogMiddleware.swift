@@ -14,26 +14,28 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         let start = ContinuousClock.now
         do {
             let response = try await next(request, context)
-            log(request, status: response.status.code, since: start, responseBytes: response.body.contentLength)
+            log(
+                request.method.rawValue, path: request.uri.path, requestBytes: request.headers[.contentLength], status: response.status.code,
+                since: start, responseBytes: response.body.contentLength)
             return response
         } catch {
             let status = (error as? any HTTPResponseError)?.status.code ?? 500
-            log(request, status: status, since: start)
+            log(request.method.rawValue, path: request.uri.path, requestBytes: request.headers[.contentLength], status: status, since: start)
             throw error
         }
     }
 
-    func log(_ request: Request, status: Int, since start: ContinuousClock.Instant, responseBytes: Int? = nil) {
+    func log(_ method: String, path: String, requestBytes: String?, status: Int, since start: ContinuousClock.Instant, responseBytes: Int? = nil) {
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         logger.info(
             "request",
             metadata: [
-                "method": "\(request.method.rawValue)",
-                "path": "\(request.uri.path)",
+                "method": "\(method)",
+                "path": "\(path)",
                 "status": "\(status)",
                 "ms": "\((milliseconds * 100).rounded() / 100)",
-                "in": "\(request.headers[.contentLength] ?? "0")",
+                "in": "\(requestBytes ?? "0")",
                 "out": "\(responseBytes.map(String.init) ?? "?")",
             ])
     }

@@ -14,7 +14,7 @@ extension Response {
     }
 
     static func conditional(to request: Request, body: CachedBody, status: HTTPResponse.Status = .ok) -> Response {
-        if status == .ok, isNotModified(request, etag: body.etag, lastModified: body.lastModified) {
+        if status == .ok, isNotModified(request.head, etag: body.etag, lastModified: body.lastModified) {
             return Response(status: .notModified, headers: body.validatorHeaders)
         }
         return Response(status: status, headers: body.headers, body: .init(byteBuffer: body.bytes))
@@ -40,9 +40,16 @@ extension Response {
     /// draft, a cookie being set): kept by the browser only, and revalidated every time.
     static let privateCacheControl = "private, no-cache"
 
-    static func isNotModified(_ request: Request, etag: String, lastModified: Date?) -> Bool {
+    static func isNotModified(_ request: HTTPRequest, etag: String, lastModified: Date?) -> Bool {
         guard request.method == .get || request.method == .head else { return false }
-        if let ifNoneMatch = request.headers[.ifNoneMatch] {
+        return isNotModified(
+            ifNoneMatch: request.headerFields[.ifNoneMatch], ifModifiedSince: request.headerFields[.ifModifiedSince], etag: etag,
+            lastModified: lastModified)
+    }
+
+    /// Whether a `GET` or `HEAD` with these conditional headers is current with `etag`.
+    static func isNotModified(ifNoneMatch: String?, ifModifiedSince: String?, etag: String, lastModified: Date?) -> Bool {
+        if let ifNoneMatch {
             return ifNoneMatch.split(separator: ",").contains { candidate in
                 var tag = candidate.trimmingCharacters(in: .whitespaces)
                 if tag == "*" { return true }
@@ -50,7 +57,7 @@ extension Response {
                 return tag == etag
             }
         }
-        if let lastModified, let header = request.headers[.ifModifiedSince], let since = HTTPDate.parse(header) {
+        if let lastModified, let header = ifModifiedSince, let since = HTTPDate.parse(header) {
             return lastModified.timeIntervalSince1970.rounded(.down) <= since.timeIntervalSince1970
         }
         return false

@@ -11,16 +11,36 @@ struct CachedBody: Sendable {
     let etag: String
     let contentType: String
     let lastModified: Date?
-    /// Every header of a 200 for this body, and those of a 304.
+    /// Every header of a 200 for this body (with its `Content-Length`), and those of a 304.
     let headers: HTTPFields
     let validatorHeaders: HTTPFields
+    /// The same headers as HTTP/1.1 writes them, one `name: value` line each.
+    let headerLines: ByteBuffer
+    let validatorLines: ByteBuffer
 
     init(_ body: String, contentType: String, lastModified: Date?) {
         bytes = ByteBuffer(string: body)
         etag = Self.etag(of: bytes)
         self.contentType = contentType
         self.lastModified = lastModified
-        (headers, validatorHeaders) = Response.headers(etag: etag, lastModified: lastModified, contentType: contentType)
+        var (headers, validatorHeaders) = Response.headers(etag: etag, lastModified: lastModified, contentType: contentType)
+        headers[.contentLength] = String(bytes.readableBytes)
+        self.headers = headers
+        self.validatorHeaders = validatorHeaders
+        headerLines = Self.lines(headers)
+        validatorLines = Self.lines(validatorHeaders)
+    }
+
+    /// `fields` as HTTP/1.1 header lines.
+    static func lines(_ fields: some Sequence<HTTPField>) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        for field in fields {
+            buffer.writeString(field.name.rawName)
+            buffer.writeStaticString(": ")
+            buffer.writeString(field.value)
+            buffer.writeStaticString("\r\n")
+        }
+        return buffer
     }
 
     static func etag(of bytes: ByteBuffer) -> String {

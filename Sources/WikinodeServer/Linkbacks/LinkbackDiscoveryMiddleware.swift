@@ -7,17 +7,23 @@ import WikinodeCore
 /// every page names them too).
 struct LinkbackDiscoveryMiddleware<Context: RequestContext>: RouterMiddleware {
     let nodeURL: NodeBaseURL
-    /// The two values, made once when the node's URL is known from the start.
-    let fixed: (webmention: String, pingback: String)?
+    /// The two headers, made once when the node's URL is known from the start.
+    let fixed: [HTTPField]?
 
     init(nodeURL: NodeBaseURL) {
         self.nodeURL = nodeURL
-        fixed = nodeURL.fixed.map(Self.values)
+        fixed = nodeURL.fixed.map(Self.fields)
     }
 
-    static func values(for base: String) -> (webmention: String, pingback: String) {
-        ("<\(base)\(NodeAddress.webmention)>; rel=\"webmention\"", base + NodeAddress.pingback)
+    static func fields(for base: String) -> [HTTPField] {
+        [
+            HTTPField(name: Response.link, value: "<\(base)\(NodeAddress.webmention)>; rel=\"webmention\""),
+            HTTPField(name: xPingback, value: base + NodeAddress.pingback),
+        ]
     }
+
+    /// The two headers an HTML response gets.
+    var fields: [HTTPField] { fixed ?? Self.fields(for: nodeURL.string) }
 
     static var xPingback: HTTPField.Name { HTTPField.Name("X-Pingback")! }
 
@@ -29,9 +35,12 @@ struct LinkbackDiscoveryMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// Adds the two headers to `response` when it is HTML.
     func advertise(in response: inout Response) {
-        guard response.headers[.contentType]?.hasPrefix("text/html") == true else { return }
-        let values = fixed ?? Self.values(for: nodeURL.string)
-        response.headers.append(HTTPField(name: Response.link, value: values.webmention))
-        response.headers[Self.xPingback] = values.pingback
+        advertise(in: &response.headers)
+    }
+
+    /// Adds the two headers to a response's `headers` when they say it is HTML.
+    func advertise(in headers: inout HTTPFields) {
+        guard headers[.contentType]?.hasPrefix("text/html") == true else { return }
+        headers.append(contentsOf: fields)
     }
 }
