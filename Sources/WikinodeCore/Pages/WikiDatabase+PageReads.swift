@@ -80,25 +80,23 @@ extension WikiDatabase {
     /// SQL that is true when the page `p` is not a post hidden at the time bound to the next `?`.
     static let notHiddenPost = "NOT EXISTS (SELECT 1 FROM post h WHERE h.pageId = p.id AND (h.status != 'published' OR h.publishedAt > ?))"
 
-    /// Live pages that link to `page`, under its title or any old one.
-    public func backlinks(of page: Page, visibleAt now: Date? = nil) throws -> [PageReference] {
+    /// The titles of the live pages that link to `page`, under its title or any old one.
+    public func backlinks(of page: Page, visibleAt now: Date? = nil) throws -> [String] {
         try writer.read { db in try backlinks(of: page, visibleAt: now, in: db) }
     }
 
     /// Live pages other than the page bound first that link to the key bound second or to an old
     /// title of the page bound third; with a time bound to the last two, none hidden then.
     static let backlinksSQL = """
-        SELECT DISTINCT p.title, p.updatedAt FROM pageLink l JOIN page p \(pageSummaryIndex) ON p.id = l.pageId
+        SELECT DISTINCT p.title FROM pageLink l JOIN page p \(pageSummaryIndex) ON p.id = l.pageId
         WHERE p.deletedAt IS NULL AND p.id != ?
           AND (l.targetKey = ? OR l.targetKey IN (SELECT titleKey FROM titleAlias WHERE pageId = ?))
           AND (? IS NULL OR \(notHiddenPost))
         ORDER BY p.titleKey
         """
 
-    func backlinks(of page: Page, visibleAt now: Date?, in db: Database) throws -> [PageReference] {
-        try Row.fetchAll(
-            db.cachedStatement(sql: Self.backlinksSQL), arguments: [page.id, page.titleKey, page.id, now, now]
-        ).map { PageReference(title: $0["title"], updatedAt: $0["updatedAt"]) }
+    func backlinks(of page: Page, visibleAt now: Date?, in db: Database) throws -> [String] {
+        try String.fetchAll(db.cachedStatement(sql: Self.backlinksSQL), arguments: [page.id, page.titleKey, page.id, now, now])
     }
 
     /// The pages `page` links to, and whether each exists.
@@ -206,16 +204,14 @@ extension WikiDatabase {
 extension WikiDatabase {
     /// Live pages that link to the key bound first; with a time bound to the other two, none hidden then.
     static let pagesLinkingSQL = """
-        SELECT DISTINCT p.title, p.updatedAt FROM pageLink l JOIN page p \(pageSummaryIndex) ON p.id = l.pageId
+        SELECT DISTINCT p.title FROM pageLink l JOIN page p \(pageSummaryIndex) ON p.id = l.pageId
         WHERE p.deletedAt IS NULL AND l.targetKey = ? AND (? IS NULL OR \(notHiddenPost)) ORDER BY p.titleKey
         """
 
-    /// Live pages that link to a title, whether or not a page has it.
-    public func pagesLinking(to title: PageTitle, visibleAt now: Date? = nil) throws -> [PageReference] {
+    /// The titles of the live pages that link to a title, whether or not a page has it.
+    public func pagesLinking(to title: PageTitle, visibleAt now: Date? = nil) throws -> [String] {
         try writer.read { db in
-            try Row.fetchAll(
-                db, sql: Self.pagesLinkingSQL, arguments: [title.key, now, now]
-            ).map { PageReference(title: $0["title"], updatedAt: $0["updatedAt"]) }
+            try String.fetchAll(db.cachedStatement(sql: Self.pagesLinkingSQL), arguments: [title.key, now, now])
         }
     }
 

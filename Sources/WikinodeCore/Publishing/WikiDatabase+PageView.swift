@@ -5,7 +5,8 @@ import GRDB
 public struct PageViewData: Sendable {
     public let page: Page
     public let lastChange: RevisionSummary
-    public let backlinks: [PageReference]
+    /// The titles of the pages that link here.
+    public let backlinks: [String]
     /// Set when the page is published as a post.
     public let post: Post?
     /// Who wrote the first revision.

@@ -50,7 +50,7 @@ struct APIController {
             created: page.createdAt, updated: page.updatedAt, markdown: revision.markdown, html: page.html,
             links: try database.outgoingLinks(of: page).map { link(title: $0.title, exists: $0.exists) },
             externalLinks: try database.externalLinks(of: page),
-            backlinks: try database.backlinks(of: page, visibleAt: Date()).map { link(title: $0.title, exists: true) })
+            backlinks: try database.backlinks(of: page, visibleAt: Date()).map { link(title: $0, exists: true) })
         return Response.conditional(
             to: request, body: String(decoding: try Response.jsonData(document), as: UTF8.self), contentType: "application/json; charset=utf-8",
             lastModified: page.updatedAt)

@@ -89,7 +89,7 @@ struct PageController {
     }
 
     func missing(_ title: PageTitle, request: Request, context: Context) throws -> Response {
-        let linking = try database.pagesLinking(to: title, visibleAt: try drafts.cutoff(for: context.visitor)).map { PageLinkView(title: $0.title) }
+        let linking = try database.pagesLinking(to: title, visibleAt: try drafts.cutoff(for: context.visitor)).map { PageLinkView(title: $0) }
         let view = MissingPageView(site: site, title: title, backlinks: linking)
         let html = try renderer.render(view, template: "missing", viewer: context.viewer(for: request))
         return Response.conditional(to: request, body: html, contentType: "text/html; charset=utf-8", status: .notFound)
@@ -205,7 +205,7 @@ struct PageController {
     /// `GET /wiki/{title}/links`: what links here, and where this page links to.
     @Sendable func links(request: Request, context: Context) async throws -> Response {
         try withPage(request, context, suffix: "/links") { page, title in
-            let backlinks = try database.backlinks(of: page, visibleAt: try drafts.cutoff(for: context.visitor)).map { PageLinkView(title: $0.title) }
+            let backlinks = try database.backlinks(of: page, visibleAt: try drafts.cutoff(for: context.visitor)).map { PageLinkView(title: $0) }
             let outgoing = page.isDeleted ? [] : try database.outgoingLinks(of: page).map { PageLinkView(title: $0.title, isMissing: !$0.exists) }
             let external = page.isDeleted ? [] : try database.externalLinks(of: page)
             let remote = try database.remoteBacklinks(of: page).map(RemoteLinkView.init)

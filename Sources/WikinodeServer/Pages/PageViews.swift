@@ -39,7 +39,7 @@ struct PageView: Sendable {
         tools = PageToolsView(title)
         canonicalURL = site.baseURL + title.path
         lastChange = RevisionView(data.lastChange, title: title, latestId: data.page.revisionId, timeZone: site.timeZone)
-        backlinks = data.backlinks.map { PageLinkView(title: $0.title) }
+        backlinks = data.backlinks.map { PageLinkView(title: $0) }
         hasBacklinks = !backlinks.isEmpty
         self.isFrontPage = isFrontPage
         post = data.post.map {

@@ -103,7 +103,7 @@ struct BlogController {
         let title = page.pageTitle
         let view = PostPageView(
             site: site, entry: PostEntryView(entry, site: site), tools: PageToolsView(title), canonicalURL: site.baseURL + post.permalinkPath,
-            backlinks: data.backlinks.map { PageLinkView(title: $0.title) }, hasBacklinks: !data.backlinks.isEmpty,
+            backlinks: data.backlinks.map { PageLinkView(title: $0) }, hasBacklinks: !data.backlinks.isEmpty,
             lastChange: RevisionView(data.lastChange, title: title, latestId: page.revisionId, timeZone: site.timeZone),
             mentions: data.mentions.map { MentionView($0, timeZone: site.timeZone) }, hasMentions: !data.mentions.isEmpty,
             trackbackRDF: TrackbackRDF.comment(
