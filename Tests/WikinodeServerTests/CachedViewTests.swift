@@ -93,6 +93,22 @@ import WikinodeTesting
         }
     }
 
+    @Test func aMalformedRequestBehindACachedOneGetsA400AndTheNodeServesOn() async throws {
+        try await node.test(.live) { client in
+            let port = try #require(client.port)
+            _ = try await client.execute(uri: "/wiki/Front_Page", method: .get)
+            let connection = try await RawConnection.open(port: port)
+            await connection.send("GET /wiki/Front_Page HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /wiki/Front Page\u{1} HTTP/9\r\n\r\n")
+            let (text, closed) = await connection.receive(upTo: 4 << 20, within: .seconds(5))
+            #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            #expect(text.contains("HTTP/1.1 400 Bad Request\r\n"))
+            #expect(closed)
+            let fresh = try await RawConnection.open(port: port)
+            await fresh.send("GET /wiki/Front_Page HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            #expect(await fresh.receiveResponse().hasPrefix("HTTP/1.1 200"))
+        }
+    }
+
     @Test func aConnectionServedFromTheCacheStaysOpenWhileUsedAndClosesWhenIdle() async throws {
         var node = node
         node.configuration.connectionLimits.idleTimeout = .seconds(1)

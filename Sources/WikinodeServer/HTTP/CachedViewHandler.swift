@@ -98,7 +98,9 @@ final class CachedViewHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var isAnswering = false
     /// Whether a request passed on is being read (its end has not come).
     private var isPassingOn = false
-    /// Requests passed on whose response has not ended yet.
+    /// Requests passed on whose response has not ended yet. Hummingbird's answer to a request
+    /// it never got as one (a malformed head) makes this negative, which sends every later
+    /// request of the connection to Hummingbird: never out of order.
     private var passedOn = 0
     private var needsFlush = false
     private var lastActive = NIODeadline.now()
