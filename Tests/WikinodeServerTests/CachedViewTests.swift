@@ -48,6 +48,12 @@ import WikinodeTesting
             #expect(routers.status == .notModified)
             #expect(Self.fields(revalidated) == Self.fields(routers))
             #expect(revalidated.headers[HTTPField.Name("X-Pingback")!] == nil, "the linkback headers go on HTML only")
+            // An ETag on the second of two If-None-Match lines counts, as it does for the router
+            let port = try #require(client.port)
+            let connection = try await RawConnection.open(port: port)
+            await connection.send("GET /wiki/Front_Page HTTP/1.1\r\nHost: 127.0.0.1\r\nIf-None-Match: \"other\"\r\nIf-None-Match: \(etag)\r\n\r\n")
+            #expect(await connection.receiveResponse().hasPrefix("HTTP/1.1 304 Not Modified\r\n"))
+            connection.close()
             // HEAD and a query go through the router and get the same headers
             let head = try await client.execute(uri: "/wiki/Front_Page", method: .head)
             #expect(head.status == .ok && head.body.readableBytes == 0)

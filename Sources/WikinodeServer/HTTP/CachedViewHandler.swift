@@ -50,9 +50,11 @@ struct CachedViews: Sendable {
         let path = String(request.uri.prefix { $0 != "?" })
         guard let cached = cache.body(for: PageController.cacheKey(path, signedIn: nil), version: version) else { return nil }
         let start = log.isOn ? ContinuousClock.now : nil
+        // Several `If-None-Match` lines are one list, as `HTTPFields` joins them for the router.
+        let tags = fields["if-none-match"]
         let notModified = Response.isNotModified(
-            ifNoneMatch: fields.first(name: "if-none-match"), ifModifiedSince: fields.first(name: "if-modified-since"), etag: cached.etag,
-            lastModified: cached.lastModified)
+            ifNoneMatch: tags.isEmpty ? nil : tags.joined(separator: ", "), ifModifiedSince: fields.first(name: "if-modified-since"),
+            etag: cached.etag, lastModified: cached.lastModified)
         let lines = notModified ? cached.validatorLines : cached.headerLines
         let linkbacks = notModified || !cached.contentType.hasPrefix("text/html") ? nil : linkbackLines ?? CachedBody.lines(self.linkbacks.fields)
         var head = ByteBuffer()
