@@ -49,6 +49,21 @@ extension WikiDatabase {
         try writer.unsafeRead { db in try lookup(title, in: db) }
     }
 
+    /// What a title names for a reader at `now`: a post hidden then (a draft, or scheduled
+    /// later) is `.missing`, found or under an old title. One read for both questions, since a
+    /// page view asks them together.
+    public func lookup(_ title: PageTitle, visibleAt now: Date) throws -> PageLookup {
+        try writer.unsafeRead { db in
+            let lookup = try lookup(title, in: db)
+            switch lookup {
+            case .found(let page), .renamed(let page):
+                return try isHiddenPost(page, at: now, in: db) ? .missing : lookup
+            case .deleted, .missing:
+                return lookup
+            }
+        }
+    }
+
     func lookup(_ title: PageTitle, in db: Database) throws -> PageLookup {
         if let page = try page(key: title.key, in: db) {
             return page.isDeleted ? .deleted(page) : .found(page)
@@ -66,11 +81,13 @@ extension WikiDatabase {
 
     /// Whether `page` is a post that readers may not see at `now` (a draft, or scheduled later).
     public func isHiddenPost(_ page: Page, at now: Date) throws -> Bool {
-        try writer.unsafeRead { db in
-            try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM post WHERE pageId = ? AND (status != 'published' OR publishedAt > ?))"),
-                arguments: [page.id, now]) ?? false
-        }
+        try writer.unsafeRead { db in try isHiddenPost(page, at: now, in: db) }
+    }
+
+    func isHiddenPost(_ page: Page, at now: Date, in db: Database) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM post WHERE pageId = ? AND (status != 'published' OR publishedAt > ?))"),
+            arguments: [page.id, now]) ?? false
     }
 
     /// The index (migration v8) from which link lists read a page's title and dates without its

@@ -28,14 +28,7 @@ struct TitleResolver {
         // The product promises 301 for old titles too (browsers cache it; renaming back and
         // forth is the price, and the page is still reachable under its current title).
         let oldTitle = spelling
-        var lookup = try database.lookup(title)
-        if let now {
-            switch lookup {
-            case .found(let page), .renamed(let page):
-                if try database.isHiddenPost(page, at: now) { lookup = .missing }
-            default: break
-            }
-        }
+        let lookup = try now.map { try database.lookup(title, visibleAt: $0) } ?? database.lookup(title)
         switch lookup {
         case .found(let page):
             let canonical = page.pageTitle

@@ -147,7 +147,9 @@ struct MentionView: Sendable {
 enum TrackbackRDF {
     static func comment(permalink: String, title: String, pingURL: String) -> String {
         func attribute(_ text: String) -> String {
-            XMLWriter.escape(text).replacingOccurrences(of: "-", with: "&#45;")
+            let escaped = XMLWriter.escape(text)
+            guard escaped.utf8.contains(UInt8(ascii: "-")) else { return escaped }
+            return escaped.split(separator: "-", omittingEmptySubsequences: false).joined(separator: "&#45;")
         }
         return """
             <!--

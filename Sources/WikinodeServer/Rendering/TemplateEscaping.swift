@@ -28,3 +28,22 @@ struct TemplateEscaping: MustacheContentType {
         HTMLEscaping.escape(text)
     }
 }
+
+/// Strings and numbers say how they render, so that swift-mustache takes its first branch for
+/// them: without this it tries a lambda, an optional and then `String(describing:)`, each a
+/// dynamic cast, for every `{{value}}` of every page (about a twentieth of a first view).
+/// What they render is unchanged, and so is how sections treat them (`isNull` is false).
+extension String: @retroactive MustacheCustomRenderable {
+    public var renderText: String { self }
+    public var isNull: Bool { false }
+}
+
+extension Int: @retroactive MustacheCustomRenderable {
+    public var renderText: String { String(self) }
+    public var isNull: Bool { false }
+}
+
+extension Int64: @retroactive MustacheCustomRenderable {
+    public var renderText: String { String(self) }
+    public var isNull: Bool { false }
+}
