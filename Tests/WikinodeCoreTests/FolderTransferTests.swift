@@ -31,7 +31,7 @@ import WikinodeTesting
         for database in [first, second] {
             let pages = try database.allPages()
             #expect(pages.count == 200)
-            for (page, markdown, _, _, _) in pages {
+            for (page, markdown, _, _, _, _) in pages {
                 #expect(expected[page.title] == markdown, "\(page.title)")
             }
         }

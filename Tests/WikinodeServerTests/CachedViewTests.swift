@@ -92,7 +92,8 @@ import WikinodeTesting
             #expect(closed)
             let headings = text.components(separatedBy: "HTTP/1.1 ").dropFirst().map { response -> String in
                 let status = response.prefix(3)
-                let title = response.range(of: "<h1>").map { response[$0.upperBound...].prefix { $0 != "<" } } ?? ""
+                let heading = response.range(of: "<h1").flatMap { response[$0.upperBound...].range(of: ">") }
+                let title = heading.map { response[$0.upperBound...].prefix { $0 != "<" } } ?? ""
                 return "\(status) \(title)"
             }
             #expect(headings == ["200 Front Page", "200 Other Page", "200 Front Page", "404 Nowhere", "200 Front Page", "200 Other Page"])

@@ -24,7 +24,7 @@ import WikinodeTesting
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "text/html; charset=utf-8")
             let html = response.text
-            #expect(html.contains("<h1>Front Page</h1>"))
+            #expect(html.contains(#"<h1 class="p-name">Front Page</h1>"#))
             #expect(html.contains(#"<a class="wikilink" href="/wiki/Other_Page">Other Page</a>"#))
             #expect(html.contains(#"class="wikilink missing" href="/wiki/Nowhere""#))
             #expect(html.contains("by alice"))

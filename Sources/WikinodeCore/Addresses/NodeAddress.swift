@@ -30,6 +30,14 @@ public enum NodeAddress {
         public static let twins = "/twins/"
     }
 
+    /// The editor of a new page "Reply to …" that replies to `url` (a "Reply" link): the
+    /// "In reply to" field filled in; the title can be changed before saving or renamed after.
+    public static func reply(to url: String, about title: String) -> String {
+        let words = "Reply to " + title
+        let replyTitle = (try? PageTitle(String(words.prefix(PageTitle.maximumLength)))) ?? (try! PageTitle("Reply"))
+        return page(replyTitle) + PageSuffix.edit + "?in-reply-to=" + URLEncoding.component(url)
+    }
+
     /// The page's address for a stored title that may no longer parse.
     public static func page(storedTitle text: String) -> String { wikiPrefix + PageTitle.pathSegment(of: text) }
 

@@ -268,6 +268,20 @@ extension WikiDatabase {
             try db.execute(sql: "CREATE INDEX pageLink_on_targetKey_pageId ON pageLink(targetKey, pageId)")
             try db.execute(sql: "DROP INDEX pageLink_on_targetKey")
         }
+        migrator.registerMigration("v11: replies: what a revision replies to, the reply relation, and what kind of response a mention is") { db in
+            // A revision keeps the addresses it replies to (one per line), so that history and
+            // merges carry them with the text; `pageReply` holds the current page's, in order,
+            // for finding the pages that reply to an address.
+            try db.alter(table: "revision") { t in t.add(column: "inReplyTo", .text).notNull().defaults(to: "") }
+            try db.create(table: "pageReply") { t in
+                t.belongsTo("page", onDelete: .cascade).notNull()
+                t.column("position", .integer).notNull()
+                t.column("url", .text).notNull().indexed()
+                t.primaryKey(["pageId", "position"])
+            }
+            // reply · like · repost · bookmark · mention, from the source's microformats.
+            try db.alter(table: "mention") { t in t.add(column: "kind", .text).notNull().defaults(to: "mention") }
+        }
         return migrator
     }
 }

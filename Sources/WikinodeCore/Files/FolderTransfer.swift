@@ -32,7 +32,7 @@ public struct FolderTransfer: Sendable {
             edits.append(
                 PageEdit(
                     title: parsed.title, markdown: parsed.markdown, summary: "Imported from \(file.lastPathComponent)",
-                    author: parsed.author ?? defaultAuthor, date: parsed.changedAt))
+                    author: parsed.author ?? defaultAuthor, date: parsed.changedAt, inReplyTo: parsed.inReplyTo))
             posts.append(parsed.postSettings)
         }
         progress(0, edits.count)
@@ -51,10 +51,11 @@ public struct FolderTransfer: Sendable {
                 file = MarkdownFile(
                     title: entry.page.pageTitle, markdown: entry.markdown, date: post.publishedAt, kind: "post", tags: entry.tags,
                     status: post.status.rawValue, slug: post.slug, updated: entry.page.updatedAt == post.publishedAt ? nil : entry.page.updatedAt,
-                    author: entry.author)
+                    author: entry.author, inReplyTo: entry.inReplyTo)
             } else {
                 file = MarkdownFile(
-                    title: entry.page.pageTitle, markdown: entry.markdown, date: entry.page.updatedAt, kind: "page", author: entry.author)
+                    title: entry.page.pageTitle, markdown: entry.markdown, date: entry.page.updatedAt, kind: "page", author: entry.author,
+                    inReplyTo: entry.inReplyTo)
             }
             try Data(file.serialized().utf8).write(to: folder.appendingPathComponent(file.fileName), options: .atomic)
             progress(index + 1, pages.count)

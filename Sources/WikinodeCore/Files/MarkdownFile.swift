@@ -16,11 +16,14 @@ public struct MarkdownFile: Sendable, Equatable {
     public var updated: Date?
     /// Who wrote it.
     public var author: String?
+    /// `in-reply-to`: the addresses the page replies to (one, or a list); nil when not given.
+    public var inReplyTo: [String]?
 
     public init(
         title: PageTitle, markdown: String, date: Date? = nil, kind: String? = nil, tags: [String] = [], status: String? = nil, slug: String? = nil,
-        summary: String? = nil, updated: Date? = nil, author: String? = nil
+        summary: String? = nil, updated: Date? = nil, author: String? = nil, inReplyTo: [String]? = nil
     ) {
+        self.inReplyTo = inReplyTo
         self.title = title
         self.markdown = markdown
         self.date = date
@@ -67,6 +70,12 @@ public struct MarkdownFile: Sendable, Equatable {
         summary = fields["summary"].map { "\($0)" }
         updated = try fields["updated"].map { try Self.date(from: $0, fileName: fileName) }
         author = fields["author"].map { "\($0)" }
+        switch fields["in-reply-to"] {
+        case nil: inReplyTo = nil
+        case let list as [Any]: inReplyTo = try Self.replyTargets(list.map { "\($0)" }.joined(separator: "\n"), fileName: fileName)
+        case let single as String: inReplyTo = try Self.replyTargets(single, fileName: fileName)
+        default: throw WikiError.invalidInput("\(fileName): in-reply-to must be an address or a list of addresses.")
+        }
         switch fields["tags"] {
         case nil: tags = []
         case let list as [Any]: tags = list.map { "\($0)" }
@@ -82,6 +91,7 @@ public struct MarkdownFile: Sendable, Equatable {
         if let date { lines.append("date: \(Self.rfc3339(date))") }
         if let updated { lines.append("updated: \(Self.rfc3339(updated))") }
         if let author { lines.append("author: \(Self.quoted(author))") }
+        if let inReplyTo, !inReplyTo.isEmpty { lines.append("in-reply-to: [\(inReplyTo.map(Self.quoted).joined(separator: ", "))]") }
         if !tags.isEmpty { lines.append("tags: [\(tags.map(Self.quoted).joined(separator: ", "))]") }
         if let status { lines.append("status: \(status)") }
         if let slug { lines.append("slug: \(Self.quoted(slug))") }
@@ -111,6 +121,14 @@ public struct MarkdownFile: Sendable, Equatable {
         }
         let hash = WikiDatabase.contentHash(title.key).prefix(12)
         return "\(short)-\(hash).md"
+    }
+
+    private static func replyTargets(_ text: String, fileName: String) throws -> [String] {
+        do {
+            return try PageEdit.replyTargets(from: text)
+        } catch WikiError.invalidInput(let message) {
+            throw WikiError.invalidInput("\(fileName): \(message)")
+        }
     }
 
     static func splitFrontMatter(_ text: String) -> (yaml: String, rest: String)? {

@@ -16,6 +16,12 @@ public struct Mention: Codable, Sendable, Equatable, Identifiable, FetchableReco
         case webmention, pingback, trackback
     }
 
+    /// What the source is to the page, as its microformats say (`in-reply-to`, `like-of`,
+    /// `repost-of`, `bookmark-of`); a source that says nothing of the kind mentions it.
+    public enum Kind: String, Codable, Sendable, DatabaseValueConvertible, CaseIterable {
+        case reply, like, repost, bookmark, mention
+    }
+
     public var id: Int64?
     public var pageId: Int64
     public var sourceURL: String
@@ -38,6 +44,7 @@ public struct Mention: Codable, Sendable, Equatable, Identifiable, FetchableReco
     public var lastError: String?
     public var receivedAt: Date
     public var verifiedAt: Date?
+    public var kind: Kind = .mention
 
     public static let databaseTableName = "mention"
 }
@@ -50,10 +57,13 @@ public struct MentionContent: Sendable, Equatable {
     public var title: String
     public var excerpt: String
     public var published: Date?
+    public var kind: Mention.Kind
 
     public init(
-        authorName: String = "", authorURL: String = "", authorPhoto: String = "", title: String = "", excerpt: String = "", published: Date? = nil
+        authorName: String = "", authorURL: String = "", authorPhoto: String = "", title: String = "", excerpt: String = "", published: Date? = nil,
+        kind: Mention.Kind = .mention
     ) {
+        self.kind = kind
         self.authorName = authorName
         self.authorURL = authorURL
         self.authorPhoto = authorPhoto

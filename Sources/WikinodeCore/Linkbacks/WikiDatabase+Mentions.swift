@@ -195,6 +195,7 @@ extension WikiDatabase {
             mention.excerpt = content.excerpt.isEmpty ? mention.claimedExcerpt : content.excerpt
             if mention.authorName.isEmpty { mention.authorName = mention.claimedSite }
             mention.published = content.published
+            mention.kind = content.kind
             mention.verifiedAt = now
             mention.lastError = nil
             mention.attempts = 0

@@ -21,11 +21,14 @@ public struct PageEdit: Sendable {
     public var date: Date?
     /// The peer's page this edit copies, when it is a fork.
     public var fork: ForkSource?
+    /// The addresses the page replies to after the edit; nil keeps what it replied to.
+    public var inReplyTo: [String]?
 
     public init(
         title: PageTitle, markdown: String, summary: String = "", author: String, expectation: Expectation = .any, date: Date? = nil,
-        fork: ForkSource? = nil
+        fork: ForkSource? = nil, inReplyTo: [String]? = nil
     ) {
+        self.inReplyTo = inReplyTo
         self.fork = fork
         self.title = title
         self.markdown = markdown
@@ -39,6 +42,38 @@ public struct PageEdit: Sendable {
     public static let maximumMarkdownBytes = 1_000_000
     /// The longest edit summary accepted, in characters.
     public static let maximumSummaryLength = 500
+    /// The most addresses a page can reply to, and the longest address, in UTF-8 bytes.
+    public static let maximumReplyTargets = 10
+    public static let maximumReplyURLBytes = 2_000
+
+    /// The addresses a page replies to, from text that names one per line (or separated by
+    /// spaces): trimmed, without repeats, each an absolute http(s) URL.
+    public static func replyTargets(from text: String) throws -> [String] {
+        var seen = Set<String>()
+        var urls: [String] = []
+        for word in text.split(whereSeparator: { $0.isWhitespace }) where seen.insert(String(word)).inserted {
+            urls.append(String(word))
+        }
+        try validateReplyTargets(urls)
+        return urls
+    }
+
+    static func validateReplyTargets(_ urls: [String]) throws {
+        if urls.count > maximumReplyTargets {
+            throw WikiError.invalidInput("A page can reply to at most \(maximumReplyTargets) addresses; this one names \(urls.count).")
+        }
+        for url in urls {
+            guard url.utf8.count <= maximumReplyURLBytes else {
+                throw WikiError.invalidInput("An address in “In reply to” is longer than \(maximumReplyURLBytes) bytes.")
+            }
+            guard !url.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }),
+                let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https",
+                let host = parsed.host, !host.isEmpty
+            else {
+                throw WikiError.invalidInput("“In reply to” takes web addresses (http or https); \(String(url.prefix(100))) is not one.")
+            }
+        }
+    }
 
     func validate() throws {
         if markdown.utf8.count > Self.maximumMarkdownBytes {
@@ -54,6 +89,10 @@ public struct PageEdit: Sendable {
         }
         if summary.unicodeScalars.contains(where: { Self.isForbiddenInText($0) || $0 == "\n" || $0 == "\r" }) {
             throw WikiError.invalidInput("The summary must be one line of text without control characters.")
+        }
+        if let inReplyTo {
+            try Self.validateReplyTargets(inReplyTo)
+            if Set(inReplyTo).count != inReplyTo.count { throw WikiError.invalidInput("“In reply to” names an address twice.") }
         }
         if author.isEmpty || author.count > 100 || author.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             throw WikiError.invalidInput("The author must be a name of 1 to 100 characters.")

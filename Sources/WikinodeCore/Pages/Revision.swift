@@ -27,6 +27,11 @@ public struct Revision: Codable, Sendable, Equatable, Identifiable {
     public var forkedFrom: String? = nil
     public var forkedRevision: Int64? = nil
     public var forkedAt: Date? = nil
+    /// The addresses this revision replies to, one per line; empty when it replies to nothing.
+    public var inReplyTo: String = ""
+
+    /// The addresses this revision replies to, in order.
+    public var replyTargets: [String] { inReplyTo.split(separator: "\n").map(String.init) }
 }
 
 extension Revision: FetchableRecord, MutablePersistableRecord {

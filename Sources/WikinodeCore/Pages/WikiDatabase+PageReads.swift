@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// What a title finds.
-public enum PageLookup: Sendable {
+public enum PageLookup: Sendable, Equatable {
     /// A live page under this title.
     case found(Page)
     /// An old title of a page that was renamed; the page is under its new title.
@@ -128,6 +128,15 @@ extension WikiDatabase {
     }
 
     /// The URLs on the web that `page` links to.
+    /// The addresses the page replies to now, in order.
+    public func replyTargets(of page: Page) throws -> [String] {
+        try writer.read { db in try replyTargets(ofPageId: page.id!, in: db) }
+    }
+
+    func replyTargets(ofPageId pageId: Int64, in db: Database) throws -> [String] {
+        try String.fetchAll(db.cachedStatement(sql: "SELECT url FROM pageReply WHERE pageId = ? ORDER BY position"), arguments: [pageId])
+    }
+
     public func externalLinks(of page: Page) throws -> [String] {
         try writer.read { db in
             try String.fetchAll(db, sql: "SELECT url FROM externalLink WHERE pageId = ? ORDER BY url", arguments: [page.id])

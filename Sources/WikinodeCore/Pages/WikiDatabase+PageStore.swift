@@ -23,7 +23,7 @@ extension WikiDatabase {
             pageId: page.id!, parentId: page.revisionId, kind: .rename, title: newTitle.text,
             markdown: current.markdown, html: current.html,
             summary: summary.isEmpty ? "Renamed from \(page.title)" : summary, author: author, createdAt: now,
-            contentHash: current.contentHash, byteCount: current.byteCount)
+            contentHash: current.contentHash, byteCount: current.byteCount, inReplyTo: current.inReplyTo)
         try revision.insert(db)
         let oldTitle = page.title
         let oldKey = page.titleKey
@@ -70,6 +70,7 @@ extension WikiDatabase {
         try PageLink.filter(PageLink.Columns.pageId == page.id!).deleteAll(db)
         let linkedSites = try externalLinks(ofPageId: page.id!, in: db)
         try ExternalLink.filter(ExternalLink.Columns.pageId == page.id!).deleteAll(db)
+        try db.cachedStatement(sql: "DELETE FROM pageReply WHERE pageId = ?").execute(arguments: [page.id])
         try db.execute(sql: "DELETE FROM pageSearch WHERE rowid = ?", arguments: [page.id])
         try logChange(of: page, revision: revision, previousTitle: nil, in: db)
         let aliasKeys = try String.fetchAll(db, TitleAlias.filter(TitleAlias.Columns.pageId == page.id!).select(TitleAlias.Columns.titleKey))
@@ -122,7 +123,14 @@ extension WikiDatabase {
         }
         let now = edit.date ?? Date()
         let hash = Self.contentHash(edit.markdown)
-        if let existing, isLive,
+        // An edit that does not say what the page replies to keeps what it replied to.
+        let currentReplies =
+            try existing.flatMap { page in
+                isLive
+                    ? try String.fetchOne(db.cachedStatement(sql: "SELECT inReplyTo FROM revision WHERE id = ?"), arguments: [page.revisionId]) : nil
+            } ?? ""
+        let inReplyTo = edit.inReplyTo.map { $0.joined(separator: "\n") } ?? currentReplies
+        if let existing, isLive, inReplyTo == currentReplies,
             try String.fetchOne(db.cachedStatement(sql: "SELECT contentHash FROM revision WHERE id = ?"), arguments: [existing.revisionId]) == hash,
             let current = try Revision.fetchOne(db, id: existing.revisionId), current.markdown == edit.markdown
         {
@@ -149,7 +157,7 @@ extension WikiDatabase {
             pageId: page.id!, parentId: existing?.revisionId, kind: isLive ? .edit : .create, title: page.title,
             markdown: edit.markdown, html: html, summary: edit.summary, author: edit.author, createdAt: now,
             contentHash: hash, byteCount: edit.markdown.utf8.count,
-            forkedFrom: edit.fork?.url, forkedRevision: edit.fork?.revision, forkedAt: edit.fork?.date)
+            forkedFrom: edit.fork?.url, forkedRevision: edit.fork?.revision, forkedAt: edit.fork?.date, inReplyTo: inReplyTo)
         try revision.insert(db)
         page.revisionId = revision.id!
         page.html = html
@@ -159,6 +167,7 @@ extension WikiDatabase {
 
         let linkedBefore = try externalLinks(ofPageId: page.id!, in: db)
         try replaceLinks(of: page.id!, with: document, in: db)
+        try replaceReplies(of: page.id!, with: revision.replyTargets, in: db)
         try db.cachedStatement(sql: "DELETE FROM pageSearch WHERE rowid = ?").execute(arguments: [page.id])
         try db.cachedStatement(sql: "INSERT INTO pageSearch(rowid, title, body) VALUES (?, ?, ?)")
             .execute(arguments: [page.id, page.title, document.plainText])
@@ -168,11 +177,25 @@ extension WikiDatabase {
             try TitleAlias.deleteOne(db, key: page.titleKey)
             createdKeys.insert(page.titleKey)
         }
-        return (SaveResult(page: page, revision: revision, isChanged: true, isCreated: !isLive), linkedBefore + document.externalLinks)
+        return (
+            SaveResult(page: page, revision: revision, isChanged: true, isCreated: !isLive),
+            linkedBefore + document.externalLinks + revision.replyTargets
+        )
     }
 
+    /// The addresses a page links to or replies to: the sites its saves tell.
     func externalLinks(ofPageId pageId: Int64, in db: Database) throws -> [String] {
-        try String.fetchAll(db.cachedStatement(sql: "SELECT url FROM externalLink WHERE pageId = ?"), arguments: [pageId])
+        try String.fetchAll(
+            db.cachedStatement(sql: "SELECT url FROM externalLink WHERE pageId = ? UNION SELECT url FROM pageReply WHERE pageId = ?"),
+            arguments: [pageId, pageId])
+    }
+
+    func replaceReplies(of pageId: Int64, with urls: [String], in db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM pageReply WHERE pageId = ?").execute(arguments: [pageId])
+        let insert = try db.cachedStatement(sql: "INSERT INTO pageReply(pageId, position, url) VALUES (?, ?, ?)")
+        for (position, url) in urls.enumerated() {
+            try insert.execute(arguments: [pageId, position, url])
+        }
     }
 
     func replaceLinks(of pageId: Int64, with document: MarkdownDocument, in db: Database) throws {

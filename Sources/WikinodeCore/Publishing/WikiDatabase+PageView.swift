@@ -17,6 +17,8 @@ public struct PageViewData: Sendable {
     public var remoteBacklinks: [RemoteReference] = []
     /// Verified, approved mentions from the web.
     public var mentions: [Mention] = []
+    /// The addresses the page replies to, in order.
+    public var replyTargets: [String] = []
 }
 
 extension WikiDatabase {
@@ -35,6 +37,7 @@ extension WikiDatabase {
             data.twins = try twins(of: page.titleKey, in: db)
             data.remoteBacklinks = try remoteBacklinks(of: page, in: db)
             data.mentions = try shownMentions(ofPageId: page.id!, in: db)
+            data.replyTargets = try replyTargets(ofPageId: page.id!, in: db)
             return data
         }
     }

@@ -25,6 +25,7 @@ extension HTMLDocument {
                 PlainText.clean($0, limit: PlainText.excerptLimit)
             }
             content.published = item.text("published").flatMap(MicroformatsDate.parse)
+            content.kind = responseKind(of: item, to: target)
             setAuthor(of: item, on: &content)
         }
         content.title = content.title ?? title
@@ -32,6 +33,34 @@ extension HTMLDocument {
         content.published = content.published ?? metaPublished()
         if content.authorName == nil && content.authorURL == nil { setRelAuthor(on: &content) }
         return content
+    }
+
+    /// What `entry` is to `target`: the first post-type property (reply before like, repost and
+    /// bookmark) with a value, plain or an `h-cite`'s `url`, that is `target`'s address.
+    private func responseKind(of entry: MicroformatItem, to target: URL) -> ResponseKind {
+        let wanted = Self.comparable(target)
+        for kind in ResponseKind.allCases {
+            guard let property = kind.property, let values = entry.properties[property] else { continue }
+            for value in values {
+                let address: String
+                switch value {
+                case .text(let text): address = text
+                case .item(let cite, let text): address = cite.text("url") ?? text
+                }
+                if let url = URLReference.resolve(address.trimmingWhitespace(), against: baseURL),
+                    Self.comparable(url) == wanted
+                {
+                    return kind
+                }
+            }
+        }
+        return .mention
+    }
+
+    /// `url` normalized and without its fragment: two addresses of one document compare equal.
+    static func comparable(_ url: URL) -> String {
+        let text = URLReference.normalized(url).absoluteString
+        return text.firstIndex(of: "#").map { String(text[..<$0]) } ?? text
     }
 
     /// The first `h-entry` element that contains `link`, else the first `h-entry`.

@@ -12,6 +12,8 @@ public struct MentionContent: Sendable, Equatable {
     public var authorPhoto: URL?
     /// Whether the content came from a microformats2 `h-entry` rather than the bare page.
     public var isFromMicroformats: Bool
+    /// What the entry is to the target: a reply, like, repost or bookmark of it, or a mention.
+    public var kind: ResponseKind = .mention
 
     public init(
         title: String? = nil, excerpt: String? = nil, published: Date? = nil, authorName: String? = nil,
@@ -24,5 +26,23 @@ public struct MentionContent: Sendable, Equatable {
         self.authorURL = authorURL
         self.authorPhoto = authorPhoto
         self.isFromMicroformats = isFromMicroformats
+    }
+}
+
+/// What a response is to the page it links to, as microformats2 say it (the post-type
+/// properties of the IndieWeb: `in-reply-to`, `like-of`, `repost-of`, `bookmark-of`); any other
+/// link is a plain mention.
+public enum ResponseKind: String, Sendable, CaseIterable {
+    case reply, like, repost, bookmark, mention
+
+    /// The `h-entry` property that makes an entry this kind of response.
+    public var property: String? {
+        switch self {
+        case .reply: "in-reply-to"
+        case .like: "like-of"
+        case .repost: "repost-of"
+        case .bookmark: "bookmark-of"
+        case .mention: nil
+        }
     }
 }

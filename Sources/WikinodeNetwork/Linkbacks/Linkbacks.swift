@@ -104,7 +104,8 @@ public final class Linkbacks: Sendable {
                 content: WikinodeCore.MentionContent(
                     authorName: MentionText.line(found.authorName ?? "", limit: 100), authorURL: webAddress(found.authorURL),
                     authorPhoto: webAddress(found.authorPhoto), title: MentionText.line(found.title ?? "", limit: 200),
-                    excerpt: MentionText.line(found.excerpt ?? "", limit: 500), published: found.published))
+                    excerpt: MentionText.line(found.excerpt ?? "", limit: 500), published: found.published,
+                    kind: Mention.Kind(rawValue: found.kind.rawValue) ?? .mention))
         } catch let error as RemoteError {
             let passing: Bool
             switch error {

@@ -38,6 +38,7 @@ struct APIController {
         let html: String
         let links: [Link]
         let externalLinks: [String]
+        let inReplyTo: [String]
         let backlinks: [Link]
     }
 
@@ -49,7 +50,7 @@ struct APIController {
             title: page.title, uid: page.uid, url: site.baseURL + page.pageTitle.path, revision: page.revisionId,
             created: page.createdAt, updated: page.updatedAt, markdown: revision.markdown, html: page.html,
             links: try database.outgoingLinks(of: page).map { link(title: $0.title, exists: $0.exists) },
-            externalLinks: try database.externalLinks(of: page),
+            externalLinks: try database.externalLinks(of: page), inReplyTo: try database.replyTargets(of: page),
             backlinks: try database.backlinks(of: page, visibleAt: Date()).map { link(title: $0, exists: true) })
         return Response.conditional(
             to: request, body: String(decoding: try Response.jsonData(document), as: UTF8.self), contentType: "application/json; charset=utf-8",
@@ -92,7 +93,9 @@ struct APIController {
                     "The front matter's title (\(file.title.text)) is not the page's (\(title.text)). To rename the page, POST {\"title\": \"\(file.title.text)\"} to /api/pages/\(title.pathSegment)/rename first; or leave the title out of the front matter."
             )
         }
-        let edit = PageEdit(title: title, markdown: file.markdown, summary: body.summary ?? "", author: token.name, expectation: expectation)
+        let edit = PageEdit(
+            title: title, markdown: file.markdown, summary: body.summary ?? "", author: token.name, expectation: expectation,
+            inReplyTo: file.inReplyTo)
         let result = try await database.savePage(edit, post: file.postSettings)
         let url = site.baseURL + result.page.pageTitle.path
         let response = SaveResponse(

@@ -85,11 +85,15 @@ struct EditController {
                 isPost: true, isDraft: post.status == .draft, date: PostFormView.dateField(post.publishedAt), tags: tags.joined(separator: ", "),
                 permalink: post.permalinkPath)
         }
+        // What the page replies to, and an address a "Reply" link asks to reply to.
+        var replies = try target.page.flatMap { $0.isDeleted ? nil : try database.replyTargets(of: $0) } ?? []
+        if let wanted = try QueryParameters(request)["in-reply-to"], !replies.contains(wanted) { replies.append(wanted) }
         let view = EditView(
             site: site, title: target.title.text, tools: PageToolsView(target.title), isNew: !target.isLive,
             markdownHTML: HTMLEscaping.escape(markdown),
             summary: summary, baseRevision: base.map(String.init) ?? "", csrfToken: token,
-            asksForName: !context.visitor.isSignedIn, name: "", previewHTML: nil, notice: notice, error: nil, conflict: nil, post: postForm)
+            asksForName: !context.visitor.isSignedIn, name: "", previewHTML: nil, notice: notice, error: nil, conflict: nil, post: postForm,
+            inReplyTo: replies.joined(separator: "\n"))
         response.body = .init(byteBuffer: ByteBuffer(string: try renderer.render(view, template: "edit", viewer: context.viewer(for: request))))
         return response
     }
@@ -140,7 +144,7 @@ struct EditController {
         } else {
             author = submission.name + " (not signed in)"
         }
-        if let problem = submission.postError {
+        if let problem = submission.postError ?? submission.replyError {
             return try editForm(target, submission, context, request, error: problem)
         }
         if submission.isPreview {
@@ -161,7 +165,8 @@ struct EditController {
     /// Saves, merging three ways when the page changed since the form was opened; a clash
     /// answers the conflict page.
     private func commit(_ target: Target, _ submission: Submission, author: String, context: Context, request: Request) async throws -> Response {
-        let edit = PageEdit(title: target.title, markdown: submission.markdown, summary: submission.summary, author: author)
+        let edit = PageEdit(
+            title: target.title, markdown: submission.markdown, summary: submission.summary, author: author, inReplyTo: submission.inReplyTo)
         // An unticked weblog box unpublishes the post in the same transaction as the save.
         switch try await database.saveMerging(edit, baseRevision: submission.baseRevision, post: submission.post, unpublishing: submission.wasPost) {
         case .saved(let result):
@@ -203,7 +208,8 @@ struct EditController {
             post: PostFormView(
                 isPost: submission.post != nil, isDraft: submission.post?.status == .draft, date: submission.postDateField,
                 tags: submission.tagsField,
-                permalink: nil))
+                permalink: nil),
+            inReplyTo: submission.inReplyToField ?? "")
         return .html(try renderer.render(view, template: "edit", viewer: context.viewer(for: request)), status: error == nil ? status : .badRequest)
     }
 

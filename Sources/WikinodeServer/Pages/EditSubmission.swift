@@ -18,6 +18,12 @@ extension EditController {
         let wasPost: Bool
         /// What is wrong with the weblog fields, shown in the form with the text kept.
         let postError: String?
+        /// The "In reply to" field as sent; nil when the form had none (the page keeps what it
+        /// replies to).
+        let inReplyToField: String?
+        let inReplyTo: [String]?
+        /// What is wrong with the "In reply to" field.
+        let replyError: String?
 
         init(_ form: FormBody) throws {
             // Browsers send CRLF line breaks from a textarea; pages are stored with LF.
@@ -46,6 +52,14 @@ extension EditController {
                     tags: tagsField.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
             } else {
                 post = nil
+            }
+            inReplyToField = form["inReplyTo"]
+            do {
+                inReplyTo = try inReplyToField.map(PageEdit.replyTargets(from:))
+                replyError = nil
+            } catch WikiError.invalidInput(let message) {
+                inReplyTo = nil
+                replyError = message
             }
         }
 
@@ -93,5 +107,8 @@ extension EditController.Submission {
         tagsField = submission.tagsField
         wasPost = submission.wasPost
         postError = nil
+        inReplyToField = submission.inReplyToField
+        inReplyTo = submission.inReplyTo
+        replyError = nil
     }
 }

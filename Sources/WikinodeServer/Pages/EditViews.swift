@@ -38,6 +38,8 @@ struct EditView: Sendable {
     let error: String?
     let conflict: ConflictView?
     let post: PostFormView
+    /// The addresses the page replies to, one per line.
+    let inReplyTo: String
 }
 
 /// The editor's weblog fields.

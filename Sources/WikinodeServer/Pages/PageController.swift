@@ -209,7 +209,7 @@ struct PageController {
             let outgoing = page.isDeleted ? [] : try database.outgoingLinks(of: page).map { PageLinkView(title: $0.title, isMissing: !$0.exists) }
             let external = page.isDeleted ? [] : try database.externalLinks(of: page)
             let remote = try database.remoteBacklinks(of: page).map(RemoteLinkView.init)
-            let mentions = try database.shownMentions(ofPageId: page.id!).map { MentionView($0, timeZone: site.timeZone) }
+            let responses = ResponsesView(try database.shownMentions(ofPageId: page.id!), timeZone: site.timeZone)
             let isOwner = context.visitor.user?.role == .owner
             let received =
                 isOwner
@@ -220,7 +220,7 @@ struct PageController {
             let view = LinksView(
                 site: site, title: title.text, tools: PageToolsView(title), backlinks: backlinks, hasBacklinks: !backlinks.isEmpty,
                 outgoing: outgoing, hasOutgoing: !outgoing.isEmpty, external: external, hasExternal: !external.isEmpty,
-                remoteBacklinks: remote, hasRemoteBacklinks: !remote.isEmpty, mentions: mentions, hasMentions: !mentions.isEmpty,
+                remoteBacklinks: remote, hasRemoteBacklinks: !remote.isEmpty, responses: responses,
                 isOwner: isOwner, received: received, hasReceived: !received.isEmpty, sent: sent, hasSent: !sent.isEmpty)
             let html = try renderer.render(view, template: "links", viewer: context.viewer(for: request))
             return isOwner ? Response.html(html, status: .ok) : Response.conditional(to: request, body: html, contentType: "text/html; charset=utf-8")

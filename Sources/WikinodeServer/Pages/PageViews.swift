@@ -19,8 +19,9 @@ struct PageView: Sendable {
     let hasTwins: Bool
     let remoteBacklinks: [RemoteLinkView]
     let hasRemoteBacklinks: Bool
-    let mentions: [MentionView]
-    let hasMentions: Bool
+    let responses: ResponsesView
+    let replyTargets: [ReplyTargetView]
+    let hasReplyTargets: Bool
     let trackbackRDF: String
 
     /// A note on a page that is also a post.
@@ -53,8 +54,9 @@ struct PageView: Sendable {
         hasTwins = !twins.isEmpty
         remoteBacklinks = data.remoteBacklinks.map(RemoteLinkView.init)
         hasRemoteBacklinks = !remoteBacklinks.isEmpty
-        mentions = data.mentions.map { MentionView($0, timeZone: site.timeZone) }
-        hasMentions = !mentions.isEmpty
+        responses = ResponsesView(data.mentions, timeZone: site.timeZone)
+        replyTargets = ReplyTargetView.list(data.replyTargets)
+        hasReplyTargets = !replyTargets.isEmpty
         trackbackRDF = TrackbackRDF.comment(permalink: canonicalURL, title: title.text, pingURL: site.baseURL + NodeAddress.trackback(title))
     }
 }
@@ -201,8 +203,7 @@ struct LinksView: Sendable {
     let hasExternal: Bool
     let remoteBacklinks: [RemoteLinkView]
     let hasRemoteBacklinks: Bool
-    let mentions: [MentionView]
-    let hasMentions: Bool
+    let responses: ResponsesView
     /// For the owner: every mention received, any state, and how telling the linked sites went.
     let isOwner: Bool
     let received: [ReceivedMentionRow]

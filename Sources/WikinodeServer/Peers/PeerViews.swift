@@ -16,6 +16,7 @@ struct TwinView: Sendable {
     let viewPath: String
     let diffPath: String
     let forkPath: String
+    let replyPath: String
 
     init(_ twin: Twin, title: PageTitle, ours: (updatedAt: Date, contentHash: String)?, timeZone: TimeZone) {
         peerName = twin.peerName
@@ -29,6 +30,7 @@ struct TwinView: Sendable {
         viewPath = title.path + NodeAddress.PageSuffix.twins + "\(twin.peerId)"
         diffPath = viewPath + "/diff"
         forkPath = viewPath + "/fork"
+        replyPath = NodeAddress.reply(to: twin.url, about: title.text)
     }
 }
 
@@ -127,6 +129,7 @@ struct MentionView: Sendable {
     let hasExcerpt: Bool
     let date: DateView
     let dialect: String
+    let replyPath: String
 
     init(_ mention: Mention, timeZone: TimeZone) {
         sourceURL = mention.sourceURL
@@ -139,6 +142,7 @@ struct MentionView: Sendable {
         hasExcerpt = !mention.excerpt.isEmpty
         date = DateView(mention.published ?? mention.verifiedAt ?? mention.receivedAt, in: timeZone)
         dialect = mention.protocol.rawValue
+        replyPath = NodeAddress.reply(to: mention.sourceURL, about: title)
     }
 }
 

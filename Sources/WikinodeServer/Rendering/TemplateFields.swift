@@ -26,8 +26,9 @@ extension PageView: TemplateFields {
         case "hasTwins": hasTwins
         case "remoteBacklinks": remoteBacklinks
         case "hasRemoteBacklinks": hasRemoteBacklinks
-        case "mentions": mentions
-        case "hasMentions": hasMentions
+        case "responses": responses
+        case "replyTargets": replyTargets
+        case "hasReplyTargets": hasReplyTargets
         case "trackbackRDF": trackbackRDF
         default: nil
         }
@@ -140,6 +141,7 @@ extension TwinView: TemplateFields {
         case "viewPath": viewPath
         case "diffPath": diffPath
         case "forkPath": forkPath
+        case "replyPath": replyPath
         default: nil
         }
     }
@@ -170,6 +172,7 @@ extension MentionView: TemplateFields {
         case "hasExcerpt": hasExcerpt
         case "date": date
         case "dialect": dialect
+        case "replyPath": replyPath
         default: nil
         }
     }

@@ -72,7 +72,8 @@ struct PostPageView: Sendable {
     let backlinks: [PageLinkView]
     let hasBacklinks: Bool
     let lastChange: RevisionView
-    let mentions: [MentionView]
-    let hasMentions: Bool
+    let responses: ResponsesView
+    let replyTargets: [ReplyTargetView]
+    let hasReplyTargets: Bool
     let trackbackRDF: String
 }
