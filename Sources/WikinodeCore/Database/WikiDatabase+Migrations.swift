@@ -282,6 +282,7 @@ extension WikiDatabase {
             // reply · like · repost · bookmark · mention, from the source's microformats.
             try db.alter(table: "mention") { t in t.add(column: "kind", .text).notNull().defaults(to: "mention") }
         }
+        registerConversationMigrations(in: &migrator)
         return migrator
     }
 }

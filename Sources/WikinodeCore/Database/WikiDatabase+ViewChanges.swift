@@ -129,9 +129,10 @@ extension WikiDatabase {
                     END;
 
                     -- Mentions: shown once verified and approved; a check that changes nothing
-                    -- shown (attempts, the next check) logs nothing.
+                    -- shown (attempts, the next check) logs nothing. (`kind` and `comments` came
+                    -- in v12; SQLite takes columns of UPDATE OF that a table does not have yet.)
                     CREATE TRIGGER viewChangeMentionUpdated
-                    AFTER UPDATE OF status, moderation, authorName, authorURL, authorPhoto, title, excerpt, published, sourceURL ON mention
+                    AFTER UPDATE OF status, moderation, authorName, authorURL, authorPhoto, title, excerpt, published, sourceURL, kind, comments ON mention
                     BEGIN
                         INSERT INTO viewChange(key) VALUES ('page:' || NEW.pageId);
                     END;
@@ -210,12 +211,18 @@ extension WikiDatabase {
             // changes are split so that only a rename, a deletion, a restoration or a post's
             // change logs the linked pages. `viewChangeTriggers` is the new set.
             // (A database made since has them from v7 already: drop whichever exist.)
-            let changed = ["viewChangePageUpdated", "viewChangePageRelisted", "viewChangePageChangeLogged", "viewChangePostChangeLogged"]
-            for name in changed { try db.execute(sql: "DROP TRIGGER IF EXISTS \(name)") }
-            let definitions = viewChangeTriggers.components(separatedBy: "CREATE TRIGGER ").filter { definition in
-                changed.contains { definition.hasPrefix($0 + " ") }
-            }
-            try db.execute(sql: definitions.map { "CREATE TRIGGER " + $0 }.joined())
+            try recreateViewChangeTriggers(
+                ["viewChangePageUpdated", "viewChangePageRelisted", "viewChangePageChangeLogged", "viewChangePostChangeLogged"], in: db)
         }
+    }
+
+    /// Drops the triggers `names` (whichever exist) and creates them as `viewChangeTriggers`
+    /// defines them now: how a migration changes a trigger.
+    static func recreateViewChangeTriggers(_ names: [String], in db: Database) throws {
+        for name in names { try db.execute(sql: "DROP TRIGGER IF EXISTS \(name)") }
+        let definitions = viewChangeTriggers.components(separatedBy: "CREATE TRIGGER ").filter { definition in
+            names.contains { definition.hasPrefix($0 + " ") || definition.hasPrefix($0 + "\n") }
+        }
+        try db.execute(sql: definitions.map { "CREATE TRIGGER " + $0 }.joined())
     }
 }

@@ -45,8 +45,53 @@ public struct Mention: Codable, Sendable, Equatable, Identifiable, FetchableReco
     public var receivedAt: Date
     public var verifiedAt: Date?
     public var kind: Kind = .mention
+    /// The responses the source shows as its own (`p-comment h-cite`), as it nests them: how a
+    /// reply to a reply on a site this node never heard of reaches the top of the thread.
+    public var comments: [Comment] = []
 
     public static let databaseTableName = "mention"
+
+    /// One response a source shows, with those it shows under it; text cut to size, addresses
+    /// http(s) or empty.
+    public struct Comment: Codable, Sendable, Equatable {
+        public var url: String
+        public var authorName: String
+        public var authorURL: String
+        public var authorPhoto: String
+        public var title: String
+        public var excerpt: String
+        public var published: Date?
+        public var comments: [Comment]
+
+        public init(
+            url: String, authorName: String = "", authorURL: String = "", authorPhoto: String = "", title: String = "", excerpt: String = "",
+            published: Date? = nil, comments: [Comment] = []
+        ) {
+            self.url = url
+            self.authorName = authorName
+            self.authorURL = authorURL
+            self.authorPhoto = authorPhoto
+            self.title = title
+            self.excerpt = excerpt
+            self.published = published
+            self.comments = comments
+        }
+
+        /// This comment and every one under it, depth first.
+        public var flattened: [Comment] { [self] + comments.flatMap(\.flattened) }
+    }
+
+    /// Whether the page shows it.
+    public var isShown: Bool { status == .verified && moderation == .approved }
+
+    /// Whether a page showing `other` instead shows the same: if not, its responses changed.
+    func showsTheSame(as other: Mention) -> Bool {
+        isShown == other.isShown
+            && (!isShown
+                || (kind == other.kind && sourceURL == other.sourceURL && authorName == other.authorName && authorURL == other.authorURL
+                    && authorPhoto == other.authorPhoto && title == other.title && excerpt == other.excerpt && published == other.published
+                    && comments == other.comments))
+    }
 }
 
 /// What a verified source says about itself, already cut to size.
@@ -58,12 +103,14 @@ public struct MentionContent: Sendable, Equatable {
     public var excerpt: String
     public var published: Date?
     public var kind: Mention.Kind
+    public var comments: [Mention.Comment]
 
     public init(
         authorName: String = "", authorURL: String = "", authorPhoto: String = "", title: String = "", excerpt: String = "", published: Date? = nil,
-        kind: Mention.Kind = .mention
+        kind: Mention.Kind = .mention, comments: [Mention.Comment] = []
     ) {
         self.kind = kind
+        self.comments = comments
         self.authorName = authorName
         self.authorURL = authorURL
         self.authorPhoto = authorPhoto

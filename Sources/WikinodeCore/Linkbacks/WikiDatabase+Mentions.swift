@@ -179,59 +179,6 @@ extension WikiDatabase {
         try writer.read { db in try Date.fetchOne(db, sql: "SELECT MIN(nextAttemptAt) FROM mention") }
     }
 
-    /// The source links here: the mention is shown (or waits for the owner, when mentions are
-    /// moderated and the source is not a followed peer).
-    /// Nothing is written when the mention was received again after the check began at
-    /// `startedAt` (the newer one is checked next).
-    public func recordMentionVerified(id: Int64, startedAt: Date = .distantFuture, content: MentionContent, now: Date = Date()) throws {
-        try writer.write { db in
-            guard var mention = try Mention.fetchOne(db, id: id), mention.receivedAt <= startedAt else { return }
-            let settings = try NodeSettings.read(db)
-            mention.status = .verified
-            mention.authorName = content.authorName
-            mention.authorURL = content.authorURL
-            mention.authorPhoto = content.authorPhoto
-            mention.title = content.title.isEmpty ? mention.claimedTitle : content.title
-            mention.excerpt = content.excerpt.isEmpty ? mention.claimedExcerpt : content.excerpt
-            if mention.authorName.isEmpty { mention.authorName = mention.claimedSite }
-            mention.published = content.published
-            mention.kind = content.kind
-            mention.verifiedAt = now
-            mention.lastError = nil
-            mention.attempts = 0
-            mention.nextAttemptAt = Self.wholeMilliseconds(now + Self.mentionRecheckInterval)
-            if mention.moderation != .refused {
-                let fromPeer =
-                    try Bool.fetchOne(
-                        db, sql: "SELECT EXISTS (SELECT 1 FROM peer WHERE isFollowing AND substr(?, 1, length(url) + 1) = url || '/')",
-                        arguments: [mention.sourceURL]) ?? false
-                if mention.moderation == .pending {
-                    mention.moderation = !settings.moderateMentions || fromPeer ? .approved : .pending
-                }
-            }
-            try mention.update(db)
-        }
-    }
-
-    /// The source does not (or no longer) link here, or is gone: nothing of it is shown.
-    public func recordMentionRejected(id: Int64, startedAt: Date = .distantFuture, reason: String, now: Date = Date()) throws {
-        try writer.write { db in
-            try db.execute(
-                sql:
-                    "UPDATE mention SET status = 'rejected', lastError = ?, nextAttemptAt = NULL, attempts = attempts + 1, verifiedAt = ? WHERE id = ? AND receivedAt <= ?",
-                arguments: [String(reason.prefix(500)), now, id, startedAt])
-        }
-    }
-
-    /// Verifying failed for a reason that may pass (a timeout); try again at `retryAt`.
-    public func recordMentionRetry(id: Int64, reason: String, retryAt: Date, startedAt: Date = .distantFuture) throws {
-        try writer.write { db in
-            try db.execute(
-                sql: "UPDATE mention SET lastError = ?, nextAttemptAt = ?, attempts = attempts + 1 WHERE id = ? AND receivedAt <= ?",
-                arguments: [String(reason.prefix(500)), Self.wholeMilliseconds(retryAt), id, startedAt])
-        }
-    }
-
     /// Verified, approved mentions of a page, newest first.
     public func shownMentions(ofPageId pageId: Int64) throws -> [Mention] {
         try writer.read { db in try shownMentions(ofPageId: pageId, in: db) }
@@ -272,22 +219,18 @@ extension WikiDatabase {
         }
     }
 
-    public func moderateMention(id: Int64, approve: Bool) throws {
-        try writer.write { db in
-            try db.execute(sql: "UPDATE mention SET moderation = ? WHERE id = ?", arguments: [approve ? "approved" : "refused", id])
-            guard db.changesCount == 1 else { throw WikiError.notFound("There is no mention \(id).") }
-        }
-    }
-
     /// Blocks a domain (and its subdomains): its mentions are refused, now and later.
     public func blockDomain(_ domain: String, now: Date = Date()) throws {
         let domain = domain.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ". "))
         guard !domain.isEmpty, domain.count <= 253 else { throw WikiError.invalidInput("That is not a domain name.") }
         try writer.write { db in
             try BlockedDomain(domain: domain, createdAt: now).insert(db, onConflict: .ignore)
-            try db.execute(
-                sql: "UPDATE mention SET moderation = 'refused' WHERE sourceHost = ?1 OR substr(sourceHost, -length(?1) - 1) = '.' || ?1",
+            let matching = "(sourceHost = ?1 OR substr(sourceHost, -length(?1) - 1) = '.' || ?1)"
+            let pagesShowingIt = try Int64.fetchAll(
+                db, sql: "SELECT DISTINCT pageId FROM mention WHERE \(matching) AND status = 'verified' AND moderation = 'approved'",
                 arguments: [domain])
+            try db.execute(sql: "UPDATE mention SET moderation = 'refused' WHERE \(matching)", arguments: [domain])
+            for pageId in pagesShowingIt { try queueResponsesChanged(pageId: pageId, now: now, in: db) }
         }
     }
 }

@@ -26,6 +26,7 @@ extension HTMLDocument {
             }
             content.published = item.text("published").flatMap(MicroformatsDate.parse)
             content.kind = responseKind(of: item, to: target)
+            content.comments = comments(of: item, excluding: [Self.comparable(target), Self.comparable(baseURL)])
             setAuthor(of: item, on: &content)
         }
         content.title = content.title ?? title
@@ -70,9 +71,10 @@ extension HTMLDocument {
         return entries.first
     }
 
-    private func setAuthor(of entry: MicroformatItem, on content: inout MentionContent) {
+    /// Sets the author of `entry` (an entry's, else its feed's when `orFeed`).
+    func setAuthor(of entry: MicroformatItem, on content: inout MentionContent, orFeed: Bool = true) {
         var author = entry.properties["author"]?.first
-        if author == nil, let feed = enclosingFeed(of: entry.element) {
+        if author == nil, orFeed, let feed = enclosingFeed(of: entry.element) {
             author = microformatItem(at: feed).properties["author"]?.first
         }
         switch author {
@@ -157,7 +159,7 @@ extension HTMLDocument {
         return trimmed.hasPrefix("http://") || trimmed.hasPrefix("https://")
     }
 
-    private func httpURL(_ text: String?) -> URL? {
+    func httpURL(_ text: String?) -> URL? {
         guard let text, let url = URLReference.resolve(text, against: baseURL), url.isHTTP else { return nil }
         return url
     }

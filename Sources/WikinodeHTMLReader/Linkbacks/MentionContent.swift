@@ -14,6 +14,9 @@ public struct MentionContent: Sendable, Equatable {
     public var isFromMicroformats: Bool
     /// What the entry is to the target: a reply, like, repost or bookmark of it, or a mention.
     public var kind: ResponseKind = .mention
+    /// The responses the entry itself shows (`comment` values that are `h-cite`s with a url),
+    /// nested as it nests them: how replies to replies reach the top of a thread.
+    public var comments: [MentionComment] = []
 
     public init(
         title: String? = nil, excerpt: String? = nil, published: Date? = nil, authorName: String? = nil,
@@ -44,5 +47,22 @@ public enum ResponseKind: String, Sendable, CaseIterable {
         case .bookmark: "bookmark-of"
         case .mention: nil
         }
+    }
+}
+
+/// A response an entry shows as one of its own (`p-comment h-cite`), with those it shows in
+/// turn. Text is cleaned and bounded as in `MentionContent`; the url is http(s).
+public struct MentionComment: Sendable, Equatable {
+    public var url: URL
+    public var title: String?
+    public var excerpt: String?
+    public var published: Date?
+    public var authorName: String?
+    public var authorURL: URL?
+    public var authorPhoto: URL?
+    public var comments: [MentionComment] = []
+
+    public init(url: URL) {
+        self.url = url
     }
 }

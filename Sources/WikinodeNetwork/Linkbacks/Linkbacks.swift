@@ -105,7 +105,7 @@ public final class Linkbacks: Sendable {
                     authorName: MentionText.line(found.authorName ?? "", limit: 100), authorURL: webAddress(found.authorURL),
                     authorPhoto: webAddress(found.authorPhoto), title: MentionText.line(found.title ?? "", limit: 200),
                     excerpt: MentionText.line(found.excerpt ?? "", limit: 500), published: found.published,
-                    kind: Mention.Kind(rawValue: found.kind.rawValue) ?? .mention))
+                    kind: Mention.Kind(rawValue: found.kind.rawValue) ?? .mention, comments: found.comments.compactMap(kept)))
         } catch let error as RemoteError {
             let passing: Bool
             switch error {
@@ -134,6 +134,16 @@ public final class Linkbacks: Sendable {
             }
         }
         return nil
+    }
+
+    /// A comment the source shows, cut to what is kept of a mention.
+    func kept(_ comment: WikinodeHTMLReader.MentionComment) -> Mention.Comment? {
+        guard !webAddress(comment.url).isEmpty else { return nil }
+        return Mention.Comment(
+            url: webAddress(comment.url), authorName: MentionText.line(comment.authorName ?? "", limit: 100),
+            authorURL: webAddress(comment.authorURL), authorPhoto: webAddress(comment.authorPhoto),
+            title: MentionText.line(comment.title ?? "", limit: 200), excerpt: MentionText.line(comment.excerpt ?? "", limit: 500),
+            published: comment.published, comments: comment.comments.compactMap(kept))
     }
 
     /// An http(s) address, or empty.

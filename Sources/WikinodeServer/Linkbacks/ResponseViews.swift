@@ -38,6 +38,61 @@ struct ResponsesView: Sendable {
     }
 }
 
+/// A verified mention from the web, or a response it shows in turn, as a page shows it, with
+/// the responses shown under it. All text came from elsewhere; the templates escape it.
+struct MentionView: Sendable {
+    let sourceURL: String
+    let sourceHost: String
+    let authorName: String
+    let authorURL: String?
+    let authorPhoto: String?
+    let title: String
+    let excerpt: String
+    let hasExcerpt: Bool
+    let date: DateView
+    let dialect: String
+    let replyPath: String
+    let comments: [MentionView]
+    let hasComments: Bool
+
+    init(_ mention: Mention, timeZone: TimeZone) {
+        let learned = mention.verifiedAt ?? mention.receivedAt
+        self.init(
+            url: mention.sourceURL, host: mention.sourceHost, authorName: mention.authorName, authorURL: mention.authorURL,
+            authorPhoto: mention.authorPhoto, title: mention.title, excerpt: mention.excerpt,
+            date: DateView(mention.published ?? learned, in: timeZone),
+            dialect: mention.protocol.rawValue, comments: mention.comments.map { MentionView($0, learned: learned, timeZone: timeZone) })
+    }
+
+    /// A response the source shows; without a date of its own, dated when this node learned of it.
+    init(_ comment: Mention.Comment, learned: Date, timeZone: TimeZone) {
+        self.init(
+            url: comment.url, host: URL(string: comment.url)?.host ?? "", authorName: comment.authorName, authorURL: comment.authorURL,
+            authorPhoto: comment.authorPhoto, title: comment.title, excerpt: comment.excerpt,
+            date: DateView(comment.published ?? learned, in: timeZone), dialect: "",
+            comments: comment.comments.map { MentionView($0, learned: learned, timeZone: timeZone) })
+    }
+
+    private init(
+        url: String, host: String, authorName: String, authorURL: String, authorPhoto: String, title: String, excerpt: String, date: DateView,
+        dialect: String, comments: [MentionView]
+    ) {
+        sourceURL = url
+        sourceHost = host
+        self.authorName = authorName.isEmpty ? host : authorName
+        self.authorURL = authorURL.isEmpty ? nil : authorURL
+        self.authorPhoto = authorPhoto.isEmpty ? nil : authorPhoto
+        self.title = title.isEmpty ? url : title
+        self.excerpt = excerpt
+        hasExcerpt = !excerpt.isEmpty
+        self.date = date
+        self.dialect = dialect
+        replyPath = NodeAddress.reply(to: url, about: self.title)
+        self.comments = comments
+        hasComments = !comments.isEmpty
+    }
+}
+
 /// An address a page replies to, as the page shows it above its text.
 struct ReplyTargetView: Sendable {
     let url: String
@@ -66,6 +121,27 @@ extension ResponsesView: TemplateFields {
         case "mentions": mentions
         case "hasMentions": hasMentions
         case "hasAny": hasAny
+        default: nil
+        }
+    }
+}
+
+extension MentionView: TemplateFields {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "sourceURL": sourceURL
+        case "sourceHost": sourceHost
+        case "authorName": authorName
+        case "authorURL": authorURL
+        case "authorPhoto": authorPhoto
+        case "title": title
+        case "excerpt": excerpt
+        case "hasExcerpt": hasExcerpt
+        case "date": date
+        case "dialect": dialect
+        case "replyPath": replyPath
+        case "comments": comments
+        case "hasComments": hasComments
         default: nil
         }
     }

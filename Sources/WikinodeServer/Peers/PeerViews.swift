@@ -116,36 +116,6 @@ struct PeersView: Sendable {
     }
 }
 
-/// A verified mention from the web, as a page shows it. All text came from elsewhere; the
-/// templates escape it.
-struct MentionView: Sendable {
-    let sourceURL: String
-    let sourceHost: String
-    let authorName: String
-    let authorURL: String?
-    let authorPhoto: String?
-    let title: String
-    let excerpt: String
-    let hasExcerpt: Bool
-    let date: DateView
-    let dialect: String
-    let replyPath: String
-
-    init(_ mention: Mention, timeZone: TimeZone) {
-        sourceURL = mention.sourceURL
-        sourceHost = mention.sourceHost
-        authorName = mention.authorName.isEmpty ? mention.sourceHost : mention.authorName
-        authorURL = mention.authorURL.isEmpty ? nil : mention.authorURL
-        authorPhoto = mention.authorPhoto.isEmpty ? nil : mention.authorPhoto
-        title = mention.title.isEmpty ? mention.sourceURL : mention.title
-        excerpt = mention.excerpt
-        hasExcerpt = !mention.excerpt.isEmpty
-        date = DateView(mention.published ?? mention.verifiedAt ?? mention.receivedAt, in: timeZone)
-        dialect = mention.protocol.rawValue
-        replyPath = NodeAddress.reply(to: mention.sourceURL, about: title)
-    }
-}
-
 /// Trackback autodiscovery: RDF in an HTML comment, as Trackback 1.2 describes it. Built here,
 /// not in the template, so that nothing in a title can close the comment.
 enum TrackbackRDF {

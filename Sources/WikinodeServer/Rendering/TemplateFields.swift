@@ -159,25 +159,6 @@ extension RemoteLinkView: TemplateFields {
     }
 }
 
-extension MentionView: TemplateFields {
-    func child(named name: String) -> Any? {
-        switch name {
-        case "sourceURL": sourceURL
-        case "sourceHost": sourceHost
-        case "authorName": authorName
-        case "authorURL": authorURL
-        case "authorPhoto": authorPhoto
-        case "title": title
-        case "excerpt": excerpt
-        case "hasExcerpt": hasExcerpt
-        case "date": date
-        case "dialect": dialect
-        case "replyPath": replyPath
-        default: nil
-        }
-    }
-}
-
 extension PostEntryView: TemplateFields {
     func child(named name: String) -> Any? {
         switch name {
