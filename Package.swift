@@ -131,7 +131,7 @@ let package = Package(
         .testTarget(
             name: "WikinodeServerTests",
             dependencies: [
-                "WikinodeServer", "WikinodeTesting", "WikinodeCore", "WikinodeNetwork",
+                "WikinodeServer", "WikinodeTesting", "WikinodeCore", "WikinodeNetwork", "WikinodeHTMLReader",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

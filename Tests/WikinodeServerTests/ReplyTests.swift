@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import WikinodeCore
+import WikinodeHTMLReader
 import WikinodeTesting
 
 /// Replies: a page says what it replies to (editor, front matter, API), shows it marked up
@@ -20,13 +21,13 @@ import WikinodeTesting
             _ = try await browser.signIn(client, name: "alice", password: "alice's long secret")
 
             // A "Reply" link opens the editor of a new page with the field filled in.
-            let target = "https://elsewhere.example/posts/1?a=1&b=2"
+            let target = "https://elsewhere.example/source/posts/1?a=1&b=2"
             let path = NodeAddress.reply(to: target, about: "Their post")
             #expect(path.hasPrefix("/wiki/Reply_to_Their_post/edit?in-reply-to="))
             let form = try await browser.get(client, path)
             #expect(form.status == .ok)
             #expect(form.text.contains(#"name="inReplyTo""#))
-            #expect(form.text.contains("https://elsewhere.example/posts/1?a=1&amp;b=2</textarea>"))
+            #expect(form.text.contains("https://elsewhere.example/source/posts/1?a=1&amp;b=2</textarea>"))
 
             // Not web addresses, or too many: 400 in the form, the text kept, nothing saved.
             let tooMany = (1...11).map { "https://e.example/\($0)" }.joined(separator: "\n")
@@ -50,16 +51,21 @@ import WikinodeTesting
             #expect(try database.replyTargets(of: page) == [target, "https://second.example/"])
             // Both addresses are told, like the sites the text links to.
             let told = try database.sentMentions(ofPageId: page.id!).map(\.targetURL).sorted()
-            #expect(told == ["https://elsewhere.example/posts/1?a=1&b=2", "https://second.example/"])
+            #expect(told == ["https://elsewhere.example/source/posts/1?a=1&b=2", "https://second.example/"])
 
             let view = try await browser.get(client, "/wiki/Reply_to_Their_post")
             #expect(view.text.contains(#"<article class="page h-entry">"#))
-            #expect(view.text.contains(#"<a class="u-in-reply-to" href="https://elsewhere.example/posts/1?a=1&amp;b=2""#))
-            #expect(view.text.contains(#"class="u-in-reply-to" href="https://second.example/""#))
+            #expect(view.text.contains(#"<a class="u-url p-name" href="https://elsewhere.example/source/posts/1?a=1&amp;b=2""#))
+            #expect(view.text.components(separatedBy: #"class="u-in-reply-to h-cite"#).count == 3)
+            // Read back as microformats, the page's entry replies to both.
+            let entry = HTMLDocument(html: view.text, url: URL(string: "http://127.0.0.1/wiki/Reply_to_Their_post")!)
+                .mention(of: URL(string: "https://second.example/")!)
+            #expect(entry.kind == .reply)
+            #expect(entry.inReplyTo.map(\.absoluteString) == [target, "https://second.example/"])
 
             // The editor shows what it replies to; an edit without the field keeps it; clearing it removes it.
             let again = try await browser.get(client, "/wiki/Reply_to_Their_post/edit")
-            #expect(again.text.contains("https://elsewhere.example/posts/1?a=1&amp;b=2\nhttps://second.example/</textarea>"))
+            #expect(again.text.contains("https://elsewhere.example/source/posts/1?a=1&amp;b=2\nhttps://second.example/</textarea>"))
             try await database.savePage(PageEdit(title: page.pageTitle, markdown: "My answer, edited", author: "api"))
             #expect(try database.replyTargets(of: page).count == 2)
             let base = try #require(
@@ -143,6 +149,57 @@ import WikinodeTesting
             #expect(!page.body.contains("Mentioned on the web"))
             // A reply link on the reply answers it in turn.
             #expect(page.body.contains("/wiki/Reply_to_Answer/edit?in-reply-to="))
+        }
+    }
+}
+
+/// What a reply shows of what it replies to: fetched in the background from the target's
+/// microformats, cut to size and escaped, and followed a few replies further up.
+@Suite struct ReplyContextTests {
+    @Test func theContextIsFetchedShownAndFollowedUpwards() async throws {
+        try await LinkbackTestSite.run { site in
+            let hostileName = #"Eve <script>alert(1)</script>" onmouseover="x"#
+            site.setSource(
+                "/source/posts/1",
+                html: """
+                    <!doctype html><html><head><title>ignored</title><meta property="og:site_name" content="Eve's &lt;b&gt;Blog"></head><body>
+                    <article class="h-entry"><h1 class="p-name">A post worth answering</h1>
+                    <a class="p-author h-card" href="/about">\(hostileName.replacingOccurrences(of: "<", with: "&lt;"))</a>
+                    <time class="dt-published" datetime="2026-11-30T08:00:00Z">30 Nov</time>
+                    <a class="u-in-reply-to" href="\(site.url)/source/posts/0">earlier</a>
+                    <div class="e-content"><p>\(String(repeating: "Long text. ", count: 200))</p></div></article></body></html>
+                    """)
+            site.setSource("/source/posts/0", html: #"<article class="h-entry"><p class="p-name">The first post</p></article>"#)
+            try await NodeCluster.run(count: 1) { cluster in
+                let node = cluster[0]
+                let target = site.url + "/source/posts/1"
+                let saved = try await NodeCluster.request(
+                    node.url + "/api/pages/Answer", method: .PUT,
+                    headers: [("Authorization", "Bearer \(try node.makeToken())"), ("Content-Type", "application/json")],
+                    body: try JSONSerialization.data(withJSONObject: ["markdown": "---\nin-reply-to: \(target)\n---\nMy answer.\n"]))
+                #expect(saved.status == 201, "\(saved.body)")
+                let fetched = try await NodeCluster.waitUntil(timeout: .seconds(15)) {
+                    try node.database().replyContexts(of: [target, site.url + "/source/posts/0"]).count == 2
+                }
+                #expect(fetched != nil)
+                let contexts = try node.database().replyContexts(of: [target, site.url + "/source/posts/0"])
+                let context = try #require(contexts[target])
+                #expect(context.title == "A post worth answering")
+                #expect(context.site == "Eve's <b>Blog")
+                #expect(context.authorURL == site.url + "/about")
+                #expect(context.excerpt.count <= 500 && context.excerpt.hasPrefix("Long text."))
+                #expect(context.replyTargets == [site.url + "/source/posts/0"])
+                #expect(contexts[site.url + "/source/posts/0"]?.depth == 2)
+                #expect(contexts[site.url + "/source/posts/0"]?.title == "The first post")
+
+                // The page shows it, escaped; the cached view followed the fetch.
+                let page = try await NodeCluster.request(node.url + "/wiki/Answer")
+                #expect(page.body.contains(#">A post worth answering</a>"#))
+                #expect(page.body.contains("on Eve&#39;s &lt;b&gt;Blog") || page.body.contains("on Eve&#x27;s &lt;b&gt;Blog"))
+                #expect(page.body.contains("&lt;script&gt;"))
+                #expect(!page.body.contains("<script>alert"))
+                #expect(page.body.contains(#"<time class="dt-published" datetime="2026-11-30T08:00:00Z">"#))
+            }
         }
     }
 }

@@ -9,5 +9,32 @@ extension WikiDatabase {
             try db.alter(table: "mention") { t in t.add(column: "comments", .text).notNull().defaults(to: "[]") }
             try recreateViewChangeTriggers(["viewChangeMentionUpdated"], in: db)
         }
+        migrator.registerMigration("v13: reply contexts: what the addresses pages reply to say, fetched in the background") { db in
+            try db.create(table: "replyContext") { t in
+                t.primaryKey("url", .text)
+                t.column("status", .text).notNull()
+                t.column("depth", .integer).notNull()
+                for column in ["title", "authorName", "authorURL", "authorPhoto", "site", "excerpt", "inReplyTo"] {
+                    t.column(column, .text).notNull().defaults(to: "")
+                }
+                t.column("published", .datetime)
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("nextAttemptAt", .datetime).indexed()
+                t.column("fetchedAt", .datetime)
+                t.column("lastError", .text)
+            }
+            // Every address a page replies to gets a context (by a trigger, so that imports
+            // and other processes queue them too), nearest first.
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER replyContextQueued AFTER INSERT ON pageReply BEGIN
+                        INSERT OR IGNORE INTO replyContext(url, status, depth, nextAttemptAt)
+                            VALUES (NEW.url, 'pending', 1, strftime('%Y-%m-%d %H:%M:%f', 'now'));
+                        UPDATE replyContext SET depth = 1 WHERE url = NEW.url AND depth > 1;
+                    END;
+                    INSERT INTO replyContext(url, status, depth, nextAttemptAt) SELECT DISTINCT url, 'pending', 1, '1970-01-01 00:00:00.000' FROM pageReply;
+                    """)
+            try db.execute(sql: conversationViewChangeTriggers)
+        }
     }
 }

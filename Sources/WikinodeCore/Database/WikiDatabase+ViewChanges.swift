@@ -17,6 +17,9 @@ public enum ViewDependency {
     public static let site = "site"
     /// Pages mirrored from peers, for lists of the neighbourhood.
     public static let neighbourhood = "neighbourhood"
+    /// The conversation across sites beyond a page's own responses (reply contexts several
+    /// replies up): threads and graphs.
+    public static let conversation = "conversation"
     /// Everything: what a bulk write (an import) logs.
     public static let all = "all"
 
@@ -47,7 +50,7 @@ extension WikiDatabase {
         for name in viewChangeTriggerNames { try db.execute(sql: "DROP TRIGGER \(name)") }
         var keys = Set<String>()
         let result = try body(&keys)
-        try db.execute(sql: viewChangeTriggers)
+        try db.execute(sql: allViewChangeTriggers)
         let log = try db.cachedStatement(sql: "INSERT INTO viewChange(key) VALUES (?)")
         for key in keys.sorted() { try log.execute(arguments: [key]) }
         return result
@@ -188,8 +191,24 @@ extension WikiDatabase {
                     END;
         """
 
-    /// The names of `viewChangeTriggers`.
-    static let viewChangeTriggerNames: [String] = viewChangeTriggers.split(separator: "\n").compactMap { line in
+    /// The triggers of views on the conversation across sites, from v13 on (their tables came then).
+    static let conversationViewChangeTriggers = """
+                    -- A reply context shown or changed: the pages replying to it, and every
+                    -- thread and graph (they show contexts several replies up). Queued or failed
+                    -- attempts log nothing.
+                    CREATE TRIGGER viewChangeReplyContextUpdated
+                    AFTER UPDATE OF status, title, authorName, authorURL, authorPhoto, site, excerpt, published, inReplyTo ON replyContext
+                    BEGIN
+                        INSERT INTO viewChange(key) SELECT DISTINCT 'page:' || pageId FROM pageReply WHERE url = NEW.url;
+                        INSERT INTO viewChange(key) VALUES ('\(ViewDependency.conversation)');
+                    END;
+        """
+
+    /// Every trigger that logs view changes, as bulk writes drop and recreate them.
+    static let allViewChangeTriggers = viewChangeTriggers + "\n" + conversationViewChangeTriggers
+
+    /// The names of `allViewChangeTriggers`.
+    static let viewChangeTriggerNames: [String] = allViewChangeTriggers.split(separator: "\n").compactMap { line in
         let words = line.split(separator: " ")
         guard words.count > 2, words[0] == "CREATE", words[1] == "TRIGGER" else { return nil }
         return String(words[2])
@@ -220,7 +239,7 @@ extension WikiDatabase {
     /// defines them now: how a migration changes a trigger.
     static func recreateViewChangeTriggers(_ names: [String], in db: Database) throws {
         for name in names { try db.execute(sql: "DROP TRIGGER IF EXISTS \(name)") }
-        let definitions = viewChangeTriggers.components(separatedBy: "CREATE TRIGGER ").filter { definition in
+        let definitions = allViewChangeTriggers.components(separatedBy: "CREATE TRIGGER ").filter { definition in
             names.contains { definition.hasPrefix($0 + " ") || definition.hasPrefix($0 + "\n") }
         }
         try db.execute(sql: definitions.map { "CREATE TRIGGER " + $0 }.joined())

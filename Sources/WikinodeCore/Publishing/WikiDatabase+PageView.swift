@@ -19,6 +19,8 @@ public struct PageViewData: Sendable {
     public var mentions: [Mention] = []
     /// The addresses the page replies to, in order.
     public var replyTargets: [String] = []
+    /// What those addresses say, where it was fetched.
+    public var replyContexts: [String: ReplyContext] = [:]
 }
 
 extension WikiDatabase {
@@ -38,6 +40,7 @@ extension WikiDatabase {
             data.remoteBacklinks = try remoteBacklinks(of: page, in: db)
             data.mentions = try shownMentions(ofPageId: page.id!, in: db)
             data.replyTargets = try replyTargets(ofPageId: page.id!, in: db)
+            data.replyContexts = try replyContexts(of: data.replyTargets, in: db)
             return data
         }
     }

@@ -26,6 +26,7 @@ extension HTMLDocument {
             }
             content.published = item.text("published").flatMap(MicroformatsDate.parse)
             content.kind = responseKind(of: item, to: target)
+            content.inReplyTo = addresses(of: item, property: "in-reply-to")
             content.comments = comments(of: item, excluding: [Self.comparable(target), Self.comparable(baseURL)])
             setAuthor(of: item, on: &content)
         }
@@ -41,21 +42,22 @@ extension HTMLDocument {
     private func responseKind(of entry: MicroformatItem, to target: URL) -> ResponseKind {
         let wanted = Self.comparable(target)
         for kind in ResponseKind.allCases {
-            guard let property = kind.property, let values = entry.properties[property] else { continue }
-            for value in values {
-                let address: String
-                switch value {
-                case .text(let text): address = text
-                case .item(let cite, let text): address = cite.text("url") ?? text
-                }
-                if let url = URLReference.resolve(address.trimmingWhitespace(), against: baseURL),
-                    Self.comparable(url) == wanted
-                {
-                    return kind
-                }
-            }
+            guard let property = kind.property else { continue }
+            if addresses(of: entry, property: property).contains(where: { Self.comparable($0) == wanted }) { return kind }
         }
         return .mention
+    }
+
+    /// The http(s) addresses that are values of `property` of `entry`: plain, or an `h-cite`'s url.
+    private func addresses(of entry: MicroformatItem, property: String) -> [URL] {
+        (entry.properties[property] ?? []).compactMap { value in
+            let address: String
+            switch value {
+            case .text(let text): address = text
+            case .item(let cite, let text): address = cite.text("url") ?? text
+            }
+            return httpURL(address.trimmingWhitespace())
+        }
     }
 
     /// `url` normalized and without its fragment: two addresses of one document compare equal.
@@ -118,6 +120,18 @@ extension HTMLDocument {
             }
             return
         }
+    }
+
+    /// The site's name, as its `og:site_name` or `application-name` meta says.
+    public var siteName: String? {
+        for index in elements(named: ["meta"]) {
+            let node = nodes[index]
+            guard node.attribute("property") == "og:site_name" || node.attribute("name") == "application-name",
+                let name = node.attribute("content").flatMap({ PlainText.clean($0, limit: PlainText.authorLimit) }), !name.isEmpty
+            else { continue }
+            return name
+        }
+        return nil
     }
 
     private func metaPublished() -> Date? {

@@ -17,6 +17,8 @@ public struct MentionContent: Sendable, Equatable {
     /// The responses the entry itself shows (`comment` values that are `h-cite`s with a url),
     /// nested as it nests them: how replies to replies reach the top of a thread.
     public var comments: [MentionComment] = []
+    /// What the entry itself replies to (its `in-reply-to`, plain or `h-cite` urls), http(s).
+    public var inReplyTo: [URL] = []
 
     public init(
         title: String? = nil, excerpt: String? = nil, published: Date? = nil, authorName: String? = nil,

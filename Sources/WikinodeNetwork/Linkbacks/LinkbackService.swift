@@ -17,13 +17,16 @@ public struct LinkbackService: Service {
 
     public func run() async throws {
         let linkbacks = linkbacks
-        let cancellable = linkbacks.database.observeCommits(to: ["sentMention"]) { linkbacks.wake() }
+        let cancellable = linkbacks.database.observeCommits(to: ["sentMention", "replyContext"]) { linkbacks.wake() }
         defer { cancellable.cancel() }
         await runWakeLoop(
             wakeups: linkbacks.wakeups, tick: tick,
             onTick: {
                 let now = Date()
-                let due = [try? linkbacks.database.nextMentionDate(), try? linkbacks.database.nextSentMentionDate()].compactMap { $0 ?? nil }
+                let due = [
+                    try? linkbacks.database.nextMentionDate(), try? linkbacks.database.nextSentMentionDate(),
+                    try? linkbacks.database.nextReplyContextDate(),
+                ].compactMap { $0 ?? nil }
                 if due.contains(where: { $0 <= now }) { linkbacks.wake() }
             },
             work: { await linkbacks.runDueWork() })

@@ -46,6 +46,7 @@ public final class Linkbacks: Sendable {
         do {
             for mention in try database.dueMentions() { await verify(mention) }
             for job in try database.dueSentMentions() { await send(job) }
+            for context in try database.dueReplyContexts() { await fetch(context) }
         } catch {
             logger.warning("linkbacks: \(error)")
         }

@@ -96,19 +96,42 @@ struct MentionView: Sendable {
 /// An address a page replies to, as the page shows it above its text.
 struct ReplyTargetView: Sendable {
     let url: String
-    /// The address without its scheme, shortened: what the link says until the target's own
-    /// title is known.
+    /// The target's title once fetched; until then its address without the scheme, shortened.
     let label: String
+    /// Whether the target was fetched: then author, site, date and excerpt say what it is.
+    let hasContext: Bool
+    let authorName: String
+    let hasAuthor: Bool
+    let authorURL: String?
+    let site: String
+    let date: DateView?
+    let excerpt: String
+    let hasExcerpt: Bool
 
-    init(_ url: String) {
+    init(_ url: String, context: ReplyContext?, timeZone: TimeZone) {
         self.url = url
+        label = context.map(\.title).flatMap { $0.isEmpty ? nil : $0 } ?? Self.shortened(url)
+        hasContext = context != nil
+        authorName = context?.authorName ?? ""
+        hasAuthor = !authorName.isEmpty
+        authorURL = context.flatMap { $0.authorURL.isEmpty ? nil : $0.authorURL }
+        site = context.map { $0.site.isEmpty ? (URL(string: url)?.host ?? "") : $0.site } ?? ""
+        date = context?.published.map { DateView($0, in: timeZone) }
+        excerpt = context?.excerpt ?? ""
+        hasExcerpt = !excerpt.isEmpty
+    }
+
+    /// An address without its scheme, at most 80 characters.
+    static func shortened(_ url: String) -> String {
         var label = url
         for scheme in ["https://", "http://"] where label.hasPrefix(scheme) { label.removeFirst(scheme.count) }
         if label.hasSuffix("/") { label.removeLast() }
-        self.label = label.count > 80 ? String(label.prefix(79)) + "…" : label
+        return label.count > 80 ? String(label.prefix(79)) + "…" : label
     }
 
-    static func list(_ urls: [String]) -> [ReplyTargetView] { urls.map(ReplyTargetView.init) }
+    static func list(_ urls: [String], contexts: [String: ReplyContext], timeZone: TimeZone) -> [ReplyTargetView] {
+        urls.map { ReplyTargetView($0, context: contexts[$0], timeZone: timeZone) }
+    }
 }
 
 extension ResponsesView: TemplateFields {
@@ -163,6 +186,14 @@ extension ReplyTargetView: TemplateFields {
         switch name {
         case "url": url
         case "label": label
+        case "hasContext": hasContext
+        case "authorName": authorName
+        case "hasAuthor": hasAuthor
+        case "authorURL": authorURL
+        case "site": site
+        case "date": date
+        case "excerpt": excerpt
+        case "hasExcerpt": hasExcerpt
         default: nil
         }
     }

@@ -55,7 +55,7 @@ struct PageView: Sendable {
         remoteBacklinks = data.remoteBacklinks.map(RemoteLinkView.init)
         hasRemoteBacklinks = !remoteBacklinks.isEmpty
         responses = ResponsesView(data.mentions, timeZone: site.timeZone)
-        replyTargets = ReplyTargetView.list(data.replyTargets)
+        replyTargets = ReplyTargetView.list(data.replyTargets, contexts: data.replyContexts, timeZone: site.timeZone)
         hasReplyTargets = !replyTargets.isEmpty
         trackbackRDF = TrackbackRDF.comment(permalink: canonicalURL, title: title.text, pingURL: site.baseURL + NodeAddress.trackback(title))
     }

@@ -105,7 +105,8 @@ struct BlogController {
             site: site, entry: PostEntryView(entry, site: site), tools: PageToolsView(title), canonicalURL: site.baseURL + post.permalinkPath,
             backlinks: data.backlinks.map { PageLinkView(title: $0) }, hasBacklinks: !data.backlinks.isEmpty,
             lastChange: RevisionView(data.lastChange, title: title, latestId: page.revisionId, timeZone: site.timeZone),
-            responses: ResponsesView(data.mentions, timeZone: site.timeZone), replyTargets: ReplyTargetView.list(data.replyTargets),
+            responses: ResponsesView(data.mentions, timeZone: site.timeZone),
+            replyTargets: ReplyTargetView.list(data.replyTargets, contexts: data.replyContexts, timeZone: site.timeZone),
             hasReplyTargets: !data.replyTargets.isEmpty,
             trackbackRDF: TrackbackRDF.comment(
                 permalink: site.baseURL + post.permalinkPath, title: page.title, pingURL: site.baseURL + NodeAddress.trackback(title)))
