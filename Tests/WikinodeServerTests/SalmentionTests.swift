@@ -57,6 +57,23 @@ import WikinodeTesting
             #expect(!page.body.contains("onmouseover"))
             #expect(page.body.contains("&lt;b") || !page.body.contains("<b "))
 
+            // A's thread has both, nested, newest marked; C's thread knows the chain above it.
+            let thread = try JSONSerialization.jsonObject(with: Data(try await NodeCluster.request(top + "/thread.json").body.utf8)) as? [String: Any]
+            let replies = (thread?["page"] as? [String: Any])?["replies"] as? [[String: Any]]
+            #expect(replies?.first?["url"] as? String == answer)
+            #expect(((replies?.first?["replies"] as? [[String: Any]])?.first?["url"] as? String) == counter)
+            let threadPage = try await NodeCluster.request(top + "/thread")
+            #expect(threadPage.status == 200)
+            #expect(threadPage.body.contains(#"<li class="thread-entry reply newest">"#))
+            #expect(!threadPage.body.contains("onmouseover"))
+            let chain = try await NodeCluster.waitUntil(timeout: .seconds(15)) {
+                let json = try JSONSerialization.jsonObject(with: Data(try await NodeCluster.request(counter + "/thread.json").body.utf8))
+                let above = (json as? [String: Any])?["inReplyTo"] as? [[[String: Any]]]
+                return above?.first?.compactMap { $0["url"] as? String } == [top, answer]
+                    && above?.first?.last?["title"] as? String == "Answer"
+            }
+            #expect(chain != nil, "C's thread shows A, then B, above it")
+
             // C deletes its reply: C tells B, B no longer shows it and tells A, and A drops it.
             let deleted = try await NodeCluster.request(
                 counter.replacingOccurrences(of: "/wiki/", with: "/api/pages/"), method: .DELETE, headers: [("Authorization", "Bearer \(cToken)")])

@@ -26,6 +26,10 @@ public enum NodeAddress {
         public static let revision = "/rev/"
         public static let diff = "/diff"
         public static let links = "/links"
+        public static let thread = "/thread"
+        public static let threadJSON = "/thread.json"
+        public static let graph = "/graph"
+        public static let graphJSON = "/graph.json"
         /// A twin's view is `/twins/{peer id}`, with `/diff` and `/fork` under it.
         public static let twins = "/twins/"
     }

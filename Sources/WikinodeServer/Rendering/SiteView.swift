@@ -70,8 +70,10 @@ struct PageToolsView: Sendable {
     let sourcePath: String
     let historyFeedPath: String
     let editPath: String
+    let threadPath: String
 
     init(_ title: PageTitle) {
+        threadPath = title.path + NodeAddress.PageSuffix.thread
         path = title.path
         editPath = title.path + NodeAddress.PageSuffix.edit
         historyPath = title.path + NodeAddress.PageSuffix.history

@@ -111,6 +111,7 @@ extension PageToolsView: TemplateFields {
         case "sourcePath": sourcePath
         case "historyFeedPath": historyFeedPath
         case "editPath": editPath
+        case "threadPath": threadPath
         default: nil
         }
     }
