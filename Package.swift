@@ -37,6 +37,15 @@ let package = Package(
             pkgConfig: "gumbo",
             providers: [.apt(["libgumbo-dev"])]
         ),
+        .systemLibrary(
+            name: "CGraphviz",
+            pkgConfig: "libgvc",
+            providers: [.apt(["libgraphviz-dev"])]
+        ),
+        .target(
+            name: "WikinodeGraph",
+            dependencies: ["CGraphviz"]
+        ),
         .target(
             name: "WikinodeHTMLReader",
             dependencies: ["CGumbo"]
@@ -74,6 +83,7 @@ let package = Package(
             dependencies: [
                 "WikinodeCore",
                 "WikinodeNetwork",
+                "WikinodeGraph",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -131,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "WikinodeServerTests",
             dependencies: [
-                "WikinodeServer", "WikinodeTesting", "WikinodeCore", "WikinodeNetwork", "WikinodeHTMLReader",
+                "WikinodeServer", "WikinodeTesting", "WikinodeCore", "WikinodeNetwork", "WikinodeHTMLReader", "WikinodeGraph",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

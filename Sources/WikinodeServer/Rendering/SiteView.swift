@@ -71,9 +71,11 @@ struct PageToolsView: Sendable {
     let historyFeedPath: String
     let editPath: String
     let threadPath: String
+    let graphPath: String
 
     init(_ title: PageTitle) {
         threadPath = title.path + NodeAddress.PageSuffix.thread
+        graphPath = title.path + NodeAddress.PageSuffix.graph
         path = title.path
         editPath = title.path + NodeAddress.PageSuffix.edit
         historyPath = title.path + NodeAddress.PageSuffix.history

@@ -112,6 +112,7 @@ extension PageToolsView: TemplateFields {
         case "historyFeedPath": historyFeedPath
         case "editPath": editPath
         case "threadPath": threadPath
+        case "graphPath": graphPath
         default: nil
         }
     }
