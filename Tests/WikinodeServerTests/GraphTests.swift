@@ -158,3 +158,44 @@ import FoundationXML
         #expect(text.contains(#"  n1 [label="\#(String(repeating: "long ", count: 12))…"];"#))
     }
 }
+
+/// `/graph`: the sites a node knows, in rings: whom it follows and who follows it, whom those
+/// follow (learnt from their node info), and the web sites that mention it or that it links to.
+@Suite struct NeighbourhoodGraphTests {
+    @Test func theRingsOfTheNeighbourhood() async throws {
+        try await LinkbackTestSite.run { web in
+            try await NodeCluster.run(count: 3) { cluster in
+                let (a, b, c) = (cluster[0], cluster[1], cluster[2])
+                try await b.peering().follow(c.url)
+                try await a.peering().follow(b.url)
+                try await c.peering().follow(a.url)
+                // B's node info lists whom it follows.
+                let info = try await NodeCluster.request(b.url + "/.well-known/wikinode")
+                #expect((info.json["following"] as? [String]) == [c.url])
+                // A's page links to a web site twice.
+                try await a.database().savePage(
+                    PageEdit(title: try PageTitle("Out"), markdown: "[one](\(web.url)/source/1) and [two](\(web.url)/source/2)", author: "a"))
+
+                let reply = try await NodeCluster.request(a.url + "/graph.json")
+                let graph = try JSONDecoder().decode(PageGraph.self, from: Data(reply.body.utf8))
+                func id(_ url: String) -> String? { graph.nodes.first { $0.url == url }?.id }
+                let me = try #require(graph.nodes.first { $0.kind == "self" })
+                let bID = try #require(id(b.url))
+                let cID = try #require(id(c.url), "the second ring: whom B follows")
+                #expect(graph.edges.contains { $0.from == me.id && $0.to == bID && $0.kind == "follows" })
+                #expect(graph.edges.contains { $0.from == bID && $0.to == cID && $0.kind == "follows" })
+                #expect(graph.edges.contains { $0.from == cID && $0.to == me.id && $0.kind == "follows" }, "C follows A")
+                let site = try #require(graph.nodes.first { $0.kind == "site" })
+                #expect(graph.edges.first { $0.to == site.id }?.weight == 2)
+
+                let page = try await NodeCluster.request(a.url + "/graph")
+                #expect(page.status == 200)
+                let svg = try GraphTests.svg(in: page.body)
+                let reader = try GraphTests.read(svg)
+                #expect(reader.nodeLinks.count == graph.nodes.count)
+                #expect(reader.edges == graph.edges.count)
+                #expect(page.body.contains(#"<a href="/graph">Graph</a>"#))
+            }
+        }
+    }
+}

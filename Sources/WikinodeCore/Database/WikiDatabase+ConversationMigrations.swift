@@ -34,6 +34,11 @@ extension WikiDatabase {
                     END;
                     INSERT INTO replyContext(url, status, depth, nextAttemptAt) SELECT DISTINCT url, 'pending', 1, '1970-01-01 00:00:00.000' FROM pageReply;
                     """)
+            // Whom each followed peer follows, as its node info says: the second ring of `/graph`.
+            try db.alter(table: "peer") { t in
+                t.add(column: "follows", .text).notNull().defaults(to: "[]")
+                t.add(column: "followsFetchedAt", .datetime)
+            }
             try db.execute(sql: conversationViewChangeTriggers)
         }
     }

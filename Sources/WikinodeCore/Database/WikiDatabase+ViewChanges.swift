@@ -132,10 +132,15 @@ extension WikiDatabase {
                     END;
 
                     -- Mentions: shown once verified and approved; a check that changes nothing
-                    -- shown (attempts, the next check) logs nothing. (`kind` and `comments` came
-                    -- in v12; SQLite takes columns of UPDATE OF that a table does not have yet.)
+                    -- shown (attempts, the next check, the same content again) logs nothing.
+                    -- (`kind` and `comments` came in v11 and v12; SQLite resolves a trigger's
+                    -- columns when it runs, so v7 can name them.)
                     CREATE TRIGGER viewChangeMentionUpdated
                     AFTER UPDATE OF status, moderation, authorName, authorURL, authorPhoto, title, excerpt, published, sourceURL, kind, comments ON mention
+                    WHEN NEW.status IS NOT OLD.status OR NEW.moderation IS NOT OLD.moderation OR NEW.authorName IS NOT OLD.authorName
+                        OR NEW.authorURL IS NOT OLD.authorURL OR NEW.authorPhoto IS NOT OLD.authorPhoto OR NEW.title IS NOT OLD.title
+                        OR NEW.excerpt IS NOT OLD.excerpt OR NEW.published IS NOT OLD.published OR NEW.sourceURL IS NOT OLD.sourceURL
+                        OR NEW.kind IS NOT OLD.kind OR NEW.comments IS NOT OLD.comments
                     BEGIN
                         INSERT INTO viewChange(key) VALUES ('page:' || NEW.pageId);
                     END;
@@ -200,6 +205,18 @@ extension WikiDatabase {
                     AFTER UPDATE OF status, title, authorName, authorURL, authorPhoto, site, excerpt, published, inReplyTo ON replyContext
                     BEGIN
                         INSERT INTO viewChange(key) SELECT DISTINCT 'page:' || pageId FROM pageReply WHERE url = NEW.url;
+                        INSERT INTO viewChange(key) VALUES ('\(ViewDependency.conversation)');
+                    END;
+                    -- Who follows whom: the neighbourhood's graph.
+                    CREATE TRIGGER viewChangePeerRelationUpdated AFTER UPDATE OF follows, isFollowing, isFollower ON peer BEGIN
+                        INSERT INTO viewChange(key) VALUES ('neighbourhood');
+                    END;
+                    -- A response shown or changed elsewhere than on its page: threads and graphs.
+                    CREATE TRIGGER viewChangeMentionConversation
+                    AFTER UPDATE OF status, moderation, authorName, title, kind, comments ON mention
+                    WHEN NEW.status IS NOT OLD.status OR NEW.moderation IS NOT OLD.moderation OR NEW.authorName IS NOT OLD.authorName
+                        OR NEW.title IS NOT OLD.title OR NEW.kind IS NOT OLD.kind OR NEW.comments IS NOT OLD.comments
+                    BEGIN
                         INSERT INTO viewChange(key) VALUES ('\(ViewDependency.conversation)');
                     END;
         """

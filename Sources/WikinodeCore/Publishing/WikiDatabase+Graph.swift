@@ -20,8 +20,11 @@ public struct PageGraph: Sendable, Equatable, Codable {
     public struct Edge: Sendable, Equatable, Codable {
         public var from: String
         public var to: String
-        /// link · twin · inReplyTo · reply · like · repost · bookmark · mention
+        /// link · twin · inReplyTo · reply · like · repost · bookmark · mention; between sites:
+        /// follows · mentions · links
         public var kind: String
+        /// How many links, replies or mentions it stands for (1 between pages).
+        public var weight: Int = 1
     }
 
     public var nodes: [Node] = []
@@ -118,6 +121,17 @@ struct GraphBuilder {
         idsByURL[url] = node.id
         graph.nodes.append(node)
         return node.id
+    }
+
+    /// Adds `weight` to the edge, or makes it.
+    mutating func weigh(_ from: String, _ to: String, _ kind: String, by weight: Int) {
+        guard from != to else { return }
+        if let index = graph.edges.firstIndex(where: { $0.from == from && $0.to == to && $0.kind == kind }) {
+            graph.edges[index].weight += weight
+        } else {
+            edgeKeys.insert("\(from) \(to) \(kind)")
+            graph.edges.append(PageGraph.Edge(from: from, to: to, kind: kind, weight: weight))
+        }
     }
 
     mutating func connect(_ from: String, to candidate: Candidate, kind: String) {

@@ -30,6 +30,12 @@ extension Peering {
                 feed = following
             }
             try database.recordPullSuccess(peerId: peerId, nextAttemptAt: Date() + jittered(timing.pollInterval))
+            if try database.peerFollowsAreDue(peerId: peerId) {
+                // Whom it follows is not worth failing a pull for: tried again at the next.
+                if let info = try? await nodeInfo(of: peer.url, timeout: .seconds(10)) {
+                    try database.recordPeerFollows(peerId: peerId, urls: info.following ?? [])
+                }
+            }
             if invalid > 0 {
                 try database.recordPeerError(
                     peerId: peerId, error: "\(invalid) entries of its feed were invalid and skipped: \(reasons.prefix(3).joined(separator: "; "))")

@@ -21,6 +21,8 @@ struct GraphController {
         router.get("\(NodeAddress.wikiPrefix):title\(NodeAddress.PageSuffix.graphJSON)") { request, context in
             try await pageGraph(request, context, suffix: NodeAddress.PageSuffix.graphJSON, json: true)
         }
+        router.get("\(NodeAddress.PageSuffix.graph)") { request, context in try await neighbourhood(request, context, json: false) }
+        router.get("\(NodeAddress.PageSuffix.graphJSON)") { request, context in try await neighbourhood(request, context, json: true) }
     }
 
     /// `?depth=` 1 (the default) or 2; anything else is refused.
@@ -70,6 +72,30 @@ struct GraphController {
         let html = try renderer.render(view, template: "graph", viewer: context.sharedViewer(for: request))
         guard picture.error == nil else { return Response.html(html, status: .internalServerError) }
         let body = CachedBody(html, contentType: "text/html; charset=utf-8", lastModified: max(Date(), page.updatedAt))
+        cache.store(body, for: key, version: version, dependsOn: dependencies)
+        return Response.conditional(to: request, body: body)
+    }
+
+    /// `/graph` and `/graph.json`: the sites this node knows, in rings around it.
+    private func neighbourhood(_ request: Request, _ context: Context, json: Bool) async throws -> Response {
+        let version = try cache.currentVersion()
+        let key = PageController.cacheKey(request.uri.path, context)
+        if let cached = cache.body(for: key, version: version) { return Response.conditional(to: request, body: cached) }
+        let graph = try database.neighbourhoodGraph(ownURL: site.baseURL, ownName: site.name)
+        let dependencies = [ViewDependency.site, ViewDependency.neighbourhood, ViewDependency.pages, ViewDependency.conversation]
+        if json {
+            let body = CachedBody(
+                String(decoding: try Response.jsonData(graph), as: UTF8.self), contentType: "application/json; charset=utf-8", lastModified: Date())
+            cache.store(body, for: key, version: version, dependsOn: dependencies)
+            return Response.conditional(to: request, body: body)
+        }
+        let picture = await draw(graph, engine: .twopi, root: "n0")
+        let view = GraphView(
+            site: site, title: "The neighbourhood", heading: "The neighbourhood of \(site.name)", tools: nil, graph: graph, svg: picture.svg,
+            drawError: picture.error, depthLinks: [], jsonPath: NodeAddress.PageSuffix.graphJSON)
+        let html = try renderer.render(view, template: "graph", viewer: context.sharedViewer(for: request))
+        guard picture.error == nil else { return Response.html(html, status: .internalServerError) }
+        let body = CachedBody(html, contentType: "text/html; charset=utf-8", lastModified: Date())
         cache.store(body, for: key, version: version, dependsOn: dependencies)
         return Response.conditional(to: request, body: body)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import WikinodeCore
 import WikinodeGraph
 
@@ -75,7 +76,15 @@ enum GraphDrawing {
             }
         }
         dot.clusters = siteOrder.map { DOTGraph.Cluster(label: $0, nodes: bySite[$0] ?? []) }
-        dot.edges = graph.edges.map { DOTGraph.Edge(from: $0.from, to: $0.to, attributes: edgeStyle($0.kind)?.attributes ?? []) }
+        dot.edges = graph.edges.map { edge in
+            var attributes = edgeStyle(edge.kind)?.attributes ?? []
+            if edge.weight > 1 {
+                // Thicker the more it stands for: 2 at 2, 4 at 8, at most 6.
+                attributes.removeAll { $0.0 == .penwidth }
+                attributes += [(.penwidth, "\(min(6, 1 + Int(log2(Double(edge.weight)))))"), (.tooltip, "\(edge.weight)")]
+            }
+            return DOTGraph.Edge(from: edge.from, to: edge.to, attributes: attributes)
+        }
         return dot
     }
 }

@@ -37,7 +37,7 @@ struct DiscoveryController {
             endpoints: [
                 "changes": site.baseURL + NodeAddress.changes, "pages": site.baseURL + NodeAddress.pagesAPIPrefix,
                 "recent": site.baseURL + NodeAddress.recentFeed, "search": site.baseURL + NodeAddress.search,
-            ])
+            ], following: try database.followedPeerURLs())
         return try Response.json(info, headers: [.accessControlAllowOrigin: "*"])
     }
 
