@@ -21,21 +21,31 @@ public actor GraphvizRenderer {
     private static let thread = OneThreadExecutor(name: "graphviz")
     nonisolated public var unownedExecutor: UnownedSerialExecutor { Self.thread.asUnownedSerialExecutor() }
 
-    private let context: OpaquePointer
+    /// The one renderer of the process.
+    public static let shared = GraphvizRenderer()
 
-    public init() {
+    /// Made on first use, on the renderer's thread (an initializer runs on its caller's).
+    private var context: OpaquePointer?
+
+    private init() {}
+
+    isolated deinit {
+        if let context { gvFreeContext(context) }
+    }
+
+    private func madeContext() throws -> OpaquePointer {
+        if let context { return context }
         // Warnings (a label it cannot fit, a font it lacks) are not failures; errors are
         // answered by return codes.
         _ = agseterr(AGMAX)
-        context = gvContext()
-    }
-
-    isolated deinit {
-        gvFreeContext(context)
+        guard let made = gvContext() else { throw Failure(description: "Graphviz could not start.") }
+        context = made
+        return made
     }
 
     /// The SVG document of `dot` laid out by `engine`.
     public func svg(_ dot: String, engine: Engine) throws -> String {
+        let context = try madeContext()
         guard let graph = agmemread(dot) else { throw Failure(description: "The graph could not be read.") }
         defer { agclose(graph) }
         guard gvLayout(context, graph, engine.rawValue) == 0 else { throw Failure(description: "The graph could not be laid out.") }

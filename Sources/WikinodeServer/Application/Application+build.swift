@@ -76,7 +76,7 @@ func buildResponder(
     let pages = PageController(database: database, renderer: renderer, site: site, cache: cache)
     pages.addRoutes(to: router)
     ThreadController(database: database, renderer: renderer, site: site, cache: cache).addRoutes(to: router)
-    GraphController(database: database, renderer: renderer, site: site, cache: cache, graphviz: GraphvizRenderer()).addRoutes(to: router)
+    GraphController(database: database, renderer: renderer, site: site, cache: cache, graphviz: GraphvizRenderer.shared).addRoutes(to: router)
     let homePage = (try? PageTitle(settings.homePage)) ?? (try! PageTitle("Welcome"))
     SiteController(database: database, renderer: renderer, site: site, homePage: homePage, pages: pages).addRoutes(to: router)
     APIController(database: database, site: site).addRoutes(to: router)
