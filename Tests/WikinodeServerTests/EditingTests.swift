@@ -48,7 +48,7 @@ import WikinodeTesting
             #expect(try current("Shared") == "one\nTWO\nthree\nfour\nfive\n")
 
             let page = try await browser.get(client, "/wiki/Shared")
-            #expect(page.text.contains("by alice"))
+            #expect(page.text.contains(#"by <span class="p-author h-card">alice</span>"#))
             #expect(page.text.contains(#"<span class="signed-in">alice</span>"#))
             let history = try await browser.get(client, "/wiki/Shared/history")
             #expect(history.text.contains("shout"))

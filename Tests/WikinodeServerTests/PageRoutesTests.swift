@@ -27,7 +27,7 @@ import WikinodeTesting
             #expect(html.contains(#"<h1 class="p-name">Front Page</h1>"#))
             #expect(html.contains(#"<a class="wikilink" href="/wiki/Other_Page">Other Page</a>"#))
             #expect(html.contains(#"class="wikilink missing" href="/wiki/Nowhere""#))
-            #expect(html.contains("by alice"))
+            #expect(html.contains(#"by <span class="p-author h-card">alice</span>"#))
             #expect(html.contains("<q>first</q>"))
             #expect(html.contains(#"<a href="/wiki/Other_Page">Other Page</a>"#), "backlinks section")
             #expect(html.contains(#"rel="alternate" type="application/atom+xml""#))

@@ -9,8 +9,9 @@ public struct PageViewData: Sendable {
     public let backlinks: [String]
     /// Set when the page is published as a post.
     public let post: Post?
-    /// Who wrote the first revision.
+    /// Who wrote the first revision, and when.
     public let firstAuthor: String
+    public let createdAt: Date
     /// The same title on followed peers, newest first.
     public var twins: [Twin] = []
     /// Pages on followed peers that link here.
@@ -31,11 +32,11 @@ extension WikiDatabase {
             let summary = try RevisionSummary.fetchOne(
                 db.cachedStatement(sql: Self.revisionSummarySQL + " WHERE id = ?"), arguments: [page.revisionId])!
             let post = try Post.fetchOne(db.cachedStatement(sql: "SELECT * FROM post WHERE pageId = ?"), arguments: [page.id])
-            let firstAuthor =
-                try String.fetchOne(
-                    db.cachedStatement(sql: "SELECT author FROM revision WHERE pageId = ? ORDER BY id LIMIT 1"), arguments: [page.id]) ?? ""
+            let first = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT author, createdAt FROM revision WHERE pageId = ? ORDER BY id LIMIT 1"), arguments: [page.id])
             var data = PageViewData(
-                page: page, lastChange: summary, backlinks: try backlinks(of: page, visibleAt: now, in: db), post: post, firstAuthor: firstAuthor)
+                page: page, lastChange: summary, backlinks: try backlinks(of: page, visibleAt: now, in: db), post: post,
+                firstAuthor: first?["author"] ?? "", createdAt: first?["createdAt"] ?? page.updatedAt)
             data.twins = try twins(of: page.titleKey, in: db)
             data.remoteBacklinks = try remoteBacklinks(of: page, in: db)
             data.mentions = try shownMentions(ofPageId: page.id!, in: db)

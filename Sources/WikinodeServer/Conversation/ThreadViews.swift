@@ -19,7 +19,11 @@ struct ThreadView: Sendable {
         self.title = title.text
         tools = PageToolsView(title)
         let replies = thread.page.all.dropFirst()
-        let newest = replies.filter { $0.published != nil }.max { $0.published! < $1.published! }
+        // On a tie (dates to the second), the later in the thread: a reply is not older than what it answers.
+        let newest = replies.reduce(nil as ThreadEntry?) { newest, entry in
+            guard let date = entry.published else { return newest }
+            return newest.map { date >= $0.published! } ?? true ? entry : newest
+        }
         above = thread.above.map { ThreadChainView(entries: $0.map { ThreadEntryView($0, newest: nil, timeZone: site.timeZone) }) }
         hasAbove = !above.isEmpty
         page = ThreadEntryView(thread.page, newest: newest, timeZone: site.timeZone)

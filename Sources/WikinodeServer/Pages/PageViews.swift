@@ -12,6 +12,8 @@ struct PageView: Sendable {
     let backlinks: [PageLinkView]
     let hasBacklinks: Bool
     let isFrontPage: Bool
+    /// When the page was first published: its post's date, or its first revision's.
+    let published: DateView
     let post: PostInfo?
     let latestPosts: [PostEntryView]
     let hasLatestPosts: Bool
@@ -43,6 +45,7 @@ struct PageView: Sendable {
         backlinks = data.backlinks.map { PageLinkView(title: $0) }
         hasBacklinks = !backlinks.isEmpty
         self.isFrontPage = isFrontPage
+        published = DateView(data.post?.publishedAt ?? data.createdAt, in: site.timeZone)
         post = data.post.map {
             PostInfo(
                 permalink: $0.permalinkPath, date: DateView($0.publishedAt, in: site.timeZone), isDraft: $0.status == .draft,
