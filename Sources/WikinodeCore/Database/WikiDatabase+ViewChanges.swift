@@ -203,12 +203,18 @@ extension WikiDatabase {
                     -- attempts log nothing.
                     CREATE TRIGGER viewChangeReplyContextUpdated
                     AFTER UPDATE OF status, title, authorName, authorURL, authorPhoto, site, excerpt, published, inReplyTo ON replyContext
+                    WHEN (NEW.status = 'fetched') IS NOT (OLD.status = 'fetched') OR NEW.title IS NOT OLD.title
+                        OR NEW.authorName IS NOT OLD.authorName OR NEW.authorURL IS NOT OLD.authorURL OR NEW.authorPhoto IS NOT OLD.authorPhoto
+                        OR NEW.site IS NOT OLD.site OR NEW.excerpt IS NOT OLD.excerpt OR NEW.published IS NOT OLD.published
+                        OR NEW.inReplyTo IS NOT OLD.inReplyTo
                     BEGIN
                         INSERT INTO viewChange(key) SELECT DISTINCT 'page:' || pageId FROM pageReply WHERE url = NEW.url;
                         INSERT INTO viewChange(key) VALUES ('\(ViewDependency.conversation)');
                     END;
                     -- Who follows whom: the neighbourhood's graph.
-                    CREATE TRIGGER viewChangePeerRelationUpdated AFTER UPDATE OF follows, isFollowing, isFollower ON peer BEGIN
+                    CREATE TRIGGER viewChangePeerRelationUpdated AFTER UPDATE OF follows, isFollowing, isFollower ON peer
+                    WHEN NEW.follows IS NOT OLD.follows OR NEW.isFollowing IS NOT OLD.isFollowing OR NEW.isFollower IS NOT OLD.isFollower
+                    BEGIN
                         INSERT INTO viewChange(key) VALUES ('neighbourhood');
                     END;
                     -- A response shown or changed elsewhere than on its page: threads and graphs.

@@ -35,6 +35,8 @@ public struct ReplyContext: Codable, Sendable, Equatable, FetchableRecord, Persi
     public static let maximumDepth = 4
     /// How long a fetched context is shown before its address is fetched again.
     public static let refreshInterval: TimeInterval = 7 * 86_400
+    /// The same for this node's own pages, read from the database.
+    public static let localRefreshInterval: TimeInterval = 600
 
     /// The addresses this one replies to.
     public var replyTargets: [String] { inReplyTo.split(separator: "\n").map(String.init) }

@@ -26,7 +26,10 @@ extension WikiDatabase {
     }
 
     /// Keeps what the address says, and queues what it replies to one level further up.
-    public func recordReplyContext(url: String, content: ReplyContextContent, now: Date = Date()) throws {
+    /// `refreshAfter` is shorter for this node's own pages, which change here without telling.
+    public func recordReplyContext(
+        url: String, content: ReplyContextContent, refreshAfter: TimeInterval = ReplyContext.refreshInterval, now: Date = Date()
+    ) throws {
         try writer.write { db in
             guard var context = try ReplyContext.fetchOne(db, key: url) else { return }
             context.status = .fetched
@@ -41,9 +44,11 @@ extension WikiDatabase {
             context.attempts = 0
             context.lastError = nil
             context.fetchedAt = now
-            context.nextAttemptAt = Self.wholeMilliseconds(now + ReplyContext.refreshInterval)
+            context.nextAttemptAt = Self.wholeMilliseconds(now + refreshAfter)
             try context.update(db)
-            try queueReplyContexts(content.inReplyTo.filter { $0 != url }, depth: context.depth + 1, now: now, in: db)
+            // Only the first is followed up, as threads show it: one address costs at most
+            // `maximumDepth` fetches, not a tree of them.
+            try queueReplyContexts(content.inReplyTo.filter { $0 != url }.prefix(1), depth: context.depth + 1, now: now, in: db)
         }
     }
 

@@ -47,7 +47,7 @@ extension WikiDatabase {
                 let localNeighbours = builder.graph.nodes.dropFirst().filter { $0.kind == "local" }
                 for neighbour in localNeighbours {
                     guard let title = try? PageTitle(pathSegment: Substring(neighbour.url.dropFirst(NodeAddress.wikiPrefix.count))),
-                        let other = try self.page(key: title.key, in: db), !other.isDeleted
+                        let other = try self.page(key: title.key, in: db), !other.isDeleted, !(try isHiddenPost(other, at: now, in: db))
                     else { continue }
                     try addNeighbours(of: other, at: neighbour.id, in: db, now: now, builder: &builder, full: false)
                 }

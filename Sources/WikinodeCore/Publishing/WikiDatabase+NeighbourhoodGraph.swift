@@ -48,7 +48,11 @@ extension WikiDatabase {
                 nodeByHost[site.host] = id
                 builder.weigh(id, me, "mentions", by: site.count)
             }
-            for site in bySite(try String.fetchAll(db, sql: "SELECT url FROM externalLink")) {
+            for site in bySite(
+                try String.fetchAll(
+                    db, sql: "SELECT e.url FROM externalLink e JOIN page p ON p.id = e.pageId WHERE p.deletedAt IS NULL AND \(Self.notHiddenPost)",
+                    arguments: [Date()]))
+            {
                 guard let id = nodeByHost[site.host] ?? builder.add(label: site.host, url: site.url, kind: "site", site: site.host) else { continue }
                 nodeByHost[site.host] = id
                 builder.weigh(me, id, "links", by: site.count)

@@ -14,7 +14,9 @@ extension Linkbacks {
         if context.url == ownURL || context.url.hasPrefix(ownURL + "/") {
             do {
                 let page = try MentionTarget.page(at: url, baseURL: ownURL, homePage: homePage, database: database)
-                try database.recordReplyContext(url: context.url, content: try database.localReplyContext(of: page, site: url.host ?? ""))
+                try database.recordReplyContext(
+                    url: context.url, content: try database.localReplyContext(of: page, site: url.host ?? ""),
+                    refreshAfter: ReplyContext.localRefreshInterval)
             } catch {
                 try? database.recordReplyContextFailed(url: context.url, reason: "\(error)", retryAt: nil)
             }

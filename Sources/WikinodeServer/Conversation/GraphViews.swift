@@ -1,4 +1,5 @@
 import WikinodeCore
+import WikinodeGraph
 
 /// A graph page: the picture (SVG from Graphviz, inlined), its legend, and the same nodes
 /// listed by kind, with what did not fit. Labels came from elsewhere; the templates escape them.
@@ -24,7 +25,9 @@ struct GraphView: Sendable {
 
     struct NodeView: Sendable {
         let label: String
+        /// An http(s) address or a path of this node; empty (no link) for anything else.
         let url: String
+        let hasURL: Bool
         let site: String
         let hasSite: Bool
     }
@@ -61,7 +64,8 @@ struct GraphView: Sendable {
         hasDepthLinks = !depthLinks.isEmpty
         self.jsonPath = jsonPath
         func view(_ node: PageGraph.Node) -> NodeView {
-            NodeView(label: node.label, url: node.url, site: node.site, hasSite: !node.site.isEmpty)
+            let url = SVGCheck.isAllowedLink(node.url) ? node.url : ""
+            return NodeView(label: node.label, url: url, hasURL: !url.isEmpty, site: node.site, hasSite: !node.site.isEmpty)
         }
         let kinds = Set(graph.nodes.map(\.kind))
         groups = GraphDrawing.nodeStyles.compactMap { kind, style in
@@ -109,6 +113,7 @@ extension GraphView.NodeView: TemplateFields {
         switch name {
         case "label": label
         case "url": url
+        case "hasURL": hasURL
         case "site": site
         case "hasSite": hasSite
         default: nil

@@ -248,7 +248,10 @@ struct EditController {
             throw HTTPError(.badRequest, message: "Revision \(id) deleted the page; revert to the one before it.")
         }
         let author = context.visitor.user?.name ?? "visitor"
-        try await database.savePage(PageEdit(title: target.title, markdown: revision.markdown, summary: "Reverted to revision \(id)", author: author))
+        try await database.savePage(
+            PageEdit(
+                title: target.title, markdown: revision.markdown, summary: "Reverted to revision \(id)", author: author,
+                inReplyTo: revision.replyTargets))
         return .redirecting(to: target.title.path, status: .seeOther)
     }
 }
