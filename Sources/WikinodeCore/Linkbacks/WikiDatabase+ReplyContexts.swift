@@ -80,13 +80,16 @@ extension WikiDatabase {
 extension WikiDatabase {
     /// The context of one of this node's own pages, read here rather than fetched.
     public func localReplyContext(of page: Page, site: String) throws -> ReplyContextContent {
-        try writer.read { db in
-            let revision = try Revision.fetchOne(db, id: page.revisionId)
-            let post = try Post.fetchOne(db, key: page.id!)
-            return ReplyContextContent(
-                title: page.title, authorName: MentionText.line(revision?.author ?? "", limit: 100), site: site,
-                excerpt: MentionText.line(MarkdownDocument(markdown: revision?.markdown ?? "").firstParagraph, limit: 500),
-                published: post?.publishedAt ?? page.updatedAt, inReplyTo: try replyTargets(ofPageId: page.id!, in: db))
-        }
+        try writer.read { db in try localReplyContext(of: page, site: site, excerptLimit: 500, in: db) }
+    }
+
+    /// What a page of this node is, as a reply context or a thread shows it.
+    func localReplyContext(of page: Page, site: String, excerptLimit: Int, in db: Database) throws -> ReplyContextContent {
+        let revision = try Revision.fetchOne(db, id: page.revisionId)
+        let post = try Post.fetchOne(db, key: page.id!)
+        return ReplyContextContent(
+            title: page.title, authorName: MentionText.line(revision?.author ?? "", limit: 100), site: site,
+            excerpt: MentionText.line(MarkdownDocument(markdown: revision?.markdown ?? "").firstParagraph, limit: excerptLimit),
+            published: post?.publishedAt ?? page.updatedAt, inReplyTo: try replyTargets(ofPageId: page.id!, in: db))
     }
 }

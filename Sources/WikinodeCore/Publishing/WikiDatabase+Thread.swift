@@ -77,12 +77,10 @@ extension WikiDatabase {
     }
 
     private func localEntry(_ page: Page, kind: ThreadEntry.Kind, baseURL: String, site: String, in db: Database) throws -> ThreadEntry {
-        let revision = try Revision.fetchOne(db, id: page.revisionId)
-        let post = try Post.fetchOne(db, key: page.id!)
+        let content = try localReplyContext(of: page, site: site, excerptLimit: 300, in: db)
         return ThreadEntry(
-            url: baseURL + page.pageTitle.path, title: page.title, site: site, author: revision?.author ?? "", authorURL: "",
-            published: post?.publishedAt ?? page.updatedAt,
-            excerpt: MentionText.line(MarkdownDocument(markdown: revision?.markdown ?? "").firstParagraph, limit: 300), kind: kind)
+            url: baseURL + page.pageTitle.path, title: content.title, site: site, author: content.authorName, authorURL: "",
+            published: content.published, excerpt: content.excerpt, kind: kind)
     }
 
     /// The replies to `page`: verified replies from elsewhere (with the replies they show) and

@@ -49,14 +49,9 @@ extension Linkbacks {
                     excerpt: MentionText.line(found.excerpt ?? "", limit: 500), published: found.published,
                     inReplyTo: Array(inReplyTo.prefix(PageEdit.maximumReplyTargets))))
         } catch let error as RemoteError {
-            let passing: Bool
-            switch error {
-            case .timeout, .unreachable: passing = true
-            default: passing = false
-            }
             try? database.recordReplyContextFailed(
                 url: context.url, reason: error.description,
-                retryAt: passing && context.attempts + 1 < Self.maximumAttempts ? retryDate(attempts: context.attempts) : nil)
+                retryAt: error.isPassing && context.attempts + 1 < Self.maximumAttempts ? retryDate(attempts: context.attempts) : nil)
         } catch {
             try? database.recordReplyContextFailed(url: context.url, reason: "\(error)", retryAt: nil)
         }

@@ -108,12 +108,7 @@ public final class Linkbacks: Sendable {
                     excerpt: MentionText.line(found.excerpt ?? "", limit: 500), published: found.published,
                     kind: Mention.Kind(rawValue: found.kind.rawValue) ?? .mention, comments: found.comments.compactMap(kept)))
         } catch let error as RemoteError {
-            let passing: Bool
-            switch error {
-            case .timeout, .unreachable: passing = true
-            default: passing = false
-            }
-            if passing && mention.attempts + 1 < Self.maximumAttempts {
+            if error.isPassing && mention.attempts + 1 < Self.maximumAttempts {
                 try? database.recordMentionRetry(
                     id: id, reason: error.description, retryAt: retryDate(attempts: mention.attempts), startedAt: startedAt)
             } else {
@@ -228,10 +223,7 @@ public final class Linkbacks: Sendable {
                 record(.noEndpoint, nil, nil, page.status, "The target advertises no Webmention, Pingback or Trackback endpoint.")
             }
         } catch let error as RemoteError {
-            switch error {
-            case .timeout, .unreachable: record(.failed, nil, nil, nil, error.description, retry: true)
-            default: record(.failed, nil, nil, nil, error.description)
-            }
+            record(.failed, nil, nil, nil, error.description, retry: error.isPassing)
         } catch {
             record(.failed, nil, nil, nil, "\(error)")
         }

@@ -18,4 +18,12 @@ public enum RemoteError: Error, Sendable, CustomStringConvertible, Equatable {
             message
         }
     }
+
+    /// Whether it may pass (a timeout, an unreachable host): worth trying again later.
+    public var isPassing: Bool {
+        switch self {
+        case .timeout, .unreachable: true
+        default: false
+        }
+    }
 }

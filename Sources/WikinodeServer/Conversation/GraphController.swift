@@ -53,27 +53,20 @@ struct GraphController {
             ViewDependency.view(of: page.id!, titleKey: page.titleKey) + [
                 ViewDependency.pages, ViewDependency.conversation, ViewDependency.neighbourhood,
             ]
-        if json {
-            let body = CachedBody(
-                String(decoding: try Response.jsonData(graph), as: UTF8.self), contentType: "application/json; charset=utf-8", lastModified: Date())
-            cache.store(body, for: key, version: version, dependsOn: dependencies)
-            return Response.conditional(to: request, body: body)
-        }
-        let picture = await draw(graph, engine: .dot)
         let path = title.path + NodeAddress.PageSuffix.graph
-        let view = GraphView(
-            site: site, title: "Graph of \(title.text)", heading: "Graph of \(title.text)", tools: PageToolsView(title), graph: graph,
-            svg: picture.svg, drawError: picture.error,
-            depthLinks: [
-                .init(label: "neighbours", path: path, isCurrent: depth == 1),
-                .init(label: "and their neighbours", path: path + "?depth=2", isCurrent: depth == 2),
-            ],
-            jsonPath: title.path + NodeAddress.PageSuffix.graphJSON + (depth == 2 ? "?depth=2" : ""))
-        let html = try renderer.render(view, template: "graph", viewer: context.sharedViewer(for: request))
-        guard picture.error == nil else { return Response.html(html, status: .internalServerError) }
-        let body = CachedBody(html, contentType: "text/html; charset=utf-8", lastModified: max(Date(), page.updatedAt))
-        cache.store(body, for: key, version: version, dependsOn: dependencies)
-        return Response.conditional(to: request, body: body)
+        return try await answer(
+            request, context, graph: graph, json: json, key: key, version: version, dependencies: dependencies, engine: .dot,
+            lastModified: max(Date(), page.updatedAt)
+        ) { picture in
+            GraphView(
+                site: site, title: "Graph of \(title.text)", heading: "Graph of \(title.text)", tools: PageToolsView(title), graph: graph,
+                svg: picture.svg, drawError: picture.error,
+                depthLinks: [
+                    .init(label: "neighbours", path: path, isCurrent: depth == 1),
+                    .init(label: "and their neighbours", path: path + "?depth=2", isCurrent: depth == 2),
+                ],
+                jsonPath: title.path + NodeAddress.PageSuffix.graphJSON + (depth == 2 ? "?depth=2" : ""))
+        }
     }
 
     /// `/graph` and `/graph.json`: the sites this node knows, in rings around it.
@@ -82,20 +75,33 @@ struct GraphController {
         let key = PageController.cacheKey(request.uri.path, context)
         if let cached = cache.body(for: key, version: version) { return Response.conditional(to: request, body: cached) }
         let graph = try database.neighbourhoodGraph(ownURL: site.baseURL, ownName: site.name)
-        let dependencies = [ViewDependency.site, ViewDependency.neighbourhood, ViewDependency.pages, ViewDependency.conversation]
-        if json {
-            let body = CachedBody(
-                String(decoding: try Response.jsonData(graph), as: UTF8.self), contentType: "application/json; charset=utf-8", lastModified: Date())
-            cache.store(body, for: key, version: version, dependsOn: dependencies)
-            return Response.conditional(to: request, body: body)
+        return try await answer(
+            request, context, graph: graph, json: json, key: key, version: version,
+            dependencies: [ViewDependency.site, ViewDependency.neighbourhood, ViewDependency.pages, ViewDependency.conversation],
+            engine: .twopi, root: "n0", lastModified: Date()
+        ) { picture in
+            GraphView(
+                site: site, title: "The neighbourhood", heading: "The neighbourhood of \(site.name)", tools: nil, graph: graph,
+                svg: picture.svg, drawError: picture.error, depthLinks: [], jsonPath: NodeAddress.PageSuffix.graphJSON)
         }
-        let picture = await draw(graph, engine: .twopi, root: "n0")
-        let view = GraphView(
-            site: site, title: "The neighbourhood", heading: "The neighbourhood of \(site.name)", tools: nil, graph: graph, svg: picture.svg,
-            drawError: picture.error, depthLinks: [], jsonPath: NodeAddress.PageSuffix.graphJSON)
-        let html = try renderer.render(view, template: "graph", viewer: context.sharedViewer(for: request))
-        guard picture.error == nil else { return Response.html(html, status: .internalServerError) }
-        let body = CachedBody(html, contentType: "text/html; charset=utf-8", lastModified: Date())
+    }
+
+    /// `graph` as JSON, or drawn into the page `view` makes of the picture; kept in the cache
+    /// under `key` unless the drawing failed (a 500 that still lists everything).
+    private func answer(
+        _ request: Request, _ context: Context, graph: PageGraph, json: Bool, key: String, version: Int64, dependencies: [String],
+        engine: GraphvizRenderer.Engine, root: String? = nil, lastModified: Date,
+        view: ((svg: String?, error: String?)) -> GraphView
+    ) async throws -> Response {
+        let body: CachedBody
+        if json {
+            body = try CachedBody.json(graph, lastModified: Date())
+        } else {
+            let picture = await draw(graph, engine: engine, root: root)
+            let html = try renderer.render(view(picture), template: "graph", viewer: context.sharedViewer(for: request))
+            guard picture.error == nil else { return Response.html(html, status: .internalServerError) }
+            body = CachedBody(html, contentType: "text/html; charset=utf-8", lastModified: lastModified)
+        }
         cache.store(body, for: key, version: version, dependsOn: dependencies)
         return Response.conditional(to: request, body: body)
     }

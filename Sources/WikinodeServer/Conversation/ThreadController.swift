@@ -22,8 +22,7 @@ struct ThreadController {
         }
         router.get("\(NodeAddress.wikiPrefix):title\(NodeAddress.PageSuffix.threadJSON)") { request, context in
             try await respond(request, context, suffix: NodeAddress.PageSuffix.threadJSON) { page, _, thread in
-                let json = try Response.jsonData(ThreadDocument(thread))
-                return CachedBody(String(decoding: json, as: UTF8.self), contentType: "application/json; charset=utf-8", lastModified: Date())
+                try CachedBody.json(ThreadDocument(thread), lastModified: Date())
             }
         }
     }

@@ -50,9 +50,7 @@ struct FedwikiController {
             title: page.title, story: FedwikiStory(markdown: markdown, pageUID: page.uid).items,
             journal: FedwikiJournal.make(
                 pageUID: page.uid, versions: revisions.map { .init(title: $0.title, markdown: $0.markdown, date: $0.createdAt) }))
-        let body = CachedBody(
-            String(decoding: try Response.jsonData(document), as: UTF8.self), contentType: "application/json; charset=utf-8",
-            lastModified: page.updatedAt)
+        let body = try CachedBody.json(document, lastModified: page.updatedAt)
         cache.store(body, for: key, version: version, dependsOn: [ViewDependency.pages, ViewDependency.site])
         return Self.open(.conditional(to: request, body: body))
     }
@@ -79,9 +77,7 @@ struct FedwikiController {
                     options: options))
         }
         let lastModified = entries.isEmpty ? nil : Date(timeIntervalSince1970: Double(entries.map(\.date).max()!) / 1000)
-        let body = CachedBody(
-            String(decoding: try Response.jsonData(entries), as: UTF8.self), contentType: "application/json; charset=utf-8",
-            lastModified: lastModified)
+        let body = try CachedBody.json(entries, lastModified: lastModified)
         cache.store(body, for: key, version: version, dependsOn: [ViewDependency.pages, ViewDependency.site])
         return Self.open(.conditional(to: request, body: body))
     }

@@ -18,6 +18,13 @@ struct CachedBody: Sendable {
     let headerLines: ByteBuffer
     let validatorLines: ByteBuffer
 
+    /// `value` as JSON, written as every endpoint writes it (`Response.jsonData`).
+    static func json(_ value: some Encodable, lastModified: Date?) throws -> CachedBody {
+        CachedBody(
+            String(decoding: try Response.jsonData(value), as: UTF8.self), contentType: "application/json; charset=utf-8",
+            lastModified: lastModified)
+    }
+
     init(_ body: String, contentType: String, lastModified: Date?) {
         bytes = ByteBuffer(string: body)
         etag = Self.etag(of: bytes)
