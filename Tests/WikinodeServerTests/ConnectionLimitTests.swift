@@ -56,8 +56,9 @@ import WikinodeTesting
                 let response = try await Self.unreadBody(head, port: port)
                 #expect(response.hasPrefix(index.isMultiple(of: 2) ? "HTTP/1.1 404" : "HTTP/1.1 401"), "\(response.prefix(80))")
             }
-            // Then every one of their sockets is closed again, soon
-            let settled = await NodeCluster.waitUntil(timeout: .seconds(5)) { OpenFiles.acceptedSockets(onPort: port) <= before }
+            // Then every one of their sockets is closed again, soon (with room for a machine
+            // busy with the rest of the suite: it took 28 s there once, 10 s alone)
+            let settled = await NodeCluster.waitUntil(timeout: .seconds(15)) { OpenFiles.acceptedSockets(onPort: port) <= before }
             #expect(settled != nil, "\(OpenFiles.acceptedSockets(onPort: port)) sockets open, \(before) before")
             #expect(try await client.execute(uri: "/wiki/Welcome", method: .get).status == .ok)
         }
