@@ -7,10 +7,7 @@ import WikinodeTesting
 /// C, yet shows C's reply under B's, because B tells A again when its responses change.
 @Suite struct SalmentionTests {
     static func put(_ node: NodeCluster.Node, _ title: String, token: String, markdown: String) async throws {
-        let saved = try await NodeCluster.request(
-            node.url + "/api/pages/" + title, method: .PUT,
-            headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")],
-            body: try JSONSerialization.data(withJSONObject: ["markdown": markdown]))
+        let saved = try await NodeCluster.putPage(node, title: title, markdown: markdown, token: token)
         #expect((200..<300).contains(saved.status), "\(saved.body)")
     }
 

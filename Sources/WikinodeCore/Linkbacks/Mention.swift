@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// A link to one of this node's pages from elsewhere on the web, received as a Webmention,
-/// Pingback or Trackback, and shown only once the source was fetched and found to link here.
+/// Pingback, Trackback or a peer's signed notice, and shown only once the source was fetched and found to link here.
 public struct Mention: Codable, Sendable, Equatable, Identifiable, FetchableRecord, PersistableRecord {
     public enum Status: String, Codable, Sendable, DatabaseValueConvertible {
         case queued, verified, rejected
@@ -14,6 +14,8 @@ public struct Mention: Codable, Sendable, Equatable, Identifiable, FetchableReco
 
     public enum Dialect: String, Codable, Sendable, DatabaseValueConvertible, CaseIterable {
         case webmention, pingback, trackback
+        /// A signed `mention` notice from a peer (see docs/federation.md).
+        case wikinode
     }
 
     /// What the source is to the page, as its microformats say (`in-reply-to`, `like-of`,

@@ -4,8 +4,9 @@ import Logging
 import WikinodeCore
 import WikinodeHTMLReader
 
-/// Linkbacks with the whole web, in the background: telling the sites a page links to
-/// (Webmention, else Pingback, else Trackback, as each target advertises), and verifying every
+/// Linkbacks with the whole web, in the background: telling the sites a page links to (a
+/// followed or following wikinode by a signed notice; others by Webmention, else Pingback, else
+/// Trackback, as each target advertises), and verifying every
 /// mention received, of any dialect, by fetching its source and finding the link.
 public final class Linkbacks: Sendable {
     public let database: WikiDatabase
@@ -14,6 +15,8 @@ public final class Linkbacks: Sendable {
     public var ownURL: String { nodeURL.string }
     let nodeURL: NodeBaseURL
     let homePage: PageTitle
+    /// Tells peers by the peer protocol; nil where only the web's dialects are spoken.
+    let peering: Peering?
     let logger: Logger
     private let wakeup: AsyncStream<Void>.Continuation
     let wakeups: AsyncStream<Void>
@@ -24,9 +27,12 @@ public final class Linkbacks: Sendable {
     /// reason (a timeout, a 5xx) is given up.
     public static let maximumAttempts = 6
 
-    public init(database: WikiDatabase, client: RemoteClient, nodeURL: NodeBaseURL, homePage: PageTitle, limits: RemoteClient.Limits, logger: Logger)
-    {
+    public init(
+        database: WikiDatabase, client: RemoteClient, nodeURL: NodeBaseURL, homePage: PageTitle, limits: RemoteClient.Limits, peering: Peering? = nil,
+        logger: Logger
+    ) {
         fetchLimits = limits
+        self.peering = peering
         self.database = database
         self.client = client
         self.nodeURL = nodeURL
@@ -179,6 +185,17 @@ public final class Linkbacks: Sendable {
             return
         }
         let source = ownURL + (job.postPath ?? job.title.path)
+        if let peering, let peer = try? peering.peer(holding: mention.targetURL) {
+            do {
+                let told = try await peering.tellMention(source: source, target: mention.targetURL, to: peer)
+                record(.sent, "wikinode", told.inbox, told.status, told.answer)
+                return
+            } catch {
+                // A node of an older version, or one that does not know this one yet: it is told
+                // the web's way instead.
+                logger.info("mention notice to \(peer.url) failed; trying Webmention", metadata: ["error": "\(error)"])
+            }
+        }
         do {
             let page = try await client.get(
                 target, accept: "text/html, application/xhtml+xml;q=0.9, */*;q=0.1", limits: fetchLimits, sameOriginOnly: false)

@@ -34,10 +34,15 @@ extension Peering {
         }
     }
 
-    /// Signs and posts one notice to a peer's inbox.
+    /// Signs and posts one notice of `type` to a peer's inbox.
     func send(_ type: Notice.Kind, to peer: Peer) async throws {
         let name = (try? database.settings().name) ?? "wikinode"
-        let body = try JSONEncoder().encode(Notice(type: type, actor: ownURL, name: name))
+        _ = try await post(Notice(type: type, actor: ownURL, name: name), to: peer)
+    }
+
+    /// Signs and posts a notice to a peer's inbox; throws unless it answers 2xx.
+    func post(_ notice: Notice, to peer: Peer) async throws -> RemoteClient.Response {
+        let body = try JSONEncoder().encode(notice)
         let target = peer.url + NodeAddress.inbox
         let headers = try MessageSignature.sign(
             method: "POST", targetURI: target, contentType: "application/json", body: body, keyId: ownURL, key: identity.privateKey)
@@ -48,5 +53,6 @@ extension Peering {
             let reason = String(decoding: response.body.prefix(300), as: UTF8.self)
             throw RemoteError.refused("\(target) answers \(response.status): \(reason)")
         }
+        return response
     }
 }

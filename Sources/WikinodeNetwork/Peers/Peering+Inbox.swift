@@ -8,6 +8,8 @@ extension Peering {
     public enum InboxOutcome: Sendable, Equatable {
         case accepted(String)
         case ignored(String)
+        /// A `mention` was queued: the linkback service should look at its work.
+        case mentionQueued(String)
     }
 
     /// Verifies and acts on a notice. Throws `RemoteError.unauthorized` for an unsigned,
@@ -20,7 +22,8 @@ extension Peering {
         do {
             notice = try JSONDecoder().decode(Notice.self, from: request.body)
         } catch {
-            throw RemoteError.badResponse("The body is not a notice: {\"type\": \"follow\"|\"unfollow\"|\"changed\", \"actor\": base URL}.")
+            throw RemoteError.badResponse(
+                "The body is not a notice: {\"type\": \"follow\"|\"unfollow\"|\"changed\"|\"mention\", \"actor\": base URL}.")
         }
         guard Self.normalized(notice.actor) == sender else {
             throw RemoteError.unauthorized("The notice's actor is not the key id that signed it.")
@@ -84,6 +87,8 @@ extension Peering {
             try database.requestPull(peerId: known.id!, now: now)
             wake()
             return .accepted("A pull of \(sender) is on its way.")
+        case .mention:
+            return .mentionQueued(try receiveMention(notice, from: sender))
         }
     }
 }

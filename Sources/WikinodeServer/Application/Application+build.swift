@@ -23,7 +23,7 @@ public func buildApplication(
     let homePage = (try? PageTitle(try database.settings().homePage)) ?? (try! PageTitle("Welcome"))
     let linkbacks = Linkbacks(
         database: database, client: peering.client, nodeURL: nodeURL, homePage: homePage,
-        limits: configuration.federationTiming.webLimits, logger: logger)
+        limits: configuration.federationTiming.webLimits, peering: peering, logger: logger)
     let (responder, cachedViews) = try await buildResponder(
         configuration: configuration, nodeURL: nodeURL, database: database, identity: identity, peering: peering, linkbacks: linkbacks,
         logger: logger)
@@ -86,7 +86,7 @@ func buildResponder(
         throw ResourceError.missingFile(faviconFile.path)
     }
     DiscoveryController(database: database, site: site, identity: identity, favicon: ByteBuffer(bytes: favicon)).addRoutes(to: router)
-    InboxController(peering: peering, site: site).addRoutes(to: router)
+    InboxController(peering: peering, linkbacks: linkbacks, site: site).addRoutes(to: router)
     LinkbackController(database: database, linkbacks: linkbacks, site: site, homePage: homePage).addRoutes(to: router)
     FedwikiController(database: database, cache: cache).addRoutes(to: router)
     AuthController(

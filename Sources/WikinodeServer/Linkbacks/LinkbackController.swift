@@ -14,7 +14,6 @@ struct LinkbackController {
     let site: SiteView
     let homePage: PageTitle
 
-    static let maximumURLLength = 2000
     static let maximumFormBytes = 32 << 10
 
     func addRoutes(to router: Router<Context>) {
@@ -22,22 +21,6 @@ struct LinkbackController {
         router.post("\(NodeAddress.pingback)", use: pingback)
         router.post("\(NodeAddress.trackbackPrefix):title", use: trackback)
         router.get("\(NodeAddress.trackbackPrefix):title", use: trackbackInfo)
-    }
-
-    /// An absolute http(s) URL of reasonable length, or nil.
-    static func webURL(_ text: String?) -> URL? {
-        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty, text.utf8.count <= maximumURLLength,
-            let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            let host = url.host, !host.isEmpty
-        else { return nil }
-        return url
-    }
-
-    /// The same URL without its fragment.
-    static func withoutFragment(_ url: URL) -> URL {
-        guard var components = URLComponents(url: url, resolvingAgainstBaseURL: false), components.fragment != nil else { return url }
-        components.fragment = nil
-        return components.url ?? url
     }
 
     static func readForm(_ request: Request) async throws -> FormBody {
@@ -49,14 +32,14 @@ struct LinkbackController {
     /// `POST /webmention` with `source` and `target`: 202 once queued, 400 with the reason.
     @Sendable func webmention(request: Request, context: Context) async throws -> Response {
         let form = try await Self.readForm(request)
-        guard let source = Self.webURL(form["source"]) else { throw HTTPError(.badRequest, message: "source must be an http or https URL.") }
-        guard let target = Self.webURL(form["target"]) else { throw HTTPError(.badRequest, message: "target must be an http or https URL.") }
-        guard Self.withoutFragment(source).absoluteString != Self.withoutFragment(target).absoluteString else {
+        guard let source = MentionTarget.webURL(form["source"]) else { throw HTTPError(.badRequest, message: "source must be an http or https URL.") }
+        guard let target = MentionTarget.webURL(form["target"]) else { throw HTTPError(.badRequest, message: "target must be an http or https URL.") }
+        guard MentionTarget.withoutFragment(source).absoluteString != MentionTarget.withoutFragment(target).absoluteString else {
             throw HTTPError(.badRequest, message: "source and target are the same.")
         }
         let page: Page
         do {
-            page = try MentionTarget.page(at: Self.withoutFragment(target), baseURL: site.baseURL, homePage: homePage, database: database)
+            page = try MentionTarget.page(at: MentionTarget.withoutFragment(target), baseURL: site.baseURL, homePage: homePage, database: database)
         } catch let problem as MentionTarget.Problem {
             throw HTTPError(.badRequest, message: "target is not a page of this node: \(problem)")
         }
@@ -92,18 +75,18 @@ struct LinkbackController {
         guard call.parameters.count == 2 else {
             return answer(XMLRPC.fault(code: 0, message: "pingback.ping takes two parameters: sourceURI and targetURI."))
         }
-        guard let source = Self.webURL(call.parameters[0]) else {
+        guard let source = MentionTarget.webURL(call.parameters[0]) else {
             return answer(XMLRPC.fault(code: 16, message: "The source URI is not an http or https URL."))
         }
-        guard let target = Self.webURL(call.parameters[1]) else {
+        guard let target = MentionTarget.webURL(call.parameters[1]) else {
             return answer(XMLRPC.fault(code: 32, message: "The target URI is not an http or https URL."))
         }
-        guard Self.withoutFragment(source).absoluteString != Self.withoutFragment(target).absoluteString else {
+        guard MentionTarget.withoutFragment(source).absoluteString != MentionTarget.withoutFragment(target).absoluteString else {
             return answer(XMLRPC.fault(code: 0, message: "The source and the target are the same."))
         }
         let page: Page
         do {
-            page = try MentionTarget.page(at: Self.withoutFragment(target), baseURL: site.baseURL, homePage: homePage, database: database)
+            page = try MentionTarget.page(at: MentionTarget.withoutFragment(target), baseURL: site.baseURL, homePage: homePage, database: database)
         } catch MentionTarget.Problem.notHere(let url) {
             return answer(XMLRPC.fault(code: 33, message: "\(url) is not a page of this node."))
         } catch {
@@ -141,7 +124,7 @@ struct LinkbackController {
         } catch let error as HTTPError {
             return Self.trackbackAnswer(error: error.body ?? "The ping must be a form.")
         }
-        guard let source = Self.webURL(form["url"]) else { return Self.trackbackAnswer(error: "url must be an http or https URL.") }
+        guard let source = MentionTarget.webURL(form["url"]) else { return Self.trackbackAnswer(error: "url must be an http or https URL.") }
         let title: PageTitle
         do {
             title = try PageTitle(pathSegment: try context.parameters.titleSegment())
@@ -152,7 +135,7 @@ struct LinkbackController {
             return Self.trackbackAnswer(error: "There is no page \(title.text).")
         }
         let target = site.baseURL + page.pageTitle.path
-        guard Self.withoutFragment(source).absoluteString != target else { return Self.trackbackAnswer(error: "A page cannot ping itself.") }
+        guard MentionTarget.withoutFragment(source).absoluteString != target else { return Self.trackbackAnswer(error: "A page cannot ping itself.") }
         do {
             try database.receiveMention(
                 pageId: page.id!, source: source, target: target, protocol: .trackback,

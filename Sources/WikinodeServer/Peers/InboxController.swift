@@ -3,15 +3,16 @@ import Hummingbird
 import WikinodeCore
 import WikinodeNetwork
 
-/// `POST /api/inbox`: signed notices from peers (follow, unfollow, changed).
+/// `POST /api/inbox`: signed notices from peers (follow, unfollow, changed, mention).
 ///
 /// The notice is checked (signature against the pinned key, freshness, nonce) and acted on by
-/// recording it; a pull it asks for happens in the background service, so the answer (202)
-/// comes at once.
+/// recording it; a pull it asks for, or the check of a mention, happens in the background
+/// services, so the answer (202) comes at once.
 struct InboxController {
     typealias Context = WikiRequestContext
 
     let peering: Peering
+    let linkbacks: Linkbacks
     let site: SiteView
 
     static let maximumBodyBytes = 64 << 10
@@ -38,6 +39,9 @@ struct InboxController {
         do {
             switch try await peering.receive(signed) {
             case .accepted(let message):
+                return try Response.json(Answer(status: "accepted", message: message), status: .accepted)
+            case .mentionQueued(let message):
+                linkbacks.wake()
                 return try Response.json(Answer(status: "accepted", message: message), status: .accepted)
             case .ignored(let message):
                 return try Response.json(Answer(status: "ignored", message: message), status: .accepted)
