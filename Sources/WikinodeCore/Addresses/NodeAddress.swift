@@ -50,6 +50,8 @@ public enum NodeAddress {
     public static let blog = "/blog"
     public static let blogPrefix = "/blog/"
     public static let tagsPrefix = "/tags/"
+    /// The page of a tag; its feeds add `/feed.atom` and so on.
+    public static func tag(_ name: String) -> String { tagsPrefix + URLEncoding.component(name.lowercased()) }
     /// The weblog's feeds are `/feed.atom`, `/feed.rss` and `/feed.json`, and the same under a tag.
     public static let feed = "/feed"
 
@@ -80,6 +82,19 @@ public enum NodeAddress {
 
     /// Where Trackback pings for a page go.
     public static func trackback(_ title: PageTitle) -> String { trackbackPrefix + title.pathSegment }
+
+    // MARK: - ActivityPub
+
+    /// WebFinger (RFC 7033): `?resource=acct:{owner}@{host}` leads to the actor.
+    public static let webFinger = "/.well-known/webfinger"
+    /// The node's ActivityPub actor, and its collections and inbox (also its shared inbox).
+    public static let actor = "/actor"
+    public static let actorInbox = "/actor/inbox"
+    public static let actorOutbox = "/actor/outbox"
+    public static let actorFollowers = "/actor/followers"
+    public static let actorFollowing = "/actor/following"
+    /// Appended to the actor's address: the id of its public key.
+    public static let actorKeyFragment = "#main-key"
 
     // MARK: - Federated Wiki
 

@@ -15,11 +15,15 @@ public struct NodeSettings: Sendable, Equatable {
     public var timeZone: String = "UTC"
     /// Whether verified mentions from outside the followed peers wait for the owner's approval.
     public var moderateMentions: Bool = false
+    /// A sentence or two about the node, shown as its fediverse profile's summary.
+    public var description: String = ""
+    /// The address of the picture its fediverse profile shows (http or https), or empty.
+    public var icon: String = ""
 
     public init() {}
 
     /// Setting names as `wikinode config` takes them.
-    public static let keys = ["name", "camelCaseLinks", "homePage", "editPolicy", "timeZone", "moderateMentions"]
+    public static let keys = ["name", "camelCaseLinks", "homePage", "editPolicy", "timeZone", "moderateMentions", "description", "icon"]
 
     /// Interwiki prefixes: the followed peers' names (as `MarkdownOptions.interwikiKey`) and
     /// their base URLs. Read with the settings; not a setting one changes by hand.
@@ -59,6 +63,18 @@ public struct NodeSettings: Sendable, Equatable {
                 throw WikiError.invalidInput("timeZone is an IANA time zone name such as Europe/Paris or UTC.")
             }
             timeZone = value
+        case "description":
+            let text = value.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard text.count <= 500, !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) else {
+                throw WikiError.invalidInput("The description is text of at most 500 characters.")
+            }
+            description = text
+        case "icon":
+            let text = value.trimmingCharacters(in: .whitespaces)
+            guard text.isEmpty || WebAddress.url(text) != nil else {
+                throw WikiError.invalidInput("icon is the address (http or https, at most 2000 bytes) of a picture, or empty.")
+            }
+            icon = text
         case "editPolicy":
             guard let policy = EditPolicy(rawValue: value) else {
                 throw WikiError.invalidInput("editPolicy is one of \(EditPolicy.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -85,6 +101,8 @@ public struct NodeSettings: Sendable, Equatable {
         case "editPolicy": editPolicy.rawValue
         case "timeZone": timeZone
         case "moderateMentions": moderateMentions ? "on" : "off"
+        case "description": description
+        case "icon": icon
         default: nil
         }
     }

@@ -283,6 +283,7 @@ extension WikiDatabase {
             try db.alter(table: "mention") { t in t.add(column: "kind", .text).notNull().defaults(to: "mention") }
         }
         registerConversationMigrations(in: &migrator)
+        registerFediverseMigrations(in: &migrator)
         return migrator
     }
 }

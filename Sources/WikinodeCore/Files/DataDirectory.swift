@@ -10,6 +10,10 @@ public struct DataDirectory: Sendable {
 
     public var databasePath: String { url.appendingPathComponent("wikinode.sqlite").path }
     public var keyFile: URL { url.appendingPathComponent("node.key") }
+    /// The ActivityPub actor's RSA key (see `ActorKey`).
+    public var actorKeyFile: URL { url.appendingPathComponent("actor-key.pem") }
+
+    public func actorKey() -> ActorKey { ActorKey(file: actorKeyFile) }
 
     /// The default: `$WIKINODE_DATA`, else `./wikinode-data`.
     public static var defaultPath: String {

@@ -127,7 +127,6 @@ extension WikiDatabase {
         }
     }
 
-    /// The URLs on the web that `page` links to.
     /// The addresses the page replies to now, in order.
     public func replyTargets(of page: Page) throws -> [String] {
         try writer.read { db in try replyTargets(ofPageId: page.id!, in: db) }
@@ -137,6 +136,7 @@ extension WikiDatabase {
         try String.fetchAll(db.cachedStatement(sql: "SELECT url FROM pageReply WHERE pageId = ? ORDER BY position"), arguments: [pageId])
     }
 
+    /// The URLs on the web that `page` links to.
     public func externalLinks(of page: Page) throws -> [String] {
         try writer.read { db in
             try String.fetchAll(db, sql: "SELECT url FROM externalLink WHERE pageId = ? ORDER BY url", arguments: [page.id])

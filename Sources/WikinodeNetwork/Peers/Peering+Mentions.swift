@@ -61,14 +61,14 @@ extension Peering {
     /// a notice that names no page here or a source off the sender's site, `.refused` when the
     /// sender has too many mentions waiting.
     func receiveMention(_ notice: Notice, from sender: String) throws -> String {
-        let limit = MentionTarget.maximumURLLength
-        guard let source = MentionTarget.webURL(notice.source).map(MentionTarget.withoutFragment) else {
+        let limit = WebAddress.maximumURLLength
+        guard let source = WebAddress.url(notice.source).map(WebAddress.withoutFragment) else {
             throw RemoteError.badResponse("A mention notice needs a source: an http(s) address of the sender's page, at most \(limit) bytes.")
         }
         guard Self.isAddress(source, on: sender) else {
             throw RemoteError.badResponse("The source \(source.absoluteString.prefix(200)) is not on the sender's site, \(sender).")
         }
-        guard let target = MentionTarget.webURL(notice.target).map(MentionTarget.withoutFragment) else {
+        guard let target = WebAddress.url(notice.target).map(WebAddress.withoutFragment) else {
             throw RemoteError.badResponse("A mention notice needs a target: an http(s) address of a page of this node, at most \(limit) bytes.")
         }
         let homePage = (try? PageTitle(try database.settings().homePage)) ?? (try! PageTitle("Welcome"))

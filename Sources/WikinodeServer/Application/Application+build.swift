@@ -86,6 +86,7 @@ func buildResponder(
         throw ResourceError.missingFile(faviconFile.path)
     }
     DiscoveryController(database: database, site: site, identity: identity, favicon: ByteBuffer(bytes: favicon)).addRoutes(to: router)
+    ActivityPubController(database: database, site: site, actorKey: configuration.dataDirectory.actorKey()).addRoutes(to: router)
     InboxController(peering: peering, linkbacks: linkbacks, site: site).addRoutes(to: router)
     LinkbackController(database: database, linkbacks: linkbacks, site: site, homePage: homePage).addRoutes(to: router)
     FedwikiController(database: database, cache: cache).addRoutes(to: router)

@@ -32,14 +32,14 @@ struct LinkbackController {
     /// `POST /webmention` with `source` and `target`: 202 once queued, 400 with the reason.
     @Sendable func webmention(request: Request, context: Context) async throws -> Response {
         let form = try await Self.readForm(request)
-        guard let source = MentionTarget.webURL(form["source"]) else { throw HTTPError(.badRequest, message: "source must be an http or https URL.") }
-        guard let target = MentionTarget.webURL(form["target"]) else { throw HTTPError(.badRequest, message: "target must be an http or https URL.") }
-        guard MentionTarget.withoutFragment(source).absoluteString != MentionTarget.withoutFragment(target).absoluteString else {
+        guard let source = WebAddress.url(form["source"]) else { throw HTTPError(.badRequest, message: "source must be an http or https URL.") }
+        guard let target = WebAddress.url(form["target"]) else { throw HTTPError(.badRequest, message: "target must be an http or https URL.") }
+        guard WebAddress.withoutFragment(source).absoluteString != WebAddress.withoutFragment(target).absoluteString else {
             throw HTTPError(.badRequest, message: "source and target are the same.")
         }
         let page: Page
         do {
-            page = try MentionTarget.page(at: MentionTarget.withoutFragment(target), baseURL: site.baseURL, homePage: homePage, database: database)
+            page = try MentionTarget.page(at: WebAddress.withoutFragment(target), baseURL: site.baseURL, homePage: homePage, database: database)
         } catch let problem as MentionTarget.Problem {
             throw HTTPError(.badRequest, message: "target is not a page of this node: \(problem)")
         }
@@ -75,18 +75,18 @@ struct LinkbackController {
         guard call.parameters.count == 2 else {
             return answer(XMLRPC.fault(code: 0, message: "pingback.ping takes two parameters: sourceURI and targetURI."))
         }
-        guard let source = MentionTarget.webURL(call.parameters[0]) else {
+        guard let source = WebAddress.url(call.parameters[0]) else {
             return answer(XMLRPC.fault(code: 16, message: "The source URI is not an http or https URL."))
         }
-        guard let target = MentionTarget.webURL(call.parameters[1]) else {
+        guard let target = WebAddress.url(call.parameters[1]) else {
             return answer(XMLRPC.fault(code: 32, message: "The target URI is not an http or https URL."))
         }
-        guard MentionTarget.withoutFragment(source).absoluteString != MentionTarget.withoutFragment(target).absoluteString else {
+        guard WebAddress.withoutFragment(source).absoluteString != WebAddress.withoutFragment(target).absoluteString else {
             return answer(XMLRPC.fault(code: 0, message: "The source and the target are the same."))
         }
         let page: Page
         do {
-            page = try MentionTarget.page(at: MentionTarget.withoutFragment(target), baseURL: site.baseURL, homePage: homePage, database: database)
+            page = try MentionTarget.page(at: WebAddress.withoutFragment(target), baseURL: site.baseURL, homePage: homePage, database: database)
         } catch MentionTarget.Problem.notHere(let url) {
             return answer(XMLRPC.fault(code: 33, message: "\(url) is not a page of this node."))
         } catch {
@@ -124,7 +124,7 @@ struct LinkbackController {
         } catch let error as HTTPError {
             return Self.trackbackAnswer(error: error.body ?? "The ping must be a form.")
         }
-        guard let source = MentionTarget.webURL(form["url"]) else { return Self.trackbackAnswer(error: "url must be an http or https URL.") }
+        guard let source = WebAddress.url(form["url"]) else { return Self.trackbackAnswer(error: "url must be an http or https URL.") }
         let title: PageTitle
         do {
             title = try PageTitle(pathSegment: try context.parameters.titleSegment())
@@ -135,7 +135,7 @@ struct LinkbackController {
             return Self.trackbackAnswer(error: "There is no page \(title.text).")
         }
         let target = site.baseURL + page.pageTitle.path
-        guard MentionTarget.withoutFragment(source).absoluteString != target else { return Self.trackbackAnswer(error: "A page cannot ping itself.") }
+        guard WebAddress.withoutFragment(source).absoluteString != target else { return Self.trackbackAnswer(error: "A page cannot ping itself.") }
         do {
             try database.receiveMention(
                 pageId: page.id!, source: source, target: target, protocol: .trackback,

@@ -59,7 +59,8 @@ struct PageController {
         let cutoff = try drafts.cutoff(for: context.visitor)
         let data = try database.pageView(page, visibleAt: cutoff)
         let latest = isFrontPage ? try database.posts(visibleAt: cutoff ?? Date(), limit: 5) : []
-        let view = PageView(site: site, data: data, isFrontPage: isFrontPage, latestPosts: latest)
+        let address = isFrontPage ? try database.ownerName().map { "@\($0)@\(ActivityPubController.accountHost(of: site.baseURL))" } : nil
+        let view = PageView(site: site, data: data, isFrontPage: isFrontPage, latestPosts: latest, fediverseAddress: address)
         let html = try renderer.render(view, template: "page", viewer: context.sharedViewer(for: request))
         // Made from the page, its backlinks, twins, mentions and the layout, each of which may
         // have changed last: the view changed when it was made (it is made again, later, after

@@ -12,6 +12,8 @@ struct PageView: Sendable {
     let backlinks: [PageLinkView]
     let hasBacklinks: Bool
     let isFrontPage: Bool
+    /// On the front page: the node's fediverse address, `@owner@host`, once it has an owner.
+    let fediverseAddress: String?
     /// When the page was first published: its post's date, or its first revision's.
     let published: DateView
     let post: PostInfo?
@@ -34,7 +36,8 @@ struct PageView: Sendable {
         let isScheduled: Bool
     }
 
-    init(site: SiteView, data: PageViewData, isFrontPage: Bool = false, latestPosts: [PostEntry] = []) {
+    init(site: SiteView, data: PageViewData, isFrontPage: Bool = false, latestPosts: [PostEntry] = [], fediverseAddress: String? = nil) {
+        self.fediverseAddress = fediverseAddress
         self.site = site
         let title = data.page.pageTitle
         self.title = title.text

@@ -19,6 +19,7 @@ extension PageView: TemplateFields {
         case "backlinks": backlinks
         case "hasBacklinks": hasBacklinks
         case "isFrontPage": isFrontPage
+        case "fediverseAddress": fediverseAddress
         case "published": published
         case "post": post
         case "latestPosts": latestPosts

@@ -93,6 +93,13 @@ struct BlogController {
             let slug = context.parameters.get("slug")?.removingPercentEncoding,
             let (post, page) = try database.post(year: year, month: month, slug: slug)
         else { throw HTTPError(.notFound, message: "There is no post at this address.") }
+        if ActivityPubRequest.wantsActivity(request) {
+            // The fediverse sees what everyone sees.
+            guard post.isVisible(at: Date()) else { throw HTTPError(.notFound, message: "There is no post at this address.") }
+            let tags = try database.post(of: page)?.tags ?? []
+            let entry = PostEntry(post: post, title: page.title, html: page.html, tags: tags, author: "", updatedAt: page.updatedAt)
+            return try ActivityPubRequest.answer(try database.articles(of: [entry], baseURL: site.baseURL)[0], to: request)
+        }
         let cutoff = try drafts.cutoff(for: context.visitor)
         if let cutoff, !post.isVisible(at: cutoff) {
             throw HTTPError(.notFound, message: "There is no post at this address.")
@@ -111,7 +118,10 @@ struct BlogController {
             trackbackRDF: TrackbackRDF.comment(
                 permalink: site.baseURL + post.permalinkPath, title: page.title, pingURL: site.baseURL + NodeAddress.trackback(title)))
         let html = try renderer.render(view, template: "post", viewer: context.viewer(for: request))
-        return Response.conditional(to: request, body: html, contentType: "text/html; charset=utf-8", lastModified: page.updatedAt)
+        var response = Response.conditional(to: request, body: html, contentType: "text/html; charset=utf-8", lastModified: page.updatedAt)
+        // The same address answers an `Article` to ActivityPub clients.
+        response.headers[.vary] = "Accept, Cookie"
+        return response
     }
 
     enum FeedFormat: String, CaseIterable {

@@ -13,7 +13,7 @@ struct TagView: Sendable {
 
     /// The address of a tag's page; its feeds add `/feed.atom` and so on.
     static func path(for tag: String) -> String {
-        NodeAddress.tagsPrefix + URLEncoding.component(tag.lowercased())
+        NodeAddress.tag(tag)
     }
 }
 

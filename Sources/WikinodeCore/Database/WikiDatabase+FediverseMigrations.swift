@@ -1,0 +1,28 @@
+import GRDB
+
+extension WikiDatabase {
+    /// Migrations of the fediverse (ActivityPub): the accounts the node knows, and its followers.
+    static func registerFediverseMigrations(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v14: fediverse accounts (their inboxes and keys, as fetched) and the node's fediverse followers") { db in
+            // An account elsewhere, as its actor document said when last fetched: where to
+            // deliver to it, how to show it, and the key its signatures are checked with.
+            try db.create(table: "fediverseActor") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("actorURL", .text).notNull().unique()
+                t.column("host", .text).notNull().indexed()
+                t.column("inbox", .text).notNull()
+                t.column("sharedInbox", .text)
+                for column in ["handle", "name", "profileURL", "iconURL", "publicKeyId", "publicKeyPem"] {
+                    t.column(column, .text).notNull().defaults(to: "")
+                }
+                t.column("fetchedAt", .datetime).notNull()
+            }
+            try db.create(table: "fediverseFollower") { t in
+                t.primaryKey("actorId", .integer).references("fediverseActor", onDelete: .cascade)
+                // The id of the `Follow` it sent: the object of the `Accept`, and what `Undo` names.
+                t.column("followActivity", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+        }
+    }
+}
