@@ -24,5 +24,16 @@ extension WikiDatabase {
                 t.column("createdAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v15: activities owed to fediverse inboxes, retried with backoff") { db in
+            try db.create(table: "activityDelivery") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("inbox", .text).notNull()
+                t.column("activity", .text).notNull()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("nextAttemptAt", .datetime).notNull().indexed()
+                t.column("lastError", .text)
+                t.column("createdAt", .datetime).notNull()
+            }
+        }
     }
 }

@@ -154,27 +154,21 @@ extension FediverseSignature {
             let target = URLComponents(string: request.targetURI)
             let path = String(request.path.prefix { $0 != "?" })
             let query = request.path.firstIndex(of: "?").map { String(request.path[$0...]) } ?? "?"
-            var lines: [String] = []
-            for component in parsed.components {
-                let value: String
-                switch component {
-                case "@method": value = request.method.uppercased()
-                case "@target-uri": value = request.targetURI
-                case "@authority": value = (target?.host?.lowercased() ?? "") + (target?.port.map { ":\($0)" } ?? "")
-                case "@path": value = path.isEmpty ? "/" : path
-                case "@query": value = query
-                case "@request-target": value = request.path
-                case let name where name.hasPrefix("@"): throw .unauthorized("The signature covers \(name), which this node does not read.")
-                default:
-                    guard let field = request.field(component) else {
-                        throw .unauthorized("The signature covers \(component), which the request lacks.")
+            let authority = (target?.host?.lowercased() ?? "") + (target?.port.map { ":\($0)" } ?? "")
+            let base = try MessageSignature.signatureBase(
+                components: parsed.components, parameters: parsed.parameters, field: request.field,
+                derived: { name in
+                    switch name {
+                    case "@method": request.method.uppercased()
+                    case "@target-uri": request.targetURI
+                    case "@authority": authority
+                    case "@path": path.isEmpty ? "/" : path
+                    case "@query": query
+                    case "@request-target": request.path
+                    default: nil
                     }
-                    value = field
-                }
-                lines.append("\"\(component)\": \(value)")
-            }
-            lines.append("\"@signature-params\": \(parsed.parameters)")
-            guard isValid(parsed.signature, of: lines.joined(separator: "\n"), with: publicKey) else {
+                })
+            guard isValid(parsed.signature, of: base, with: publicKey) else {
                 throw .unauthorized("The signature does not verify with the key of \(parsed.keyId).")
             }
             return Verified(

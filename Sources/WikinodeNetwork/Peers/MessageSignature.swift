@@ -103,24 +103,41 @@ public enum MessageSignature {
         let parsed = try parse(request)
         guard let digestField = request.field(.contentDigest) else { throw .unauthorized("The notice has no Content-Digest.") }
         guard digestMatches(digestField, body: request.body) else { throw .unauthorized("The Content-Digest does not match the body.") }
-        var lines: [String] = []
-        for component in parsed.components {
-            let value: String
-            switch component {
-            case "@method": value = request.method.uppercased()
-            case "@target-uri": value = request.targetURI
-            case let name where name.hasPrefix("@"): throw .unauthorized("The signature covers \(name), which this node does not support.")
-            default:
-                guard let field = request.field(component) else { throw .unauthorized("The signature covers \(component), which the request lacks.") }
-                value = field
-            }
-            lines.append("\"\(component)\": \(value)")
-        }
-        lines.append("\"@signature-params\": \(parsed.parameters)")
-        guard publicKey.isValidSignature(parsed.signature, for: Data(lines.joined(separator: "\n").utf8)) else {
+        let base = try signatureBase(
+            components: parsed.components, parameters: parsed.parameters, field: request.field,
+            derived: { name in
+                switch name {
+                case "@method": request.method.uppercased()
+                case "@target-uri": request.targetURI
+                default: nil
+                }
+            })
+        guard publicKey.isValidSignature(parsed.signature, for: Data(base.utf8)) else {
             throw .unauthorized("The signature does not verify with the key pinned for \(parsed.keyId).")
         }
         return Verified(keyId: parsed.keyId, created: parsed.created, nonce: parsed.nonce)
+    }
+
+    /// The signature base (RFC 9421 §2.5) of the covered `components`: derived ones (`@…`) from
+    /// `derived` (nil: not supported), the others from the request's fields; throws
+    /// `.unauthorized` for a component that cannot be had.
+    static func signatureBase(
+        components: [String], parameters: String, field: (String) -> String?, derived: (String) -> String?
+    ) throws(RemoteError) -> String {
+        var lines: [String] = []
+        for component in components {
+            let value: String?
+            if component.hasPrefix("@") {
+                value = derived(component)
+                guard value != nil else { throw .unauthorized("The signature covers \(component), which this node does not support.") }
+            } else {
+                value = field(component)
+                guard value != nil else { throw .unauthorized("The signature covers \(component), which the request lacks.") }
+            }
+            lines.append("\"\(component)\": \(value!)")
+        }
+        lines.append("\"@signature-params\": \(parameters)")
+        return lines.joined(separator: "\n")
     }
 
     struct Parsed {

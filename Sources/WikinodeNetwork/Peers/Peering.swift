@@ -103,15 +103,24 @@ public final class Peering: Sendable {
 
     // MARK: - Timing
 
+    func jittered(_ duration: Duration) -> TimeInterval { timing.jittered(duration) }
+
+    /// Exponential backoff with jitter: first, twice that, … up to the maximum.
+    func backoff(failures: Int) -> TimeInterval { timing.backoff(failures: failures) }
+}
+
+extension PeeringTiming {
+    /// `duration` with a fifth of jitter either way.
     func jittered(_ duration: Duration) -> TimeInterval {
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         return seconds * Double.random(in: 0.8...1.2)
     }
 
-    /// Exponential backoff with jitter: first, twice that, … up to the maximum.
+    /// Exponential backoff with jitter: the first wait, twice that, … up to the maximum. What
+    /// every retry of the node's background work waits (notices, pulls, fediverse deliveries).
     func backoff(failures: Int) -> TimeInterval {
-        let first = jittered(timing.firstBackoff)
-        let maximum = Double(timing.maximumBackoff.components.seconds)
+        let first = jittered(firstBackoff)
+        let maximum = Double(maximumBackoff.components.seconds)
         return min(maximum, first * pow(2, Double(min(max(failures - 1, 0), 20))))
     }
 }

@@ -62,6 +62,12 @@ public final class RemoteClient: Sendable {
         try await send(method: .GET, url: url, headers: [.accept: accept], body: nil, limits: limits, sameOriginOnly: sameOriginOnly)
     }
 
+    /// GETs `url` with these header fields (an `Accept`, a signature), redirects within the
+    /// same origin only.
+    public func get(_ url: URL, headers: HTTPFields, limits: Limits = Limits()) async throws -> Response {
+        try await send(method: .GET, url: url, headers: headers, body: nil, limits: limits, sameOriginOnly: true)
+    }
+
     /// POSTs `body`; redirects are not followed (a notice goes where it was addressed).
     public func post(_ url: URL, headers: HTTPFields, body: Data, limits: Limits = Limits()) async throws -> Response {
         try await send(method: .POST, url: url, headers: headers, body: body, limits: limits, sameOriginOnly: true, followRedirects: false)

@@ -24,14 +24,17 @@ public func buildApplication(
     let linkbacks = Linkbacks(
         database: database, client: peering.client, nodeURL: nodeURL, homePage: homePage,
         limits: configuration.federationTiming.webLimits, peering: peering, logger: logger)
+    let fediverse = Fediverse(
+        database: database, client: peering.client, nodeURL: nodeURL, actorKey: configuration.dataDirectory.actorKey(),
+        timing: configuration.federationTiming, logger: logger)
     let (responder, cachedViews) = try await buildResponder(
         configuration: configuration, nodeURL: nodeURL, database: database, identity: identity, peering: peering, linkbacks: linkbacks,
-        logger: logger)
+        fediverse: fediverse, logger: logger)
     return Application(
         responder: responder,
         server: .guardedHTTP1(limits: configuration.connectionLimits, fileLimit: FileLimit.current, cachedViews: cachedViews),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: cachedViews.serverName),
-        services: [PeeringService(peering: peering), LinkbackService(linkbacks: linkbacks)],
+        services: [PeeringService(peering: peering), LinkbackService(linkbacks: linkbacks), FediverseService(fediverse: fediverse)],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
             if configuration.port == 0 {
@@ -48,7 +51,7 @@ public func buildApplication(
 /// anonymous reader's cached page views).
 func buildResponder(
     configuration: ServerConfiguration, nodeURL: NodeBaseURL, database: WikiDatabase, identity: NodeIdentity, peering: Peering,
-    linkbacks: Linkbacks, logger: Logger
+    linkbacks: Linkbacks, fediverse: Fediverse, logger: Logger
 ) async throws -> (some HTTPResponder<WikiRequestContext>, CachedViews) {
     typealias Context = WikiRequestContext
     let renderer = try await TemplateRenderer(folder: configuration.resourcesDirectory.appendingPathComponent("Templates"))
@@ -86,7 +89,8 @@ func buildResponder(
         throw ResourceError.missingFile(faviconFile.path)
     }
     DiscoveryController(database: database, site: site, identity: identity, favicon: ByteBuffer(bytes: favicon)).addRoutes(to: router)
-    ActivityPubController(database: database, site: site, actorKey: configuration.dataDirectory.actorKey()).addRoutes(to: router)
+    ActivityPubController(database: database, site: site, actorKey: fediverse.actorKey).addRoutes(to: router)
+    FediverseInboxController(fediverse: fediverse, site: site).addRoutes(to: router)
     InboxController(peering: peering, linkbacks: linkbacks, site: site).addRoutes(to: router)
     LinkbackController(database: database, linkbacks: linkbacks, site: site, homePage: homePage).addRoutes(to: router)
     FedwikiController(database: database, cache: cache).addRoutes(to: router)

@@ -21,11 +21,6 @@ struct InboxController {
         router.post("\(NodeAddress.inbox)", use: receive)
     }
 
-    struct Answer: Encodable {
-        let status: String
-        let message: String
-    }
-
     @Sendable func receive(request: Request, context: Context) async throws -> Response {
         guard let type = request.headers[.contentType], type.lowercased().hasPrefix("application/json") else {
             throw HTTPError(.unsupportedMediaType, message: "A notice is application/json.")
@@ -38,23 +33,41 @@ struct InboxController {
             headers: request.headers, body: Data(buffer.readableBytesView))
         do {
             switch try await peering.receive(signed) {
-            case .accepted(let message):
-                return try Response.json(Answer(status: "accepted", message: message), status: .accepted)
+            case .accepted(let message): return try InboxAnswer.accepted(message)
             case .mentionQueued(let message):
                 linkbacks.wake()
-                return try Response.json(Answer(status: "accepted", message: message), status: .accepted)
-            case .ignored(let message):
-                return try Response.json(Answer(status: "ignored", message: message), status: .accepted)
+                return try InboxAnswer.accepted(message)
+            case .ignored(let message): return try InboxAnswer.ignored(message)
             }
         } catch let error as RemoteError {
-            switch error {
-            case .unauthorized(let message):
-                throw HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Signature"], message: message)
-            case .refused(let message):
-                throw HTTPError(.serviceUnavailable, headers: [.retryAfter: "60"], message: message)
-            default:
-                throw HTTPError(.badRequest, message: error.description)
-            }
+            throw InboxAnswer.refusal(error)
+        }
+    }
+}
+
+/// How both inboxes (the peer protocol's and the fediverse's) answer: `202` with
+/// `{"status": "accepted" | "ignored", "message": …}`, or the refusal's status and reason.
+enum InboxAnswer {
+    struct Body: Encodable {
+        let status: String
+        let message: String
+    }
+
+    static func accepted(_ message: String) throws -> Response {
+        try Response.json(Body(status: "accepted", message: message), status: .accepted)
+    }
+
+    static func ignored(_ message: String) throws -> Response {
+        try Response.json(Body(status: "ignored", message: message), status: .accepted)
+    }
+
+    /// `401` with `WWW-Authenticate: Signature` for what is not signed as it must be, `503`
+    /// with `Retry-After` for what cannot be taken now, `400` for the rest.
+    static func refusal(_ error: RemoteError) -> HTTPError {
+        switch error {
+        case .unauthorized(let message): HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Signature"], message: message)
+        case .refused(let message): HTTPError(.serviceUnavailable, headers: [.retryAfter: "60"], message: message)
+        default: HTTPError(.badRequest, message: error.description)
         }
     }
 }

@@ -1,0 +1,85 @@
+import Foundation
+import WikinodeCore
+import _CryptoExtras
+
+extension Fediverse {
+    /// The actor that holds the key `keyId`: as kept, when fetched less than a day ago and
+    /// `refresh` is false; otherwise fetched from its server (the key's address answers the
+    /// actor, or a key document whose owner is fetched in turn). Throws `.unauthorized` when
+    /// it cannot be had or does not hold that key.
+    func actor(holdingKey keyId: String, refresh: Bool = false, now: Date = Date()) async throws -> (actor: FediverseActor, fetched: Bool) {
+        if !refresh, let kept = try database.fediverseActor(keyId: keyId), now.timeIntervalSince(kept.fetchedAt) < Self.actorLifetime {
+            return (kept, false)
+        }
+        guard let keyURL = WebAddress.url(keyId).map(WebAddress.withoutFragment) else {
+            throw RemoteError.unauthorized("The keyId \(keyId.prefix(200)) is not an http(s) address.")
+        }
+        do {
+            var document = try await fetch(keyURL)
+            if document.object["publicKey"] == nil, let owner = document.string("owner").flatMap(WebAddress.url) {
+                // A key document: its owner is the actor.
+                guard owner.host?.lowercased() == keyURL.host?.lowercased() else {
+                    throw RemoteError.unauthorized("The key's owner is on another host than the key.")
+                }
+                document = try await fetch(owner)
+            }
+            let actor = try Self.actor(from: document, keyId: keyId, now: now)
+            return (try database.saveFediverseActor(actor), true)
+        } catch let error as RemoteError {
+            // A server that is gone may still sign its goodbye (`Delete` of the actor) with
+            // the key it had: the kept one is used for that.
+            if let kept = try database.fediverseActor(keyId: keyId), !refresh { return (kept, false) }
+            if case .unauthorized = error { throw error }
+            throw RemoteError.unauthorized("The key \(keyId.prefix(200)) cannot be fetched: \(error)")
+        }
+    }
+
+    /// GETs an ActivityStreams document, signed (servers in secure mode ask for it), with limits.
+    func fetch(_ url: URL) async throws -> ActivityJSON {
+        let headers = try FediverseSignature.sign(method: "GET", url: url, body: nil, keyId: keyId, key: try actorKey.privateKey())
+        var fields = headers
+        fields[.accept] = ActivityFields.accept
+        let response = try await client.get(url, headers: fields, limits: Self.fetchLimits)
+        guard (200..<300).contains(response.status) else {
+            throw RemoteError.badResponse("\(url.absoluteString) answers \(response.status).")
+        }
+        guard let document = ActivityJSON(data: response.body) else {
+            throw RemoteError.badResponse("\(url.absoluteString) does not answer a JSON object.")
+        }
+        guard let id = document.string("id"),
+            WebAddress.url(id).map(WebAddress.withoutFragment)?.absoluteString == response.url.absoluteString
+                || id == url.absoluteString
+        else { throw RemoteError.badResponse("\(url.absoluteString) answers a document whose id is another address.") }
+        return document
+    }
+
+    static let actorTypes: Set<String> = ["Person", "Service", "Application", "Group", "Organization"]
+
+    /// What the node keeps of an actor document that holds the key `keyId`.
+    static func actor(from document: ActivityJSON, keyId: String, now: Date) throws -> FediverseActor {
+        guard let type = document.type, actorTypes.contains(type) else { throw RemoteError.unauthorized("The key's owner is not an actor.") }
+        guard let id = document.string("id"), let idURL = WebAddress.url(id), let host = idURL.host?.lowercased() else {
+            throw RemoteError.unauthorized("The actor has no usable id.")
+        }
+        guard let inbox = document.string("inbox").flatMap(WebAddress.url), inbox.host?.lowercased() == host else {
+            throw RemoteError.unauthorized("The actor \(id) has no inbox on its own host.")
+        }
+        let sharedInbox = document.embedded("endpoints")?.string("sharedInbox").flatMap(WebAddress.url)
+        let keys: [ActivityJSON] =
+            (document.object["publicKey"] as? [[String: Any]])?.map(ActivityJSON.init) ?? [document.embedded("publicKey")].compactMap { $0 }
+        guard let key = keys.first(where: { $0.string("id") == keyId }) else {
+            throw RemoteError.unauthorized("The actor \(id) does not hold the key \(keyId.prefix(200)).")
+        }
+        guard key.string("owner") == id, let pem = key.string("publicKeyPem"), pem.utf8.count <= 16_384,
+            (try? _RSA.Signing.PublicKey(pemRepresentation: pem)) != nil
+        else { throw RemoteError.unauthorized("The key \(keyId.prefix(200)) is not an RSA key of at least 2048 bits owned by \(id).") }
+        let user = ValidName.clean(document.string("preferredUsername") ?? "")
+        let profile = ActivityJSON.reference(document.object["url"]).flatMap(WebAddress.url)?.absoluteString ?? id
+        return FediverseActor(
+            actorURL: id, host: host, inbox: inbox.absoluteString,
+            sharedInbox: sharedInbox.flatMap { $0.host?.lowercased() == host ? $0.absoluteString : nil },
+            handle: user.isEmpty ? "" : "@\(user)@\(host)", name: ValidName.clean(document.string("name") ?? user), profileURL: profile,
+            iconURL: document.embedded("icon").flatMap { ActivityJSON.reference($0.object["url"]) }.flatMap(WebAddress.url)?.absoluteString ?? "",
+            publicKeyId: keyId, publicKeyPem: pem, fetchedAt: now)
+    }
+}

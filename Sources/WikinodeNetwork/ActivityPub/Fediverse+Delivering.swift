@@ -1,0 +1,73 @@
+import Foundation
+import ServiceLifecycle
+import WikinodeCore
+
+extension Fediverse {
+    /// Delivers every activity that is due, a few at a time: a signed POST to its inbox. A
+    /// success removes it; a timeout, a 5xx, a 408 or a 429 waits longer each time and is given
+    /// up after `maximumDeliveryAttempts`; any other answer is final.
+    public func deliverDueActivities(now: Date = Date()) async {
+        guard nodeURL.isSettled else { return }
+        let due: [ActivityDelivery]
+        do {
+            due = try database.dueDeliveries(now: now)
+        } catch {
+            logger.warning("fediverse: reading deliveries failed", metadata: ["error": "\(error)"])
+            return
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for (index, delivery) in due.enumerated() {
+                if index >= Self.concurrentDeliveries { await group.next() }
+                group.addTask { await self.deliver(delivery) }
+            }
+        }
+    }
+
+    private func deliver(_ delivery: ActivityDelivery) async {
+        guard let id = delivery.id else { return }
+        do {
+            guard let inbox = WebAddress.url(delivery.inbox) else { throw RemoteError.invalidURL(delivery.inbox) }
+            let body = Data(delivery.activity.utf8)
+            let headers = try FediverseSignature.sign(method: "POST", url: inbox, body: body, keyId: keyId, key: try actorKey.privateKey())
+            let response = try await client.post(inbox, headers: headers, body: body, limits: Self.deliveryLimits)
+            switch response.status {
+            case 200..<300:
+                try database.deliveryDone(id: id)
+            case 408, 429, 500..<600:
+                throw RemoteError.unreachable("\(delivery.inbox) answers \(response.status)")
+            default:
+                let reason = String(decoding: response.body.prefix(200), as: UTF8.self)
+                logger.info("fediverse: \(delivery.inbox) refused a delivery", metadata: ["status": "\(response.status)", "answer": "\(reason)"])
+                try database.deliveryDone(id: id)
+            }
+        } catch let error as RemoteError where error.isPassing && delivery.attempts + 1 < Self.maximumDeliveryAttempts {
+            try? database.deliveryFailed(id: id, error: error.description, retryAt: Date() + timing.backoff(failures: delivery.attempts + 1))
+        } catch {
+            logger.info("fediverse: a delivery to \(delivery.inbox) was given up", metadata: ["error": "\(error)"])
+            try? database.deliveryDone(id: id)
+        }
+    }
+}
+
+/// Runs the fediverse's background work for `wikinode serve`: deliveries, when one is queued
+/// in this process (a wake-up) and once a second for retries that came due or deliveries
+/// queued by another process.
+public struct FediverseService: Service {
+    let fediverse: Fediverse
+    let tick: Duration
+
+    public init(fediverse: Fediverse, tick: Duration = .seconds(1)) {
+        self.fediverse = fediverse
+        self.tick = tick
+    }
+
+    public func run() async throws {
+        let fediverse = fediverse
+        await runWakeLoop(
+            wakeups: fediverse.wakeups, tick: tick,
+            onTick: {
+                if let next = try? fediverse.database.nextDeliveryDate(), next <= Date() { fediverse.wake() }
+            },
+            work: { await fediverse.deliverDueActivities() })
+    }
+}

@@ -1,0 +1,122 @@
+import Crypto
+import Foundation
+import WikinodeCore
+import _CryptoExtras
+
+extension Fediverse {
+    /// What the inbox did with an activity.
+    public enum InboxOutcome: Sendable, Equatable {
+        case accepted(String)
+        case ignored(String)
+    }
+
+    /// Checks and acts on an activity posted to the inbox. Throws `.unauthorized` for anything
+    /// unsigned, forged, stale, replayed or signed by another actor than the activity's,
+    /// `.badResponse` for a body that is not an activity this node can act on.
+    public func receive(_ request: FediverseSignature.SignedRequest, now: Date = Date()) async throws -> InboxOutcome {
+        guard let activity = ActivityJSON(data: request.body) else { throw RemoteError.badResponse("The body is not a JSON object.") }
+        guard let type = activity.type, !type.isEmpty, type.count <= 100 else { throw RemoteError.badResponse("The activity has no type.") }
+        guard let actorID = activity.reference("actor"), let actorURL = WebAddress.url(actorID), let actorHost = actorURL.host?.lowercased() else {
+            throw RemoteError.badResponse("The activity has no actor (an http(s) address).")
+        }
+        let claim = try FediverseSignature.claim(of: request)
+        guard WebAddress.url(claim.keyId)?.host?.lowercased() == actorHost else {
+            throw RemoteError.unauthorized("The key \(claim.keyId.prefix(200)) is not on the actor's host, \(actorHost).")
+        }
+        let verified = try await verify(request, keyId: claim.keyId, now: now)
+        guard verified.actor.actorURL == actorID else {
+            throw RemoteError.unauthorized("The activity's actor is not the owner of the key that signed it.")
+        }
+        let replay = Data(SHA256.hash(data: Data(verified.signature.replayKey.utf8))).base64EncodedString()
+        let window = FediverseSignature.window
+        guard try database.rememberNonce(keyId: claim.keyId, nonce: replay, expiresAt: now + 2 * window, now: now) else {
+            throw RemoteError.unauthorized("This activity was received before (its signature is used).")
+        }
+        switch type {
+        case "Follow":
+            return try receiveFollow(activity, from: verified.actor, now: now)
+        case "Undo":
+            return try receiveUndo(activity, from: verified.actor)
+        case "Delete" where activity.reference("object") == actorID:
+            // The account is gone: it follows no more, and its key is forgotten.
+            try database.removeFediverseFollower(actorId: verified.actor.id!)
+            return .accepted("\(verified.actor.handle.isEmpty ? actorID : verified.actor.handle) is gone.")
+        default:
+            return .ignored("This node does not act on \(type.prefix(100)) activities.")
+        }
+    }
+
+    /// The signature checked against the key of the actor that holds it; fetched again once
+    /// when the kept key does not verify (the actor may have a new one).
+    private func verify(
+        _ request: FediverseSignature.SignedRequest, keyId: String, now: Date
+    ) async throws -> (
+        actor: FediverseActor, signature: FediverseSignature.Verified
+    ) {
+        let first = try await actor(holdingKey: keyId, now: now)
+        do {
+            return (first.actor, try Self.check(request, against: first.actor, now: now))
+        } catch RemoteError.unauthorized(let reason) where !first.fetched && reason.contains("does not verify") {
+            let again = try await actor(holdingKey: keyId, refresh: true, now: now)
+            return (again.actor, try Self.check(request, against: again.actor, now: now))
+        }
+    }
+
+    private static func check(
+        _ request: FediverseSignature.SignedRequest, against actor: FediverseActor, now: Date
+    ) throws
+        -> FediverseSignature.Verified
+    {
+        guard let key = try? _RSA.Signing.PublicKey(pemRepresentation: actor.publicKeyPem) else {
+            throw RemoteError.unauthorized("The key kept for \(actor.actorURL) cannot be read.")
+        }
+        return try FediverseSignature.verify(request, publicKey: key, now: now)
+    }
+
+    private func receiveFollow(_ activity: ActivityJSON, from actor: FediverseActor, now: Date) throws -> InboxOutcome {
+        guard let followID = activity.string("id"), WebAddress.url(followID) != nil else {
+            throw RemoteError.badResponse("A Follow needs an id (an http(s) address).")
+        }
+        guard activity.reference("object") == actorURL else {
+            throw RemoteError.badResponse("This Follow is for \(activity.reference("object")?.prefix(200) ?? "nobody"), not for \(actorURL).")
+        }
+        let follow: [String: Any] = ["id": followID, "type": "Follow", "actor": actor.actorURL, "object": actorURL]
+        let accept: [String: Any] = [
+            "@context": ActivityContext.activityStreams, "id": actorURL + "#accept/" + Self.digestName(followID), "type": "Accept",
+            "actor": actorURL, "object": follow,
+        ]
+        let json = String(
+            decoding: try JSONSerialization.data(withJSONObject: accept, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+        do {
+            try database.recordFediverseFollower(actorId: actor.id!, followActivity: followID, accept: (actor.inbox, json), now: now)
+        } catch let error as WikiError {
+            throw RemoteError.refused(error.description)
+        }
+        wake()
+        return .accepted("\(actor.handle.isEmpty ? actor.actorURL : actor.handle) now follows this node.")
+    }
+
+    private func receiveUndo(_ activity: ActivityJSON, from actor: FediverseActor) throws -> InboxOutcome {
+        let object = activity.embedded("object")
+        let undone = object?.type ?? "an activity"
+        guard object == nil || undone == "Follow" else { return .ignored("This node does not act on Undo of \(undone.prefix(100)).") }
+        if let object {
+            guard object.reference("actor") == actor.actorURL else {
+                throw RemoteError.unauthorized("An actor can only undo its own Follow.")
+            }
+            guard try database.removeFediverseFollower(actorId: actor.id!, followActivity: object.string("id")) else {
+                return .ignored("\(actor.actorURL) did not follow this node with that Follow.")
+            }
+        } else {
+            // `object` is only the Follow's address.
+            guard let followID = activity.string("object"), try database.removeFediverseFollower(actorId: actor.id!, followActivity: followID)
+            else { return .ignored("\(actor.actorURL) did not follow this node with that Follow.") }
+        }
+        return .accepted("\(actor.handle.isEmpty ? actor.actorURL : actor.handle) no longer follows this node.")
+    }
+
+    /// A short, stable name for an address (the first 16 bytes of its SHA-256, hex).
+    static func digestName(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+}
