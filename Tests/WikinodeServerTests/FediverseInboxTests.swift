@@ -48,7 +48,7 @@ import _CryptoExtras
 
             // The Accept arrives at the account's inbox, signed with the actor's key.
             var accept: FediverseTestServer.Received?
-            _ = try await NodeCluster.waitUntil(timeout: .seconds(10)) {
+            _ = await NodeCluster.waitUntil(timeout: .seconds(10)) {
                 accept = server.requests.first { $0.json["type"] as? String == "Accept" }
                 return accept != nil
             }

@@ -35,5 +35,15 @@ extension WikiDatabase {
                 t.column("createdAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v16: the posts the fediverse was told of, and how far the change log was read for it") { db in
+            // One row per post followers were sent a `Create` of: what it looked like then, so
+            // that a change sends an `Update` and a post that is no longer public a `Delete`.
+            try db.create(table: "fediversePost") { t in
+                t.primaryKey("pageId", .integer)
+                t.column("objectId", .text).notNull()
+                t.column("contentHash", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+            }
+        }
     }
 }

@@ -115,10 +115,14 @@ extension WikiDatabase {
     /// Posts, newest first. With `visibleAt`, only those readers see at that moment (published
     /// and not scheduled later); without it, drafts and scheduled posts too.
     public func posts(
-        visibleAt now: Date?, tag: String? = nil, year: Int? = nil, month: Int? = nil, limit: Int = 20, offset: Int = 0
+        visibleAt now: Date?, tag: String? = nil, year: Int? = nil, month: Int? = nil, pageId: Int64? = nil, limit: Int = 20, offset: Int = 0
     ) throws -> [PostEntry] {
         var conditions = ["p.deletedAt IS NULL"]
         var arguments: [any DatabaseValueConvertible] = []
+        if let pageId {
+            conditions.append("s.pageId = ?")
+            arguments.append(pageId)
+        }
         if let now {
             conditions.append("s.status = 'published' AND s.publishedAt <= ?")
             arguments.append(now)

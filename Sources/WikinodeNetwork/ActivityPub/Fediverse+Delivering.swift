@@ -49,9 +49,9 @@ extension Fediverse {
     }
 }
 
-/// Runs the fediverse's background work for `wikinode serve`: deliveries, when one is queued
-/// in this process (a wake-up) and once a second for retries that came due or deliveries
-/// queued by another process.
+/// Runs the fediverse's background work for `wikinode serve`: telling followers of posts and
+/// delivering what is queued, when a page changes or a delivery is queued in this process (a
+/// wake-up), and once a second for retries that came due and changes made by another process.
 public struct FediverseService: Service {
     let fediverse: Fediverse
     let tick: Duration
@@ -63,11 +63,17 @@ public struct FediverseService: Service {
 
     public func run() async throws {
         let fediverse = fediverse
+        let cancellable = fediverse.database.observeCommits(to: ["pageChange"]) { fediverse.wake() }
+        defer { cancellable.cancel() }
         await runWakeLoop(
             wakeups: fediverse.wakeups, tick: tick,
             onTick: {
-                if let next = try? fediverse.database.nextDeliveryDate(), next <= Date() { fediverse.wake() }
+                let delivery = (try? fediverse.database.nextDeliveryDate()).flatMap { $0 }.map { $0 <= Date() } ?? false
+                if delivery || (try? fediverse.database.hasUnfederatedChanges()) == true { fediverse.wake() }
             },
-            work: { await fediverse.deliverDueActivities() })
+            work: {
+                fediverse.announcePosts()
+                await fediverse.deliverDueActivities()
+            })
     }
 }

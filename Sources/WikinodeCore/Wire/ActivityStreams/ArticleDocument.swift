@@ -81,6 +81,35 @@ public struct ArticleActivity: Codable, Sendable, Equatable {
     }
 }
 
+/// The `Delete` of a post that is no longer public: its object becomes a `Tombstone`.
+public struct DeleteActivity: Codable, Sendable, Equatable {
+    public struct Tombstone: Codable, Sendable, Equatable {
+        public var id: String
+        public var type = "Tombstone"
+    }
+
+    public var context = ActivityContext()
+    public var id: String
+    public var type = "Delete"
+    public var actor: String
+    public var to: [String]
+    public var cc: [String]
+    public var object: Tombstone
+
+    enum CodingKeys: String, CodingKey {
+        case context = "@context"
+        case id, type, actor, to, cc, object
+    }
+
+    public init(id: String, objectId: String, baseURL: String) {
+        self.id = id
+        actor = baseURL + NodeAddress.actor
+        to = [ActivityContext.publicAudience]
+        cc = [baseURL + NodeAddress.actorFollowers]
+        object = Tombstone(id: objectId)
+    }
+}
+
 /// An `OrderedCollection`: the outbox (its latest items), the followers and the following
 /// (their counts; who they are is not published).
 public struct OrderedCollectionDocument<Item: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {

@@ -1,0 +1,121 @@
+import Foundation
+import HTTPTypes
+import Testing
+import WikinodeCore
+import WikinodeNetwork
+import WikinodeTesting
+import _CryptoExtras
+
+/// Posts go out to fediverse followers: `Create` when a post becomes public, `Update` when it
+/// changes, `Delete` when it is no longer public; once per server (its shared inbox), signed,
+/// retried when the server is down.
+@Suite(.serialized) struct FediversePostsTests {
+    static func follow(_ server: FediverseTestServer, _ name: String, _ node: NodeCluster.Node) async throws {
+        let follow: [String: Any] = [
+            "id": server.actorURL(name) + "/follows/1", "type": "Follow", "actor": server.actorURL(name), "object": node.url + "/actor",
+        ]
+        let reply = try await server.post(follow, to: node.url + "/actor/inbox", as: name)
+        #expect(reply.status == 202, "\(reply.body)")
+    }
+
+    /// The activities of `type` the server's shared inbox received so far.
+    static func received(_ server: FediverseTestServer, _ type: String) -> [FediverseTestServer.Received] {
+        server.requests.filter { $0.path == "/inbox" && $0.json["type"] as? String == type }
+    }
+
+    static func waitFor(_ server: FediverseTestServer, _ type: String, count: Int = 1) async throws -> [FediverseTestServer.Received] {
+        _ = try await NodeCluster.waitUntil(timeout: .seconds(15)) { received(server, type).count >= count }
+        return received(server, type)
+    }
+
+    @Test func postsAreCreatedUpdatedAndDeletedOncePerServer() async throws {
+        try await NodeCluster.run(count: 1) { cluster in
+            let node = cluster[0]
+            let database = try node.database()
+            try database.addUser(named: "owner", password: "the owner's long secret", hasher: PasswordHasher(costLog2: 10))
+            try await FediverseTestServer.run { server in
+                // Two accounts of one server follow: one delivery reaches both.
+                try await Self.follow(server, "ann", node)
+                try await Self.follow(server, "bob", node)
+                #expect(try database.fediverseDeliveryInboxes() == [server.url + "/inbox"])
+                // A page that is not a post is not told.
+                try await database.savePage(PageEdit(title: try PageTitle("Just a page"), markdown: "Nothing to post.", author: "owner"))
+
+                let title = try PageTitle("First Post")
+                try await database.savePage(
+                    PageEdit(title: title, markdown: "Hello, fediverse. See [[Welcome]].", author: "owner"),
+                    post: PostSettings(publishedAt: Date() - 60, tags: ["Hello"]))
+                guard case .found(let page) = try database.lookup(title), let permalink = try database.post(of: page)?.post.permalinkPath else {
+                    Issue.record("no post")
+                    return
+                }
+                let objectId = node.url + permalink
+                let created = try await Self.waitFor(server, "Create")
+                #expect(created.count == 1)
+                let create = try #require(created.first)
+                let article = try #require(create.json["object"] as? [String: Any])
+                #expect(article["id"] as? String == objectId && article["type"] as? String == "Article")
+                #expect(article["name"] as? String == "First Post")
+                #expect((article["content"] as? String)?.contains(#"href="\#(node.url)/wiki/Welcome""#) == true)
+                #expect(create.json["actor"] as? String == node.url + "/actor")
+                #expect(create.json["to"] as? [String] == ["https://www.w3.org/ns/activitystreams#Public"])
+                #expect(create.json["cc"] as? [String] == [node.url + "/actor/followers"])
+                // Signed with the node's key, as its actor publishes it.
+                let actor = try await NodeCluster.request(node.url + "/actor", headers: [("Accept", "application/activity+json")])
+                let pem = try #require((actor.json["publicKey"] as? [String: Any])?["publicKeyPem"] as? String)
+                let signed = FediverseSignature.SignedRequest(
+                    method: "POST", path: create.path, targetURI: server.url + create.path, headers: create.headers, body: create.body)
+                #expect(throws: Never.self) { try FediverseSignature.verify(signed, publicKey: try _RSA.Signing.PublicKey(pemRepresentation: pem)) }
+
+                // An edit of the post is an Update of the same object.
+                guard case .found(let current) = try database.lookup(title) else { return }
+                try await database.savePage(
+                    PageEdit(title: title, markdown: "Hello, fediverse, edited.", author: "owner", expectation: .revision(current.revisionId)))
+                let updated = try await Self.waitFor(server, "Update")
+                #expect(updated.count == 1)
+                #expect(((updated.first?.json["object"] as? [String: Any])?["content"] as? String)?.contains("edited") == true)
+                #expect((updated.first?.json["object"] as? [String: Any])?["id"] as? String == objectId)
+
+                // Unpublished: a Delete of it, as a Tombstone. Nothing more is sent for the plain page.
+                try database.unpublish(title)
+                let deleted = try await Self.waitFor(server, "Delete")
+                #expect(deleted.count == 1)
+                #expect((deleted.first?.json["object"] as? [String: Any])?["id"] as? String == objectId)
+                #expect((deleted.first?.json["object"] as? [String: Any])?["type"] as? String == "Tombstone")
+                try await Task.sleep(for: .seconds(1.5))
+                #expect(Self.received(server, "Create").count == 1 && Self.received(server, "Update").count == 1)
+            }
+        }
+    }
+
+    @Test func aServerThatIsDownGetsThePostLaterAndAGoneOneIsGivenUp() async throws {
+        try await NodeCluster.run(count: 1) { cluster in
+            let node = cluster[0]
+            let database = try node.database()
+            try database.addUser(named: "owner", password: "the owner's long secret", hasher: PasswordHasher(costLog2: 10))
+            try await FediverseTestServer.run { server in
+                try await Self.follow(server, "ann", node)
+                server.setInboxStatus("/inbox", 503)
+                try await database.savePage(
+                    PageEdit(title: try PageTitle("While Down"), markdown: "Posted while the server is down.", author: "owner"),
+                    post: PostSettings(publishedAt: Date() - 60))
+                // Tried, refused with 503, kept and tried again.
+                let tried = try await NodeCluster.waitUntil(timeout: .seconds(10)) { Self.received(server, "Create").count >= 2 }
+                #expect(tried != nil)
+                #expect(try database.pendingDeliveryCount() == 1)
+                server.setInboxStatus("/inbox", 202)
+                let delivered = try await NodeCluster.waitUntil(timeout: .seconds(10)) { try database.pendingDeliveryCount() == 0 }
+                #expect(delivered != nil)
+
+                // A 4xx other than 408 and 429 is final: given up at once.
+                server.setInboxStatus("/inbox", 410)
+                try await database.savePage(
+                    PageEdit(title: try PageTitle("To a Gone Server"), markdown: "Nobody there.", author: "owner"), post: PostSettings(publishedAt: Date() - 60))
+                let givenUp = try await NodeCluster.waitUntil(timeout: .seconds(10)) {
+                    try Self.received(server, "Create").count >= 4 && database.pendingDeliveryCount() == 0
+                }
+                #expect(givenUp != nil)
+            }
+        }
+    }
+}
