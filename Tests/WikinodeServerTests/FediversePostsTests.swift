@@ -110,7 +110,8 @@ import _CryptoExtras
                 // A 4xx other than 408 and 429 is final: given up at once.
                 server.setInboxStatus("/inbox", 410)
                 try await database.savePage(
-                    PageEdit(title: try PageTitle("To a Gone Server"), markdown: "Nobody there.", author: "owner"), post: PostSettings(publishedAt: Date() - 60))
+                    PageEdit(title: try PageTitle("To a Gone Server"), markdown: "Nobody there.", author: "owner"),
+                    post: PostSettings(publishedAt: Date() - 60))
                 let givenUp = try await NodeCluster.waitUntil(timeout: .seconds(10)) {
                     try Self.received(server, "Create").count >= 4 && database.pendingDeliveryCount() == 0
                 }

@@ -49,7 +49,9 @@ extension WikiDatabase {
     /// against what it was told, with what each needs,
     /// and the log position they bring the cursor to. `hash` gives what the fediverse sees of
     /// a post (its `Article` but the dates): equal hashes need no `Update`.
-    public func pendingPostActivities(now: Date = Date(), hash: (PostEntry) throws -> String) throws -> (
+    public func pendingPostActivities(
+        now: Date = Date(), hash: (PostEntry) throws -> String
+    ) throws -> (
         activities: [(PostActivity, hash: String?)], latest: Int64
     ) {
         let (pageIds, latest, told) = try writer.read { db -> ([Int64], Int64, [Int64: (objectId: String, hash: String)]) in
@@ -60,7 +62,8 @@ extension WikiDatabase {
             let pageIds = Array(Set(logged).union(try Self.postsToldWrongly(now: now, in: db))).sorted()
             var told: [Int64: (String, String)] = [:]
             for row in try Row.fetchAll(
-                db, sql: "SELECT pageId, objectId, contentHash FROM fediversePost WHERE pageId IN (\(pageIds.map(String.init).joined(separator: ",")))")
+                db,
+                sql: "SELECT pageId, objectId, contentHash FROM fediversePost WHERE pageId IN (\(pageIds.map(String.init).joined(separator: ",")))")
             {
                 told[row["pageId"]] = (row["objectId"], row["contentHash"])
             }
@@ -84,7 +87,9 @@ extension WikiDatabase {
 
     /// Records that the fediverse was told of `activities` (each with its JSON for every
     /// follower's inbox, queued here) and moves the cursor to `latest`, in one transaction.
-    public func recordPostActivities(_ activities: [(activity: PostActivity, hash: String?, json: String)], latest: Int64, now: Date = Date())
+    public func recordPostActivities(
+        _ activities: [(activity: PostActivity, hash: String?, json: String)], latest: Int64, now: Date = Date()
+    )
         throws
     {
         try writer.write { db in

@@ -26,14 +26,16 @@ extension Fediverse {
                 switch activity {
                 case .create(let entry):
                     let article = articles[entry.post.pageId]!
-                    data = try encoder.encode(ArticleActivity(id: article.id + "#create", type: "Create", article: article, published: article.published))
+                    data = try encoder.encode(
+                        ArticleActivity(id: article.id + "#create", type: "Create", article: article, published: article.published))
                 case .update(let entry):
                     let article = articles[entry.post.pageId]!
                     data = try encoder.encode(
                         ArticleActivity(
                             id: article.id + "#update-\(pending.latest)", type: "Update", article: article, published: ActivityDate.format(now)))
                 case .delete(_, let objectId):
-                    data = try encoder.encode(DeleteActivity(id: base + objectId + "#delete-\(pending.latest)", objectId: base + objectId, baseURL: base))
+                    data = try encoder.encode(
+                        DeleteActivity(id: base + objectId + "#delete-\(pending.latest)", objectId: base + objectId, baseURL: base))
                 }
                 made.append((activity, hash, String(decoding: data, as: UTF8.self)))
             }
