@@ -32,6 +32,8 @@ public final class FediverseTestServer: Sendable {
     let task = Mutex<Task<Void, Error>?>(nil)
     /// Answers the inboxes give, by path, instead of 202 (a server that is down, say).
     let inboxStatus = Mutex<[String: Int]>([:])
+    /// Posts the accounts published, by path (`/users/{name}/statuses/{id}`).
+    let objects = Mutex<[String: Data]>([:])
 
     public init() {}
 
@@ -44,6 +46,13 @@ public final class FediverseTestServer: Sendable {
     /// Makes the inbox at `path` answer `status` from now on.
     public func setInboxStatus(_ path: String, _ status: Int) {
         inboxStatus.withLock { $0[path] = status }
+    }
+
+    /// Publishes `object` at its `id` (which must be on this server), or removes it (nil).
+    public func setObject(_ id: String, _ object: [String: Any]?) {
+        let path = String(id.dropFirst(url.count))
+        let body = object.flatMap { try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys, .withoutEscapingSlashes]) }
+        objects.withLock { $0[path] = body }
     }
 
     /// A new key for every account, as after a rotation.
@@ -94,6 +103,11 @@ public final class FediverseTestServer: Sendable {
         router.get("/users/:name") { _, context -> Response in
             let name = context.parameters.get("name") ?? ""
             let body = try JSONSerialization.data(withJSONObject: self.actorDocument(name), options: [.sortedKeys, .withoutEscapingSlashes])
+            return Response(
+                status: .ok, headers: [.contentType: "application/activity+json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+        router.get("/users/:name/statuses/:id") { request, _ -> Response in
+            guard let body = self.objects.withLock({ $0[request.uri.path] }) else { return Response(status: .notFound) }
             return Response(
                 status: .ok, headers: [.contentType: "application/activity+json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }

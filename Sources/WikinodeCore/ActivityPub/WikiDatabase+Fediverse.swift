@@ -50,3 +50,12 @@ public enum ActivityDate {
         date.formatted(Date.ISO8601FormatStyle())
     }
 }
+
+extension ActivityDate {
+    /// An RFC 3339 date as other servers write it (with or without fractional seconds).
+    public static func parse(_ text: String?) -> Date? {
+        guard let text, text.utf8.count <= 64 else { return nil }
+        if let date = try? Date(text, strategy: Date.ISO8601FormatStyle()) { return date }
+        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}

@@ -45,5 +45,12 @@ extension WikiDatabase {
                 t.column("createdAt", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v17: which fediverse account each response from the fediverse is") { db in
+            // Only that account may change or take back its reply, like or boost.
+            try db.create(table: "fediverseResponse") { t in
+                t.primaryKey("mentionId", .integer).references("mention", onDelete: .cascade)
+                t.column("actorURL", .text).notNull()
+            }
+        }
     }
 }

@@ -16,6 +16,8 @@ public struct Mention: Codable, Sendable, Equatable, Identifiable, FetchableReco
         case webmention, pingback, trackback
         /// A signed `mention` notice from a peer (see docs/federation.md).
         case wikinode
+        /// A reply, like or boost from the fediverse (see docs/fediverse.md).
+        case activitypub
     }
 
     /// What the source is to the page, as its microformats say (`in-reply-to`, `like-of`,

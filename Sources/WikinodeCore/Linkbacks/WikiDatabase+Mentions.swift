@@ -85,12 +85,15 @@ public enum MentionRefusal: Error, Sendable, Equatable, CustomStringConvertible 
     case blocked(String)
     case tooMany(Int)
     case busy(String)
+    /// A fediverse response that another account sent.
+    case anotherAccount(String)
 
     public var description: String {
         switch self {
         case .blocked(let domain): "Mentions from \(domain) are not accepted here."
         case .tooMany(let limit): "A source may mention at most \(limit) pages of this node."
         case .busy(let host): "Too many mentions from \(host) wait to be checked; send again later."
+        case .anotherAccount(let source): "\(source) is another account's."
         }
     }
 }

@@ -11,34 +11,41 @@ extension WikiDatabase {
     public func recordMentionVerified(id: Int64, startedAt: Date = .distantFuture, content: MentionContent, now: Date = Date()) throws {
         try writer.write { db in
             guard let before = try Mention.fetchOne(db, id: id), before.receivedAt <= startedAt else { return }
-            var mention = before
-            let settings = try NodeSettings.read(db)
-            mention.status = .verified
-            mention.authorName = content.authorName
-            mention.authorURL = content.authorURL
-            mention.authorPhoto = content.authorPhoto
-            mention.title = content.title.isEmpty ? mention.claimedTitle : content.title
-            mention.excerpt = content.excerpt.isEmpty ? mention.claimedExcerpt : content.excerpt
-            if mention.authorName.isEmpty { mention.authorName = mention.claimedSite }
-            mention.published = content.published
-            mention.kind = content.kind
-            mention.comments = content.comments
-            mention.verifiedAt = now
-            mention.lastError = nil
-            mention.attempts = 0
-            mention.nextAttemptAt = Self.wholeMilliseconds(now + Self.mentionRecheckInterval)
-            if mention.moderation != .refused {
-                let fromPeer =
-                    try Bool.fetchOne(
-                        db, sql: "SELECT EXISTS (SELECT 1 FROM peer WHERE isFollowing AND substr(?, 1, length(url) + 1) = url || '/')",
-                        arguments: [mention.sourceURL]) ?? false
-                if mention.moderation == .pending {
-                    mention.moderation = !settings.moderateMentions || fromPeer ? .approved : .pending
-                }
-            }
-            try mention.update(db)
-            if !mention.showsTheSame(as: before) { try queueResponsesChanged(pageId: mention.pageId, now: now, in: db) }
+            try self.storeVerified(before, content: content, recheckAt: now + Self.mentionRecheckInterval, now: now, in: db)
         }
+    }
+
+    /// `before` as its source shows it now: shown (or waiting for the owner, when mentions are
+    /// moderated and it is not from a followed peer), checked again at `recheckAt` (never when
+    /// nil), and the pages it replies to told again when what is shown changed.
+    func storeVerified(_ before: Mention, content: MentionContent, recheckAt: Date?, now: Date, in db: Database) throws {
+        var mention = before
+        let settings = try NodeSettings.read(db)
+        mention.status = .verified
+        mention.authorName = content.authorName
+        mention.authorURL = content.authorURL
+        mention.authorPhoto = content.authorPhoto
+        mention.title = content.title.isEmpty ? mention.claimedTitle : content.title
+        mention.excerpt = content.excerpt.isEmpty ? mention.claimedExcerpt : content.excerpt
+        if mention.authorName.isEmpty { mention.authorName = mention.claimedSite }
+        mention.published = content.published
+        mention.kind = content.kind
+        mention.comments = content.comments
+        mention.verifiedAt = now
+        mention.lastError = nil
+        mention.attempts = 0
+        mention.nextAttemptAt = recheckAt.map(Self.wholeMilliseconds)
+        if mention.moderation != .refused {
+            let fromPeer =
+                try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM peer WHERE isFollowing AND substr(?, 1, length(url) + 1) = url || '/')",
+                    arguments: [mention.sourceURL]) ?? false
+            if mention.moderation == .pending {
+                mention.moderation = !settings.moderateMentions || fromPeer ? .approved : .pending
+            }
+        }
+        try mention.update(db)
+        if !mention.showsTheSame(as: before) { try queueResponsesChanged(pageId: mention.pageId, now: now, in: db) }
     }
 
     /// The source does not (or no longer) link here, or is gone: nothing of it is shown.

@@ -22,6 +22,27 @@ public struct HTMLDocument: Sendable {
         self.baseURL = Self.baseURL(in: nodes, documentURL: url)
     }
 
+    /// The document's text as one line (a space where a block or a line break was), cut to
+    /// `limit` characters: an excerpt of a post that came as HTML (a fediverse note). Nil when
+    /// it has no text.
+    public func plainText(limit: Int = 500) -> String? {
+        guard !nodes.isEmpty else { return nil }
+        var text = ""
+        walk { index in
+            let node = nodes[index]
+            switch node.kind {
+            case .text: text += node.text
+            case .element where node.isHTML && HTMLTokens.nonTextElements.contains(node.name): return .skipDescendants
+            case .element where node.isHTML && Self.breaks.contains(node.name): text += " "
+            default: break
+            }
+            return .descend
+        }
+        return PlainText.clean(text, limit: limit)
+    }
+
+    static let breaks: Set<String> = ["p", "br", "div", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "tr"]
+
     /// The text of the first `<title>`, whitespace collapsed, or nil.
     public var title: String? {
         guard let index = nodes.indices.first(where: { nodes[$0].isElement("title") }) else { return nil }

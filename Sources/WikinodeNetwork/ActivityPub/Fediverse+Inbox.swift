@@ -38,9 +38,17 @@ extension Fediverse {
         case "Undo":
             return try receiveUndo(activity, from: verified.actor)
         case "Delete" where activity.reference("object") == actorID:
-            // The account is gone: it follows no more, and its key is forgotten.
+            // The account is gone: it follows no more.
             try database.removeFediverseFollower(actorId: verified.actor.id!)
             return .accepted("\(verified.actor.handle.isEmpty ? actorID : verified.actor.handle) is gone.")
+        case "Create", "Update":
+            return try await receivePost(activity, from: verified.actor, isUpdate: type == "Update")
+        case "Delete":
+            return try removeResponse(activity.reference("object"), from: verified.actor)
+        case "Like":
+            return try receiveReaction(activity, from: verified.actor, kind: .like)
+        case "Announce":
+            return try receiveReaction(activity, from: verified.actor, kind: .repost)
         default:
             return .ignored("This node does not act on \(type.prefix(100)) activities.")
         }
@@ -99,6 +107,7 @@ extension Fediverse {
     private func receiveUndo(_ activity: ActivityJSON, from actor: FediverseActor) throws -> InboxOutcome {
         let object = activity.embedded("object")
         let undone = object?.type ?? "an activity"
+        if undone == "Like" || undone == "Announce" { return try removeResponse(object?.string("id"), from: actor) }
         guard object == nil || undone == "Follow" else { return .ignored("This node does not act on Undo of \(undone.prefix(100)).") }
         if let object {
             guard object.reference("actor") == actor.actorURL else {
@@ -108,9 +117,11 @@ extension Fediverse {
                 return .ignored("\(actor.actorURL) did not follow this node with that Follow.")
             }
         } else {
-            // `object` is only the Follow's address.
-            guard let followID = activity.string("object"), try database.removeFediverseFollower(actorId: actor.id!, followActivity: followID)
-            else { return .ignored("\(actor.actorURL) did not follow this node with that Follow.") }
+            // `object` is only the address of what is undone: a Follow, or a like or boost.
+            guard let undoneID = activity.string("object") else { throw RemoteError.badResponse("An Undo needs an object.") }
+            if try !database.removeFediverseFollower(actorId: actor.id!, followActivity: undoneID) {
+                return try removeResponse(undoneID, from: actor)
+            }
         }
         return .accepted("\(actor.handle.isEmpty ? actor.actorURL : actor.handle) no longer follows this node.")
     }
