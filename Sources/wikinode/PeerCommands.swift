@@ -68,28 +68,38 @@ struct Unfollow: AsyncParsableCommand {
 }
 
 struct Peers: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Followed peers and followers, with their sync state.")
+    static let configuration = CommandConfiguration(
+        abstract: "Followed peers and followers (wikinodes and fediverse accounts), with their sync state.")
 
     @OptionGroup var dataOptions: DataOptions
 
     func run() async throws {
         let (database, _, _) = try dataOptions.directory.open()
         let states = try database.peerStates()
-        guard !states.isEmpty else {
+        let followers = try database.fediverseFollowers()
+        if states.isEmpty {
             print("No peers yet. Follow one with: wikinode follow <peer-url>")
-            return
+        } else {
+            let header = ["peer", "name", "pages", "last sync", "last error", "next attempt", "relation"]
+            let rows = states.map { state -> [String] in
+                let peer = state.peer
+                let relation = [peer.isFollowing ? "following" : nil, peer.isFollower ? "follower" : nil].compactMap { $0 }.joined(separator: "+")
+                return [
+                    peer.url, peer.name, peer.isFollowing ? String(state.pagesMirrored) : "-", Self.date(peer.lastSyncAt),
+                    peer.lastError.map { String($0.prefix(60)) } ?? "-", peer.isFollowing ? Self.date(peer.nextAttemptAt) : "-",
+                    relation.isEmpty ? "-" : relation,
+                ]
+            }
+            Table.print(header, rows)
         }
-        let header = ["peer", "name", "pages", "last sync", "last error", "next attempt", "relation"]
-        let rows = states.map { state -> [String] in
-            let peer = state.peer
-            let relation = [peer.isFollowing ? "following" : nil, peer.isFollower ? "follower" : nil].compactMap { $0 }.joined(separator: "+")
-            return [
-                peer.url, peer.name, peer.isFollowing ? String(state.pagesMirrored) : "-", Self.date(peer.lastSyncAt),
-                peer.lastError.map { String($0.prefix(60)) } ?? "-", peer.isFollowing ? Self.date(peer.nextAttemptAt) : "-",
-                relation.isEmpty ? "-" : relation,
-            ]
-        }
-        Table.print(header, rows)
+        guard !followers.isEmpty else { return }
+        print("")
+        print("Followers on the fediverse:")
+        Table.print(
+            ["account", "name", "since", "posts go to"],
+            followers.map {
+                [$0.actor.handle.isEmpty ? $0.actor.actorURL : $0.actor.handle, $0.actor.name, Self.date($0.since), $0.actor.deliveryInbox]
+            })
     }
 
     static func date(_ date: Date?) -> String {

@@ -45,6 +45,8 @@ import _CryptoExtras
             #expect(follower.actor.handle == "@ann@127.0.0.1")
             #expect(follower.actor.inbox == server.actorURL("ann") + "/inbox")
             #expect(follower.actor.sharedInbox == server.url + "/inbox")
+            let peers = try await NodeCluster.request(node.url + "/peers")
+            #expect(peers.body.contains("@ann@127.0.0.1") && peers.body.contains("Followers on the fediverse"))
 
             // The Accept arrives at the account's inbox, signed with the actor's key.
             var accept: FediverseTestServer.Received?

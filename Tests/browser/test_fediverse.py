@@ -4,6 +4,7 @@ follows the node, and the Accept the node sends back is verified with httpsig to
 import base64
 import hashlib
 import json
+import subprocess
 import threading
 import time
 import urllib.error
@@ -15,6 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from Cryptodome.PublicKey import RSA
 from httpsig.sign import HeaderSigner
 from httpsig.verify import HeaderVerifier
+
+from conftest import ROOT, wikinode_binary
 
 ACTIVITY = "application/activity+json"
 
@@ -129,6 +132,8 @@ def test_a_fediverse_account_follows_and_the_accept_verifies_with_httpsig(node):
 
         _, followers = get_json(actor["followers"])
         assert followers["totalItems"] == 1
+        listed = subprocess.run([wikinode_binary(), "peers", "--data", node.data], text=True, capture_output=True, check=True, cwd=ROOT)
+        assert "@zoe@127.0.0.1" in listed.stdout
         undo = {"id": server.base + "/undo/1", "type": "Undo", "actor": follow["actor"], "object": follow}
         status, _ = server.post(actor["inbox"], undo)
         assert status == 202

@@ -93,9 +93,31 @@ struct PeersView: Sendable {
         let interwikiPrefix: String
     }
 
+    /// A fediverse account that follows the node.
+    struct FollowerRow: Sendable {
+        let handle: String
+        let name: String
+        let profileURL: String
+        let since: DateView
+        /// Where posts reach it: its server's shared inbox, or its own.
+        let inbox: String
+
+        init(_ follower: FediverseFollower, timeZone: TimeZone) {
+            handle = follower.actor.handle.isEmpty ? follower.actor.actorURL : follower.actor.handle
+            name = follower.actor.name
+            profileURL = follower.actor.profileURL
+            since = DateView(follower.since, in: timeZone)
+            inbox = follower.actor.deliveryInbox
+        }
+    }
+
     let site: SiteView
     let peers: [Row]
     let hasPeers: Bool
+    let fediverseFollowers: [FollowerRow]
+    let hasFediverseFollowers: Bool
+    /// Activities waiting to be delivered to fediverse inboxes.
+    let pendingDeliveries: Int
     let canManage: Bool
     let csrfToken: String
     let message: String?

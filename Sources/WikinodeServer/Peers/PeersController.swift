@@ -36,8 +36,10 @@ struct PeersController {
         request: Request, context: Context, message: String?, error: String?, status: HTTPResponse.Status = .ok, followURL: String = ""
     ) throws -> Response {
         let rows = PeersView.rows(try database.peerStates(), timeZone: site.timeZone)
+        let followers = try database.fediverseFollowers().map { PeersView.FollowerRow($0, timeZone: site.timeZone) }
         let view = PeersView(
-            site: site, peers: rows, hasPeers: !rows.isEmpty, canManage: context.visitor.user?.role == .owner,
+            site: site, peers: rows, hasPeers: !rows.isEmpty, fediverseFollowers: followers, hasFediverseFollowers: !followers.isEmpty,
+            pendingDeliveries: try database.pendingDeliveryCount(), canManage: context.visitor.user?.role == .owner,
             csrfToken: context.visitor.csrfToken ?? "", message: message, error: error, followURL: followURL)
         let html = try renderer.render(view, template: "peers", viewer: context.viewer(for: request))
         return Response.conditional(to: request, body: html, contentType: "text/html; charset=utf-8", status: status)
