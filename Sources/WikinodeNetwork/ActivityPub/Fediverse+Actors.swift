@@ -25,6 +25,8 @@ extension Fediverse {
             }
             let actor = try Self.actor(from: document, keyId: keyId, now: now)
             return (try database.saveFediverseActor(actor), true)
+        } catch RemoteError.refused(let reason) {
+            throw RemoteError.refused(reason)
         } catch let error as RemoteError {
             // A server that is gone may still sign its goodbye (`Delete` of the actor) with
             // the key it had: the kept one is used for that.
@@ -34,8 +36,16 @@ extension Fediverse {
         }
     }
 
-    /// GETs an ActivityStreams document, signed (servers in secure mode ask for it), with limits.
+    /// GETs an ActivityStreams document, signed (servers in secure mode ask for it), with
+    /// limits, a few at a time: past `maximumFetchesUnderWay`, `.refused` (a 503 for the sender).
     func fetch(_ url: URL) async throws -> ActivityJSON {
+        let admitted = fetchesUnderWay.withLock { count in
+            guard count < Self.maximumFetchesUnderWay else { return false }
+            count += 1
+            return true
+        }
+        guard admitted else { throw RemoteError.refused("Too many fetches from other servers under way; send again in a minute.") }
+        defer { fetchesUnderWay.withLock { $0 -= 1 } }
         let headers = try FediverseSignature.sign(method: "GET", url: url, body: nil, keyId: keyId, key: try actorKey.privateKey())
         var fields = headers
         fields[.accept] = ActivityFields.accept

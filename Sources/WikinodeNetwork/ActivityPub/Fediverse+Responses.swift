@@ -23,6 +23,8 @@ extension Fediverse {
         let post: ActivityJSON
         do {
             post = try await fetch(objectURL)
+        } catch RemoteError.refused(let reason) {
+            throw RemoteError.refused(reason)
         } catch {
             throw RemoteError.badResponse("The object cannot be fetched from its id, \(objectID.prefix(200)): \(error)")
         }

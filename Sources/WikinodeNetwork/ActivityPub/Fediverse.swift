@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import WikinodeCore
 
 /// The node's side of ActivityPub: the inbox (checking signatures against the keys of the
@@ -14,6 +15,9 @@ public final class Fediverse: Sendable {
     let logger: Logger
     private let wakeup: AsyncStream<Void>.Continuation
     let wakeups: AsyncStream<Void>
+    /// Fetches of actors and objects for the inbox under way: strangers cannot tie the node up.
+    let fetchesUnderWay = Mutex(0)
+    static let maximumFetchesUnderWay = 8
 
     /// Limits on fetching an actor, a key or an object from another server.
     static let fetchLimits = RemoteClient.Limits(timeout: .seconds(10), maximumBodyBytes: 256 << 10, maximumRedirects: 3)
