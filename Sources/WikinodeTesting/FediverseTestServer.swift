@@ -32,6 +32,8 @@ public final class FediverseTestServer: Sendable {
     let task = Mutex<Task<Void, Error>?>(nil)
     /// Answers the inboxes give, by path, instead of 202 (a server that is down, say).
     let inboxStatus = Mutex<[String: Int]>([:])
+    /// Display names changed from the default `Test {name}`.
+    let displayNames = Mutex<[String: String]>([:])
     /// Posts the accounts published, by path (`/users/{name}/statuses/{id}`).
     let objects = Mutex<[String: Data]>([:])
 
@@ -55,6 +57,11 @@ public final class FediverseTestServer: Sendable {
         objects.withLock { $0[path] = body }
     }
 
+    /// Changes the display name of account `name`, as an edit of its profile does.
+    public func setDisplayName(_ name: String, _ display: String) {
+        displayNames.withLock { $0[name] = display }
+    }
+
     /// A new key for every account, as after a rotation.
     public func rotateKey() throws {
         let made = try _RSA.Signing.PrivateKey(keySize: .bits2048)
@@ -67,7 +74,8 @@ public final class FediverseTestServer: Sendable {
     public func actorDocument(_ name: String) -> [String: Any] {
         [
             "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-            "id": actorURL(name), "type": "Person", "preferredUsername": name, "name": "Test \(name)", "url": url + "/@" + name,
+            "id": actorURL(name), "type": "Person", "preferredUsername": name, "name": displayNames.withLock { $0[name] } ?? "Test \(name)",
+            "url": url + "/@" + name,
             "inbox": actorURL(name) + "/inbox", "outbox": actorURL(name) + "/outbox", "endpoints": ["sharedInbox": url + "/inbox"],
             "icon": ["type": "Image", "url": url + "/avatars/\(name).png"],
             "publicKey": ["id": keyId(name), "owner": actorURL(name), "publicKeyPem": publicKeyPEM],

@@ -80,6 +80,21 @@ import _CryptoExtras
             #expect(try await server.post(undo, to: inbox, as: "ann").status == 202)
             #expect(try await Self.followerCount(node) == 0)
 
+            // A profile edit, told by Update of the actor: read again.
+            server.setDisplayName("ann", "Ann Renamed")
+            let profile: [String: Any] = [
+                "id": server.actorURL("ann") + "#updates/1", "type": "Update", "actor": server.actorURL("ann"), "object": server.actorDocument("ann"),
+            ]
+            #expect(try await server.post(profile, to: inbox, as: "ann").status == 202)
+            #expect(try node.database().fediverseActor(url: server.actorURL("ann"))?.name == "Ann Renamed")
+            // An account this node never knew is deleted: nothing to check or do.
+            let unknown: [String: Any] = [
+                "id": server.actorURL("zed") + "#delete", "type": "Delete", "actor": server.actorURL("zed"), "object": server.actorURL("zed"),
+            ]
+            let ignored = try await server.post(unknown, to: inbox, as: "zed")
+            #expect(ignored.status == 202 && ignored.body.contains("not known"))
+            #expect(try node.database().fediverseActor(url: server.actorURL("zed")) == nil)
+
             // After a key rotation, the node fetches the new key once and accepts.
             try server.rotateKey()
             #expect(

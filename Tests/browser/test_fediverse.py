@@ -141,3 +141,96 @@ def test_a_fediverse_account_follows_and_the_accept_verifies_with_httpsig(node):
         assert followers["totalItems"] == 0
     finally:
         server.stop()
+
+
+# JSON-LD: the node's documents expanded with python3-pyld. Tests talk to loopback only, so the
+# two remote contexts are given to pyld by its document loader: term maps written here from the
+# Activity Vocabulary, ActivityPub and Security Vocabulary specifications, for every term the
+# node writes. Expansion keeps only defined terms, so a misspelt or invented property would be
+# dropped: each document must expand with every one of its properties kept.
+AS = "https://www.w3.org/ns/activitystreams#"
+ID = {"@type": "@id"}
+ACTIVITY_TERMS = {
+    "@vocab": "_:", "as": AS, "ldp": "http://www.w3.org/ns/ldp#", "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "id": "@id", "type": "@type",
+    **{name: "as:" + name for name in (
+        "Person", "Article", "Note", "Create", "Update", "Delete", "Accept", "Follow", "Tombstone", "OrderedCollection", "Image",
+        "name", "summary", "content", "mediaType", "preferredUsername", "totalItems")},
+    **{name: {"@id": "as:" + name, "@type": "@id"} for name in (
+        "url", "outbox", "followers", "following", "attributedTo", "inReplyTo", "actor", "object", "href", "sharedInbox")},
+    "inbox": {"@id": "ldp:inbox", "@type": "@id"},
+    "to": {"@id": "as:to", "@type": "@id"}, "cc": {"@id": "as:cc", "@type": "@id"},
+    "icon": {"@id": "as:icon"}, "tag": {"@id": "as:tag"}, "endpoints": {"@id": "as:endpoints"},
+    "orderedItems": {"@id": "as:items", "@container": "@list"},
+    "published": {"@id": "as:published", "@type": "xsd:dateTime"}, "updated": {"@id": "as:updated", "@type": "xsd:dateTime"},
+}
+SECURITY_TERMS = {
+    "sec": "https://w3id.org/security#", "publicKey": {"@id": "sec:publicKey", "@type": "@id"},
+    "publicKeyPem": "sec:publicKeyPem", "owner": {"@id": "sec:owner", "@type": "@id"},
+}
+CONTEXTS = {"https://www.w3.org/ns/activitystreams": ACTIVITY_TERMS, "https://w3id.org/security/v1": SECURITY_TERMS}
+
+
+def offline_loader(url, options=None):
+    assert url in CONTEXTS, "pyld asked for %s" % url
+    return {"contextUrl": None, "documentUrl": url, "document": {"@context": CONTEXTS[url]}}
+
+
+def property_names(document):
+    """Every property name of a JSON document, nested objects included, but the JSON-LD keywords."""
+    names = set()
+    if isinstance(document, dict):
+        for key, value in document.items():
+            if key == "@context":
+                continue
+            if not key.startswith("@"):
+                names.add(key)
+            names |= property_names(value)
+    elif isinstance(document, list):
+        for item in document:
+            names |= property_names(item)
+    return names
+
+
+def expanded_names(expanded):
+    names = set()
+    if isinstance(expanded, dict):
+        for key, value in expanded.items():
+            if not key.startswith("@"):
+                names.add(key)
+            names |= expanded_names(value)
+    elif isinstance(expanded, list):
+        for item in expanded:
+            names |= expanded_names(item)
+    return names
+
+
+def test_the_actor_and_collections_expand_with_pyld(node):
+    from pyld import jsonld
+    options = {"documentLoader": offline_loader}
+    body = json.dumps({"markdown": "---\nkind: post\ntags: [fediverse]\n---\nA post, see [[Welcome]]."}).encode()
+    request = urllib.request.Request(node.base + "/api/pages/A_Post_For_Pyld", data=body, method="PUT",
+                                     headers={"Authorization": "Bearer " + node.token, "Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=10).read()
+    _, actor = get_json(node.base + "/actor")
+    _, outbox = get_json(node.base + "/actor/outbox")
+    _, followers = get_json(node.base + "/actor/followers")
+    permalink = next(item["object"]["id"] for item in outbox["orderedItems"] if item["object"]["name"] == "A Post For Pyld")
+    kind, article = get_json(permalink)
+    assert kind.startswith(ACTIVITY) and article["type"] == "Article" and article["tag"][0]["type"] == "Hashtag"
+    for document in (actor, outbox, followers, article):
+        expanded = jsonld.expand(document, options)
+        assert expanded, document.get("id")
+        kept = expanded_names(expanded)
+        for name in property_names(document) - {"id", "type", "discoverable", "indexable", "manuallyApprovesFollowers", "sensitive"}:
+            assert any(iri.endswith("#" + name) or iri.endswith(":" + name) for iri in kept) or name == "orderedItems", (name, kept)
+    expanded_actor = jsonld.expand(actor, options)[0]
+    assert expanded_actor["@type"] == [AS + "Person"]
+    assert expanded_actor["http://www.w3.org/ns/ldp#inbox"] == [{"@id": actor["inbox"]}]
+    key = expanded_actor["https://w3id.org/security#publicKey"][0]
+    assert key["https://w3id.org/security#owner"] == [{"@id": actor["id"]}]
+    expanded_article = jsonld.expand(article, options)[0]
+    assert expanded_article["@type"] == [AS + "Article"]
+    assert expanded_article[AS + "tag"][0]["@type"] == [AS + "Hashtag"]
+    # The inline map of Mastodon's terms expands too.
+    assert expanded_actor["http://joinmastodon.org/ns#discoverable"][0]["@value"] is True

@@ -19,6 +19,11 @@ extension Fediverse {
         guard let actorID = activity.reference("actor"), let actorURL = WebAddress.url(actorID), let actorHost = actorURL.host?.lowercased() else {
             throw RemoteError.badResponse("The activity has no actor (an http(s) address).")
         }
+        // Servers tell every server they know when an account is deleted; for one this node
+        // never knew there is nothing to check or to do (and its key is gone with it).
+        if type == "Delete", activity.reference("object") == actorID, try database.fediverseActor(url: actorID) == nil {
+            return .ignored("\(actorID.prefix(200)) was not known here.")
+        }
         let claim = try FediverseSignature.claim(of: request)
         guard WebAddress.url(claim.keyId)?.host?.lowercased() == actorHost else {
             throw RemoteError.unauthorized("The key \(claim.keyId.prefix(200)) is not on the actor's host, \(actorHost).")
@@ -41,6 +46,10 @@ extension Fediverse {
             // The account is gone: it follows no more.
             try database.removeFediverseFollower(actorId: verified.actor.id!)
             return .accepted("\(verified.actor.handle.isEmpty ? actorID : verified.actor.handle) is gone.")
+        case "Update" where activity.reference("object") == actorID:
+            // The account's profile changed (its name, its picture, its key): read again.
+            _ = try await actor(holdingKey: claim.keyId, refresh: true, now: now)
+            return .accepted("The profile of \(verified.actor.handle.isEmpty ? actorID : verified.actor.handle) is read again.")
         case "Create", "Update":
             return try await receivePost(activity, from: verified.actor, isUpdate: type == "Update")
         case "Delete":
