@@ -53,7 +53,7 @@ import WikinodeTesting
             #expect(reply.kind == .reply && reply.isShown)
             #expect(reply.sourceURL == note["id"] as? String)
             #expect(reply.excerpt == "Great post! Second thought.")
-            #expect(reply.authorName == "Test ann" && reply.authorURL == server.url + "/@ann")
+            #expect(reply.authorName == "Test ann (@ann@127.0.0.1)" && reply.authorURL == server.url + "/@ann")
             #expect(reply.authorPhoto == server.url + "/avatars/ann.png")
             #expect(reply.published != nil)
             // The post shows it, escaped, and its thread has it.
@@ -133,6 +133,13 @@ import WikinodeTesting
                     ["id": server.actorURL("ann") + "/c/1", "type": "Create", "actor": server.actorURL("ann")], to: inbox, as: "ann"
                 ).status == 400)
             #expect(try Self.responses(node).isEmpty, "nothing was kept")
+            // A blocked domain: nothing from it is taken.
+            try node.database().blockDomain("127.0.0.1")
+            let reply = Self.note(server, 6, inReplyTo: post, content: "<p>From a blocked domain</p>")
+            server.setObject(reply["id"] as! String, reply)
+            let blocked = try await server.post(Self.activity("Create", reply, by: server), to: inbox, as: "ann")
+            #expect(blocked.status == 400 && blocked.body.contains("not accepted"))
+            #expect(try Self.responses(node).isEmpty)
         }
     }
 }

@@ -2,6 +2,12 @@ import Foundation
 import GRDB
 
 extension WikiDatabase {
+    /// Whether `host`, or a domain it is under, is blocked (on `/mentions`): nothing from it is
+    /// taken, from the fediverse either.
+    public func isBlocked(host: String) throws -> Bool {
+        try writer.read { db in try Self.isBlocked(host: host.lowercased(), in: db) }
+    }
+
     /// How many fediverse accounts follow the node.
     public func fediverseFollowerCount() throws -> Int {
         try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM fediverseFollower") ?? 0 }

@@ -19,6 +19,9 @@ extension Fediverse {
         guard let actorID = activity.reference("actor"), let actorURL = WebAddress.url(actorID), let actorHost = actorURL.host?.lowercased() else {
             throw RemoteError.badResponse("The activity has no actor (an http(s) address).")
         }
+        guard try !database.isBlocked(host: actorHost) else {
+            throw RemoteError.badResponse("Activities from \(actorHost) are not accepted here.")
+        }
         // Servers tell every server they know when an account is deleted; for one this node
         // never knew there is nothing to check or to do (and its key is gone with it).
         if type == "Delete", activity.reference("object") == actorID, try database.fediverseActor(url: actorID) == nil {

@@ -53,7 +53,7 @@ extension Fediverse {
             text = HTMLDocument(html: post.string("content") ?? "", url: objectURL).plainText(limit: 500) ?? ""
         }
         let content = WikinodeCore.MentionContent(
-            authorName: actor.name.isEmpty ? actor.handle : actor.name, authorURL: actor.profileURL, authorPhoto: actor.iconURL,
+            authorName: Self.author(actor), authorURL: actor.profileURL, authorPhoto: actor.iconURL,
             title: MentionText.line(post.string("name") ?? "", limit: 200), excerpt: text, published: ActivityDate.parse(post.string("published")),
             kind: kind)
         try record(content, on: target.page, source: objectID, target: target.url, actor: actor)
@@ -69,7 +69,7 @@ extension Fediverse {
             return .ignored("\(activity.reference("object")?.prefix(200) ?? "Its object") is not a page of this node.")
         }
         let content = WikinodeCore.MentionContent(
-            authorName: actor.name.isEmpty ? actor.handle : actor.name, authorURL: actor.profileURL, authorPhoto: actor.iconURL,
+            authorName: Self.author(actor), authorURL: actor.profileURL, authorPhoto: actor.iconURL,
             published: ActivityDate.parse(activity.string("published")), kind: kind)
         try record(content, on: page, source: id, target: object, actor: actor)
         return .accepted("\(kind == .like ? "The like" : "The boost") from \(actor.handle.isEmpty ? actor.actorURL : actor.handle) is counted.")
@@ -93,6 +93,13 @@ extension Fediverse {
         } catch let refusal as MentionRefusal {
             throw RemoteError.badResponse(refusal.description)
         }
+    }
+
+    /// How an account signs what it says here: its name and its address, `Ann (@ann@social.example)`.
+    static func author(_ actor: FediverseActor) -> String {
+        let name = actor.name.isEmpty ? actor.handle : actor.name
+        guard !actor.handle.isEmpty, name != actor.handle else { return name.isEmpty ? actor.actorURL : name }
+        return MentionText.line("\(name) (\(actor.handle))", limit: 100)
     }
 
     /// The live page of this node at `url` (a page, a post's permanent address, the front page).
