@@ -120,3 +120,78 @@ import _CryptoExtras
         }
     }
 }
+
+/// The whole exchange with one fediverse server, as the issue tells it: it follows the node,
+/// receives a post, replies to it, likes it, edits and deletes its reply, and unfollows; every
+/// request the node sent it carries a signature that verifies with the node's published key.
+@Suite(.serialized) struct FediverseConversationTests {
+    @Test func aFediverseServerFollowsRepliesLikesEditsDeletesAndUnfollows() async throws {
+        try await NodeCluster.run(count: 1) { cluster in
+            let node = cluster[0]
+            let database = try node.database()
+            try database.addUser(named: "owner", password: "the owner's long secret", hasher: PasswordHasher(costLog2: 10))
+            try await FediverseTestServer.run { server in
+                let inbox = node.url + "/actor/inbox"
+                let ann = server.actorURL("ann")
+                let follow: [String: Any] = ["id": ann + "/follows/1", "type": "Follow", "actor": ann, "object": node.url + "/actor"]
+                #expect(try await server.post(follow, to: inbox, as: "ann").status == 202)
+
+                // The node publishes; the server receives the Create.
+                try await database.savePage(
+                    PageEdit(title: try PageTitle("Conversation Starter"), markdown: "Shall we talk?", author: "owner"),
+                    post: PostSettings(publishedAt: Date() - 30))
+                let creates = try await FediversePostsTests.waitFor(server, "Create")
+                let article = try #require(creates.first?.json["object"] as? [String: Any])
+                let postURL = try #require(article["id"] as? String)
+
+                // It replies, likes, edits the reply, deletes it.
+                var note: [String: Any] = [
+                    "id": ann + "/statuses/1", "type": "Note", "attributedTo": ann, "inReplyTo": postURL, "content": "<p>Yes, let's.</p>",
+                    "published": "2026-12-07T02:00:00Z",
+                ]
+                server.setObject(ann + "/statuses/1", note)
+                #expect(
+                    try await server.post(["id": ann + "/c/1", "type": "Create", "actor": ann, "object": note], to: inbox, as: "ann").status == 202)
+                #expect(
+                    try await server.post(["id": ann + "/likes/1", "type": "Like", "actor": ann, "object": postURL], to: inbox, as: "ann").status
+                        == 202)
+                let page = try await NodeCluster.request(postURL)
+                #expect(page.body.contains("Yes, let&#39;s.") || page.body.contains("Yes, let's."))
+                note["content"] = "<p>Yes, let's talk.</p>"
+                server.setObject(ann + "/statuses/1", note)
+                #expect(
+                    try await server.post(["id": ann + "/u/1", "type": "Update", "actor": ann, "object": note], to: inbox, as: "ann").status == 202)
+                let responses = try database.allReceivedMentions().map(\.mention).filter { $0.protocol == .activitypub && $0.isShown }
+                #expect(responses.contains { $0.kind == .reply && $0.excerpt == "Yes, let's talk." })
+                #expect(responses.contains { $0.kind == .like })
+                server.setObject(ann + "/statuses/1", nil)
+                let delete: [String: Any] = [
+                    "id": ann + "/d/1", "type": "Delete", "actor": ann, "object": ["id": ann + "/statuses/1", "type": "Tombstone"],
+                ]
+                #expect(try await server.post(delete, to: inbox, as: "ann").status == 202)
+                #expect(try database.allReceivedMentions().map(\.mention).contains { $0.kind == .reply && $0.isShown } == false)
+
+                // It unfollows: the next post does not reach it.
+                #expect(
+                    try await server.post(["id": ann + "/undo/1", "type": "Undo", "actor": ann, "object": follow], to: inbox, as: "ann").status == 202
+                )
+                try await database.savePage(
+                    PageEdit(title: try PageTitle("After Unfollowing"), markdown: "Nobody hears this.", author: "owner"),
+                    post: PostSettings(publishedAt: Date() - 30))
+                try await Task.sleep(for: .seconds(1.5))
+                #expect(FediversePostsTests.received(server, "Create").count == 1)
+
+                // Every request the node sent verifies with the key its actor publishes.
+                let actor = try await NodeCluster.request(node.url + "/actor", headers: [("Accept", "application/activity+json")])
+                let pem = try #require((actor.json["publicKey"] as? [String: Any])?["publicKeyPem"] as? String)
+                let key = try _RSA.Signing.PublicKey(pemRepresentation: pem)
+                #expect(server.requests.count >= 2)
+                for received in server.requests {
+                    let signed = FediverseSignature.SignedRequest(
+                        method: "POST", path: received.path, targetURI: server.url + received.path, headers: received.headers, body: received.body)
+                    #expect(throws: Never.self, "\(received.path)") { try FediverseSignature.verify(signed, publicKey: key) }
+                }
+            }
+        }
+    }
+}
