@@ -68,6 +68,23 @@ import _CryptoExtras
         }
     }
 
+    @Test func nodeInfoSaysWhatTheNodeRunsAndSpeaks() async throws {
+        try await node.test { client in
+            let discovery = try Self.json(try await client.execute(uri: "/.well-known/nodeinfo", method: .get))
+            let link = try #require((discovery["links"] as? [[String: String]])?.first)
+            #expect(link["rel"] == "http://nodeinfo.diaspora.software/ns/schema/2.1")
+            #expect(link["href"] == "https://wiki.example:8443/nodeinfo/2.1")
+            let answer = try await client.execute(uri: "/nodeinfo/2.1", method: .get)
+            #expect(answer.headers[.contentType] == #"application/json; profile="http://nodeinfo.diaspora.software/ns/schema/2.1#""#)
+            let info = try Self.json(answer)
+            #expect(info["version"] as? String == "2.1")
+            #expect((info["software"] as? [String: String])?["name"] == "wikinode")
+            #expect(info["protocols"] as? [String] == ["activitypub"])
+            #expect(info["openRegistrations"] as? Bool == false)
+            #expect(((info["usage"] as? [String: Any])?["users"] as? [String: Int])?["total"] == 1)
+        }
+    }
+
     @Test func aNodeWithoutAnOwnerHasNoAddressYet() async throws {
         let empty = try TestNode(baseURL: "https://empty.example")
         try await empty.test { client in

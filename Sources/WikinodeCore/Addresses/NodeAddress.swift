@@ -93,6 +93,9 @@ public enum NodeAddress {
     public static let actorOutbox = "/actor/outbox"
     public static let actorFollowers = "/actor/followers"
     public static let actorFollowing = "/actor/following"
+    /// NodeInfo (what software a fediverse server runs): the discovery document and version 2.1.
+    public static let nodeInfoDiscovery = "/.well-known/nodeinfo"
+    public static let nodeInfo21 = "/nodeinfo/2.1"
     /// Appended to the actor's address: the id of its public key.
     public static let actorKeyFragment = "#main-key"
 

@@ -23,6 +23,8 @@ struct ActivityPubController {
         router.get("\(NodeAddress.actorOutbox)", use: outbox)
         router.get("\(NodeAddress.actorFollowers)", use: followers)
         router.get("\(NodeAddress.actorFollowing)", use: following)
+        router.get("\(NodeAddress.nodeInfoDiscovery)", use: nodeInfoDiscovery)
+        router.get("\(NodeAddress.nodeInfo21)", use: nodeInfo)
     }
 
     /// The host part of the node's fediverse address: the base URL's host, with `:port` when
@@ -72,6 +74,24 @@ struct ActivityPubController {
         var headers: HTTPFields = [.contentType: WebFingerDocument.mediaType, .accessControlAllowOrigin: "*"]
         headers[.cacheControl] = "public, max-age=300"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try Response.jsonData(document))))
+    }
+
+    // MARK: - NodeInfo
+
+    /// `GET /.well-known/nodeinfo`: where the NodeInfo document is.
+    @Sendable func nodeInfoDiscovery(request: Request, context: Context) async throws -> Response {
+        let links = ["links": [["rel": NodeInfoDocument.profile, "href": site.baseURL + NodeAddress.nodeInfo21]]]
+        return try Response.json(links, headers: [.accessControlAllowOrigin: "*"])
+    }
+
+    /// `GET /nodeinfo/2.1`
+    @Sendable func nodeInfo(request: Request, context: Context) async throws -> Response {
+        let document = NodeInfoDocument(
+            version: DiscoveryController.softwareVersion, name: try database.settings().name, hasOwner: try database.ownerName() != nil,
+            posts: try database.visiblePostCount(at: Date()))
+        var response = try Response.json(document, headers: [.accessControlAllowOrigin: "*"])
+        response.headers[.contentType] = #"application/json; profile="\#(NodeInfoDocument.profile)#""#
+        return response
     }
 
     // MARK: - The actor and its collections

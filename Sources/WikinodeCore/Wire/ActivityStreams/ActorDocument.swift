@@ -92,3 +92,43 @@ public struct WebFingerDocument: Codable, Sendable, Equatable {
         ]
     }
 }
+
+/// NodeInfo 2.1 (nodeinfo.diaspora.software): what fediverse servers and crawlers read to learn
+/// which software a server runs and what it speaks.
+public struct NodeInfoDocument: Codable, Sendable, Equatable {
+    public struct Software: Codable, Sendable, Equatable {
+        public var name = "wikinode"
+        public var version: String
+    }
+
+    public struct Services: Codable, Sendable, Equatable {
+        public var inbound: [String] = []
+        public var outbound = ["atom1.0", "rss2.0"]
+    }
+
+    public struct Usage: Codable, Sendable, Equatable {
+        public struct Users: Codable, Sendable, Equatable {
+            public var total: Int
+        }
+
+        public var users: Users
+        public var localPosts: Int
+    }
+
+    public var version = "2.1"
+    public var software: Software
+    public var protocols = ["activitypub"]
+    public var services = Services()
+    public var openRegistrations = false
+    public var usage: Usage
+    public var metadata: [String: String]
+
+    public static let profile = "http://nodeinfo.diaspora.software/ns/schema/2.1"
+
+    /// A node of `name`, whose one fediverse account exists once it has an owner.
+    public init(version: String, name: String, hasOwner: Bool, posts: Int) {
+        software = Software(version: version)
+        usage = Usage(users: .init(total: hasOwner ? 1 : 0), localPosts: posts)
+        metadata = ["nodeName": name]
+    }
+}
