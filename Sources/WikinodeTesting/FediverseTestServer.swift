@@ -70,6 +70,9 @@ public final class FediverseTestServer: Sendable {
 
     public var publicKeyPEM: String { key.withLock { $0.publicKey.pemRepresentation } }
 
+    /// The accounts' private key, for tests that sign requests by hand.
+    public var privateKey: _RSA.Signing.PrivateKey { key.withLock { $0 } }
+
     /// The actor document of account `name`.
     public func actorDocument(_ name: String) -> [String: Any] {
         [

@@ -92,11 +92,12 @@ public final class NodeCluster: Sendable {
 
     public let nodes: [Node]
 
-    /// Timing for tests: pulls come from notices; a failed notice is retried within a second.
+    /// Timing for tests: pulls come from notices; a failed notice is retried within a second; a
+    /// fediverse key may be fetched again at once (a test rotates one right after using it).
     public static let testTiming = PeeringTiming(
         pollInterval: .seconds(60), firstBackoff: .milliseconds(200), maximumBackoff: .seconds(1), signatureWindow: .seconds(300), batchSize: 200,
         limits: RemoteClient.Limits(timeout: .seconds(5), maximumBodyBytes: 8 << 20, maximumRedirects: 3),
-        webLimits: RemoteClient.Limits(timeout: .seconds(2), maximumBodyBytes: 1 << 20, maximumRedirects: 5))
+        webLimits: RemoteClient.Limits(timeout: .seconds(2), maximumBodyBytes: 1 << 20, maximumRedirects: 5), keyRefetchInterval: .zero)
 
     init(count: Int, timing: PeeringTiming) throws {
         nodes = try (0..<count).map { try Node(index: $0, timing: timing) }

@@ -156,6 +156,27 @@ import _CryptoExtras
             #expect(try await server.post(huge, to: inbox, as: "ann").status == 413)
             let html = try await server.post(body: body, to: inbox, as: "ann") { $0[.contentType] = "text/html" }
             #expect(html.status == 415)
+            // A `created` no date can be (it once could have stopped the process): 401, and the node goes on.
+            let absurd = try await server.post(body: body, to: inbox, as: "ann") { headers in
+                headers[.signature] =
+                    #"keyId="\#(server.keyId("ann"))",headers="(request-target) host (created) digest",created="1e300",signature="\#(Data(count: 256).base64EncodedString())""#
+            }
+            #expect(absurd.status == 401)
+            // Signed over one body, sent with another and a Content-Digest the signature does not cover.
+            let swapped = try JSONSerialization.data(withJSONObject: ["type": "Undo", "actor": server.actorURL("ann"), "object": follow])
+            var headers = try FediverseSignature.sign(
+                method: "POST", url: URL(string: inbox)!, body: body, keyId: server.keyId("ann"), key: server.privateKey)
+            headers[.contentDigest] = MessageSignature.contentDigest(swapped)
+            let swap = try await NodeCluster.request(
+                inbox, method: .POST, headers: headers.filter { $0.name.canonicalName != "host" }.map { ($0.name.rawName, $0.value) }, body: swapped)
+            #expect(swap.status == 401)
+            // Signed for another server's inbox (its host), sent here.
+            let forOtherHost = try FediverseSignature.sign(
+                method: "POST", url: URL(string: "http://127.0.0.2:1/actor/inbox")!, body: body, keyId: server.keyId("ann"), key: server.privateKey)
+            // (`Host` says that other server, as a replay by that server would.)
+            let misdirected = try await NodeCluster.request(
+                inbox, method: .POST, headers: forOtherHost.map { ($0.name.rawName, $0.value) }, body: body)
+            #expect(misdirected.status == 401)
             #expect(try await Self.followerCount(node) == 0, "nothing was stored")
             #expect(server.requests.isEmpty, "nothing was sent")
 

@@ -7,12 +7,43 @@ extension Fediverse {
     /// `refresh` is false; otherwise fetched from its server (the key's address answers the
     /// actor, or a key document whose owner is fetched in turn). Throws `.unauthorized` when
     /// it cannot be had or does not hold that key.
-    func actor(holdingKey keyId: String, refresh: Bool = false, now: Date = Date()) async throws -> (actor: FediverseActor, fetched: Bool) {
-        if !refresh, let kept = try database.fediverseActor(keyId: keyId), now.timeIntervalSince(kept.fetchedAt) < Self.actorLifetime {
+    ///
+    /// A key is fetched at most once in `timing.keyRefetchInterval`, and a host is asked for at
+    /// most `keyFetchesPerHostPerMinute` keys a minute: a stranger cannot make the node fetch
+    /// again and again by naming keys (or signing badly with a kept one). Only `acceptingKept`
+    /// (a `Delete` of the actor itself: servers that are gone sign their goodbye with the key
+    /// they had) falls back to a kept key that cannot be fetched again.
+    func actor(
+        holdingKey keyId: String, refresh: Bool = false, acceptingKept: Bool = false, now: Date = Date()
+    ) async throws -> (
+        actor: FediverseActor, fetched: Bool
+    ) {
+        let kept = try database.fediverseActor(keyId: keyId)
+        if !refresh, let kept, now.timeIntervalSince(kept.fetchedAt) < Self.actorLifetime {
             return (kept, false)
         }
         guard let keyURL = WebAddress.url(keyId).map(WebAddress.withoutFragment) else {
             throw RemoteError.unauthorized("The keyId \(keyId.prefix(200)) is not an http(s) address.")
+        }
+        let interval =
+            TimeInterval(timing.keyRefetchInterval.components.seconds)
+            + TimeInterval(timing.keyRefetchInterval.components.attoseconds) / 1e18
+        let host = keyURL.host?.lowercased() ?? ""
+        let minute = Int(now.timeIntervalSince1970 / 60)
+        let mayFetch = recentKeyFetches.withLock { log in
+            if log.lastFetch.count > 10_000 { log.lastFetch = log.lastFetch.filter { now.timeIntervalSince($0.value) < interval } }
+            if log.perHost.count > 10_000 { log.perHost = log.perHost.filter { $0.value.minute == minute } }
+            if let last = log.lastFetch[keyId], now.timeIntervalSince(last) < interval { return false }
+            var hostCount = log.perHost[host].flatMap { $0.minute == minute ? $0.count : nil } ?? 0
+            guard hostCount < Self.keyFetchesPerHostPerMinute else { return false }
+            hostCount += 1
+            log.perHost[host] = (minute, hostCount)
+            log.lastFetch[keyId] = now
+            return true
+        }
+        guard mayFetch else {
+            if acceptingKept, let kept { return (kept, false) }
+            throw RemoteError.unauthorized("The key \(keyId.prefix(200)) was fetched a moment ago and did not serve; send again later.")
         }
         do {
             var document = try await fetch(keyURL)
@@ -26,12 +57,11 @@ extension Fediverse {
             let actor = try Self.actor(from: document, keyId: keyId, now: now)
             return (try database.saveFediverseActor(actor), true)
         } catch RemoteError.refused(let reason) {
+            recentKeyFetches.withLock { _ = $0.lastFetch.removeValue(forKey: keyId) }
             throw RemoteError.refused(reason)
         } catch let error as RemoteError {
-            // A server that is gone may still sign its goodbye (`Delete` of the actor) with
-            // the key it had: the kept one is used for that.
-            if let kept = try database.fediverseActor(keyId: keyId), !refresh { return (kept, false) }
             if case .unauthorized = error { throw error }
+            if acceptingKept, let kept { return (kept, false) }
             throw RemoteError.unauthorized("The key \(keyId.prefix(200)) cannot be fetched: \(error)")
         }
     }

@@ -31,7 +31,8 @@ extension Fediverse {
         guard WebAddress.url(claim.keyId)?.host?.lowercased() == actorHost else {
             throw RemoteError.unauthorized("The key \(claim.keyId.prefix(200)) is not on the actor's host, \(actorHost).")
         }
-        let verified = try await verify(request, keyId: claim.keyId, now: now)
+        let isGoodbye = type == "Delete" && activity.reference("object") == actorID
+        let verified = try await verify(request, keyId: claim.keyId, acceptingKept: isGoodbye, now: now)
         guard verified.actor.actorURL == actorID else {
             throw RemoteError.unauthorized("The activity's actor is not the owner of the key that signed it.")
         }
@@ -69,15 +70,15 @@ extension Fediverse {
     /// The signature checked against the key of the actor that holds it; fetched again once
     /// when the kept key does not verify (the actor may have a new one).
     private func verify(
-        _ request: FediverseSignature.SignedRequest, keyId: String, now: Date
+        _ request: FediverseSignature.SignedRequest, keyId: String, acceptingKept: Bool, now: Date
     ) async throws -> (
         actor: FediverseActor, signature: FediverseSignature.Verified
     ) {
-        let first = try await actor(holdingKey: keyId, now: now)
+        let first = try await actor(holdingKey: keyId, acceptingKept: acceptingKept, now: now)
         do {
             return (first.actor, try Self.check(request, against: first.actor, now: now))
         } catch RemoteError.unauthorized(let reason) where !first.fetched && reason.contains("does not verify") {
-            let again = try await actor(holdingKey: keyId, refresh: true, now: now)
+            let again = try await actor(holdingKey: keyId, refresh: true, acceptingKept: acceptingKept, now: now)
             return (again.actor, try Self.check(request, against: again.actor, now: now))
         }
     }

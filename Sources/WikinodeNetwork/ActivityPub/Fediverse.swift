@@ -18,6 +18,11 @@ public final class Fediverse: Sendable {
     /// Fetches of actors and objects for the inbox under way: strangers cannot tie the node up.
     let fetchesUnderWay = Mutex(0)
     static let maximumFetchesUnderWay = 8
+    /// When each key was last fetched (or tried), and how many keys each host was asked for
+    /// in the current minute: see `actor(holdingKey:)`.
+    let recentKeyFetches = Mutex(KeyFetchLog())
+    /// Keys fetched from one host in a minute, at most.
+    static let keyFetchesPerHostPerMinute = 30
 
     /// Limits on fetching an actor, a key or an object from another server.
     static let fetchLimits = RemoteClient.Limits(timeout: .seconds(10), maximumBodyBytes: 256 << 10, maximumRedirects: 3)
@@ -49,6 +54,12 @@ public final class Fediverse: Sendable {
     public func wake() {
         wakeup.yield()
     }
+}
+
+/// Which keys were fetched when, and from which hosts lately.
+struct KeyFetchLog {
+    var lastFetch: [String: Date] = [:]
+    var perHost: [String: (minute: Int, count: Int)] = [:]
 }
 
 /// Reading ActivityStreams JSON as plain JSON with the compacted names: an activity from

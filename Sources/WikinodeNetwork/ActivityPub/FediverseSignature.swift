@@ -133,27 +133,37 @@ public enum FediverseSignature {
         key.isValidSignature(_RSA.Signing.RSASignature(rawRepresentation: signature), for: Data(base.utf8), padding: .insecurePKCS1v1_5)
     }
 
-    /// Whether a body's `Digest` (RFC 3230) or `Content-Digest` (RFC 9530) names its SHA-256 or
-    /// SHA-512; throws when neither is there or neither matches.
-    static func checkDigest(of request: SignedRequest) throws(RemoteError) {
-        if let field = request.field("content-digest") {
-            guard MessageSignature.digestMatches(field, body: request.body) else {
-                throw .unauthorized("The Content-Digest does not match the body.")
+    /// Checks every digest field the signature covers (`digest`, RFC 3230, and
+    /// `content-digest`, RFC 9530) against the body; throws when it covers none, or one does not
+    /// match. A digest field the signature does not cover proves nothing and is not read.
+    static func checkDigests(of request: SignedRequest, covered: Set<String>) throws(RemoteError) {
+        let names = ["digest", "content-digest"].filter(covered.contains)
+        guard !names.isEmpty else { throw .unauthorized("The signature must cover the digest of the body.") }
+        for name in names {
+            guard let field = request.field(name) else { throw .unauthorized("The signature covers \(name), which the request lacks.") }
+            if name == "content-digest" {
+                guard MessageSignature.digestMatches(field, body: request.body) else {
+                    throw .unauthorized("The Content-Digest does not match the body.")
+                }
+            } else {
+                guard digestMatches(field, body: request.body) else { throw .unauthorized("The Digest does not match the body.") }
             }
-            return
         }
-        guard let field = request.field("digest") else { throw .unauthorized("A signed request with a body must carry its Digest.") }
+    }
+
+    /// Whether an RFC 3230 `Digest` names the body's SHA-256 or SHA-512 (the first of those it
+    /// gives decides).
+    static func digestMatches(_ field: String, body: Data) -> Bool {
         for member in field.split(separator: ",") {
             let parts = member.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, let value = Data(base64Encoded: parts[1]) else { continue }
             switch parts[0].lowercased() {
-            case "sha-256": if value == Data(SHA256.hash(data: request.body)) { return }
-            case "sha-512": if value == Data(SHA512.hash(data: request.body)) { return }
+            case "sha-256": return value == Data(SHA256.hash(data: body))
+            case "sha-512": return value == Data(SHA512.hash(data: body))
             default: continue
             }
-            throw .unauthorized("The Digest does not match the body.")
         }
-        throw .unauthorized("The Digest names no SHA-256 or SHA-512 of the body.")
+        return false
     }
 }
 

@@ -19,12 +19,17 @@ public struct PeeringTiming: Sendable {
     public var limits: RemoteClient.Limits
     /// How fetching a linkback's source or target on the web is limited.
     public var webLimits: RemoteClient.Limits
+    /// How long a fediverse key that was fetched (or tried) is not fetched again, whatever
+    /// signatures name it: strangers cannot make the node fetch again and again.
+    public var keyRefetchInterval: Duration
 
     public init(
         pollInterval: Duration = .seconds(300), firstBackoff: Duration = .seconds(5), maximumBackoff: Duration = .seconds(3600),
         signatureWindow: Duration = .seconds(300), batchSize: Int = 500, limits: RemoteClient.Limits = RemoteClient.Limits(),
-        webLimits: RemoteClient.Limits = RemoteClient.Limits(timeout: .seconds(10), maximumBodyBytes: 2 << 20, maximumRedirects: 5)
+        webLimits: RemoteClient.Limits = RemoteClient.Limits(timeout: .seconds(10), maximumBodyBytes: 2 << 20, maximumRedirects: 5),
+        keyRefetchInterval: Duration = .seconds(60)
     ) {
+        self.keyRefetchInterval = keyRefetchInterval
         self.webLimits = webLimits
         self.pollInterval = pollInterval
         self.firstBackoff = firstBackoff

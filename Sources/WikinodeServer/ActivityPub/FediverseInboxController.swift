@@ -22,6 +22,12 @@ struct FediverseInboxController {
         router.post("\(NodeAddress.actorInbox)", use: receive)
     }
 
+    /// `host[:port]` of a base URL, as a `Host` field gives it.
+    static func authority(of baseURL: String) -> String {
+        guard let components = URLComponents(string: baseURL), let host = components.host else { return "" }
+        return components.port.map { "\(host):\($0)" } ?? host
+    }
+
     @Sendable func receive(request: Request, context: Context) async throws -> Response {
         let type = request.headers[.contentType]?.lowercased() ?? ""
         guard Self.mediaTypes.contains(where: type.hasPrefix) else {
@@ -31,11 +37,12 @@ struct FediverseInboxController {
             throw HTTPError(.notFound, message: "This node has no owner account yet, so no fediverse account to follow.")
         }
         let buffer = try await request.body.collect(upTo: Self.maximumBodyBytes)
-        // The request line's target, and `Host` as the signature covers it (HTTPTypes keeps it
-        // out of the header fields, as the request's authority).
+        // The request line's target, and `Host` as this node's own (its base URL's authority),
+        // whatever the request said: a signature made for another server's inbox does not
+        // verify here.
         let path = request.uri.string
         var headers = request.headers
-        if let authority = request.head.authority { headers[HTTPField.Name("Host")!] = authority }
+        headers[HTTPField.Name("Host")!] = Self.authority(of: site.baseURL)
         let signed = FediverseSignature.SignedRequest(
             method: request.method.rawValue, path: path, targetURI: site.baseURL + path, headers: headers, body: Data(buffer.readableBytesView))
         do {
