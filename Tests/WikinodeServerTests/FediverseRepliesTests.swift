@@ -63,12 +63,30 @@ import WikinodeTesting
             let thread = try await NodeCluster.request(node.url + "/wiki/A_Question/thread.json")
             #expect(thread.body.contains(note["id"] as! String))
 
+            // A Webmention naming the same source cannot take it over.
+            let webmention = try await NodeCluster.request(
+                node.url + "/webmention", method: .POST, headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                body: Data("source=\(URLEncoding.component(note["id"] as! String))&target=\(URLEncoding.component(post))".utf8))
+            #expect(webmention.status == 400 && webmention.body.contains("another account"))
+            #expect(try Self.responses(node).first?.isShown == true)
+
             // Edited at its origin, then told by Update.
             var edited = note
             edited["content"] = "<p>Edited reply</p>"
             server.setObject(note["id"] as! String, edited)
             #expect(try await server.post(Self.activity("Update", edited, by: server), to: inbox, as: "ann").status == 202)
             #expect(try Self.responses(node).first?.excerpt == "Edited reply")
+
+            // Moved to reply to another page: shown there, and no longer on the post.
+            var moved = edited
+            moved["inReplyTo"] = node.url + "/wiki/Welcome"
+            server.setObject(note["id"] as! String, moved)
+            #expect(try await server.post(Self.activity("Update", moved, by: server, number: 2), to: inbox, as: "ann").status == 202)
+            let shown = try Self.responses(node).filter(\.isShown)
+            #expect(shown.count == 1 && shown.first?.targetURL == node.url + "/wiki/Welcome")
+            server.setObject(note["id"] as! String, edited)
+            #expect(try await server.post(Self.activity("Update", edited, by: server, number: 3), to: inbox, as: "ann").status == 202)
+            #expect(try Self.responses(node).filter(\.isShown).map(\.targetURL) == [post])
 
             // Liked and boosted, by two accounts; one like undone.
             let like = Self.activity("Like", post, by: server)
@@ -91,6 +109,19 @@ import WikinodeTesting
             #expect(try await server.post(Self.activity("Delete", tombstone, by: server), to: inbox, as: "ann").status == 202)
             #expect(try Self.responses(node).first { $0.kind == .reply }?.isShown == false)
             #expect(!(try await NodeCluster.request(post)).body.contains("Edited reply"))
+        }
+    }
+
+    @Test func aNameCannotHideTheAccountsAddress() async throws {
+        try await Self.withPost { node, server, post, inbox in
+            // A name that claims another address, padded with invisible and reversing characters.
+            server.setDisplayName("eve", "Gargron (@Gargron@mastodon.social)" + String(repeating: "\u{2800}", count: 90) + "\u{202E}\u{200B}")
+            let note = Self.note(server, 7, by: "eve", inReplyTo: post, content: "<p>Trust me.</p>")
+            server.setObject(note["id"] as! String, note)
+            #expect(try await server.post(Self.activity("Create", note, by: server, "eve"), to: inbox, as: "eve").status == 202)
+            let author = try #require(try Self.responses(node).first?.authorName)
+            #expect(author.hasSuffix("(@eve@127.0.0.1)"), "\(author)")
+            #expect(!author.unicodeScalars.contains { $0.value == 0x2800 || $0.value == 0x202E || $0.value == 0x200B })
         }
     }
 

@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 
 extension WikiDatabase {
-    /// The most fediverse accounts that may follow the node.
+    /// The most fediverse accounts that may follow the node, and the most from one host.
     public static let maximumFediverseFollowers = 10_000
+    public static let maximumFediverseFollowersPerHost = 1_000
 
     /// The account whose actor is `url`, as last fetched.
     public func fediverseActor(url: String) throws -> FediverseActor? {
@@ -42,6 +43,18 @@ extension WikiDatabase {
             let known = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM fediverseFollower WHERE actorId = ?)", arguments: [actorId]) ?? false
             if !known, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM fediverseFollower") ?? 0 >= Self.maximumFediverseFollowers {
                 throw WikiError.invalidInput("This node has as many fediverse followers as it serves (\(Self.maximumFediverseFollowers)).")
+            }
+            // One server cannot take the places of everyone else's accounts (nor fill every post's deliveries).
+            let fromHost =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM fediverseFollower f JOIN fediverseActor a ON a.id = f.actorId
+                        WHERE a.host = (SELECT host FROM fediverseActor WHERE id = ?)
+                        """, arguments: [actorId]) ?? 0
+            if !known, fromHost >= Self.maximumFediverseFollowersPerHost {
+                throw WikiError.invalidInput(
+                    "This node has as many followers from that server as it takes (\(Self.maximumFediverseFollowersPerHost)).")
             }
             try db.execute(
                 sql: """

@@ -16,6 +16,10 @@ extension WikiDatabase {
     ) throws {
         try writer.write { db in
             if try Self.isBlocked(host: host, in: db) { throw MentionRefusal.blocked(host) }
+            // A post that now replies to another page is no longer shown on the one it left.
+            try Self.rejectFediverseResponses(
+                in: db, now: now, sql: "m.sourceURL = ? AND r.actorURL = ? AND m.pageId != ?", arguments: [source, actorURL, pageId],
+                queue: queueResponsesChanged)
             let existing = try Mention.filter(sql: "pageId = ? AND sourceURL = ?", arguments: [pageId, source]).fetchOne(db)
             if let existing {
                 let owner = try String.fetchOne(db, sql: "SELECT actorURL FROM fediverseResponse WHERE mentionId = ?", arguments: [existing.id])
@@ -45,20 +49,29 @@ extension WikiDatabase {
     @discardableResult
     public func removeFediverseResponse(source: String, actorURL: String, now: Date = Date()) throws -> Bool {
         try writer.write { db in
-            let found = try Mention.fetchAll(
-                db,
-                sql: """
-                    SELECT m.* FROM mention m JOIN fediverseResponse r ON r.mentionId = m.id
-                    WHERE m.sourceURL = ? AND r.actorURL = ? AND m.protocol = 'activitypub'
-                    """, arguments: [source, actorURL])
-            for mention in found where mention.status != .rejected {
-                try db.execute(
-                    sql:
-                        "UPDATE mention SET status = 'rejected', lastError = 'Deleted at its origin.', nextAttemptAt = NULL, verifiedAt = ? WHERE id = ?",
-                    arguments: [now, mention.id])
-                if mention.isShown { try queueResponsesChanged(pageId: mention.pageId, now: now, in: db) }
-            }
+            let found = try Self.rejectFediverseResponses(
+                in: db, now: now, sql: "m.sourceURL = ? AND r.actorURL = ?", arguments: [source, actorURL], queue: queueResponsesChanged)
             return !found.isEmpty
         }
+    }
+
+    /// Marks the fediverse responses that `sql` selects (over `mention m` and
+    /// `fediverseResponse r`) as gone at their origin; `queue` tells the pages that showed them.
+    @discardableResult
+    static func rejectFediverseResponses(
+        in db: Database, now: Date, sql: String, arguments: StatementArguments, queue: (Int64, Date, Database) throws -> Void
+    ) throws -> [Mention] {
+        let found = try Mention.fetchAll(
+            db,
+            sql: "SELECT m.* FROM mention m JOIN fediverseResponse r ON r.mentionId = m.id WHERE m.protocol = 'activitypub' AND " + sql,
+            arguments: arguments)
+        for mention in found where mention.status != .rejected {
+            try db.execute(
+                sql:
+                    "UPDATE mention SET status = 'rejected', lastError = 'Deleted at its origin.', nextAttemptAt = NULL, verifiedAt = ? WHERE id = ?",
+                arguments: [now, mention.id])
+            if mention.isShown { try queue(mention.pageId, now, db) }
+        }
+        return found
     }
 }

@@ -2,6 +2,10 @@ import Foundation
 import Synchronization
 import _CryptoExtras
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The RSA-2048 key of the node's ActivityPub actor, kept in the data directory beside the
 /// Ed25519 node key (`actor-key.pem`, readable by the owner only). Mastodon verifies RSA
 /// signatures only (RSASSA-PKCS1-v1_5 with SHA-256), so the fediverse needs a key of its own.
@@ -42,16 +46,20 @@ public final class ActorKey: Sendable {
         let text = try _RSA.Signing.PrivateKey(keySize: .bits2048).pemRepresentation
         // Written aside and linked into place, which fails when another process was first.
         let aside = file.deletingLastPathComponent().appendingPathComponent(".\(file.lastPathComponent).\(UUID().uuidString)")
-        guard FileManager.default.createFile(atPath: aside.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw WikiError.invalidInput("Cannot write the actor key beside \(file.path).")
-        }
+        // Made readable by the owner only from its first byte (not written, then restricted).
+        let descriptor = open(aside.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else { throw WikiError.invalidInput("Cannot write the actor key beside \(file.path).") }
         defer { try? FileManager.default.removeItem(at: aside) }
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+        guard written == bytes.count else { throw WikiError.invalidInput("Cannot write the actor key beside \(file.path).") }
         do {
             try FileManager.default.linkItem(at: aside, to: file)
             return text
         } catch {
-            guard let written = try? String(contentsOf: file, encoding: .utf8) else { throw error }
-            return written
+            guard let first = try? String(contentsOf: file, encoding: .utf8) else { throw error }
+            return first
         }
     }
 }

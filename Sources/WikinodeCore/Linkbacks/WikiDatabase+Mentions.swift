@@ -119,6 +119,8 @@ extension WikiDatabase {
             if try Self.isBlocked(host: host, in: db) { throw MentionRefusal.blocked(host) }
             let sourceURL = source.absoluteString
             if var existing = try Mention.filter(sql: "pageId = ? AND sourceURL = ?", arguments: [pageId, sourceURL]).fetchOne(db) {
+                // A response from the fediverse changes only by the account that sent it.
+                if existing.protocol == .activitypub { throw MentionRefusal.anotherAccount(sourceURL) }
                 // Shown as it was until the source is checked again (which updates or removes it).
                 existing.status = existing.status == .rejected ? .queued : existing.status
                 existing.targetURL = target

@@ -139,4 +139,10 @@ extension WikiDatabase {
             return db.changesCount == 1
         }
     }
+
+    /// Forgets a nonce remembered for a request that could not be acted on now (a 503): the
+    /// sender's retry of the same request is not a replay.
+    public func forgetNonce(keyId: String, nonce: String) throws {
+        try writer.write { db in try db.execute(sql: "DELETE FROM inboxNonce WHERE keyId = ? AND nonce = ?", arguments: [keyId, nonce]) }
+    }
 }

@@ -93,6 +93,16 @@ extension Fediverse {
         return document
     }
 
+    /// A display name from another server: one line, no control or format characters (no
+    /// bidirectional overrides, no invisible padding), at most 100 characters.
+    static func displayName(_ text: String) -> String {
+        let kept = text.unicodeScalars.filter { scalar in
+            let category = scalar.properties.generalCategory
+            return category != .format && category != .control && category != .privateUse && scalar.value != 0x2800
+        }
+        return ValidName.clean(String(String.UnicodeScalarView(kept)))
+    }
+
     static let actorTypes: Set<String> = ["Person", "Service", "Application", "Group", "Organization"]
 
     /// What the node keeps of an actor document that holds the key `keyId`.
@@ -113,12 +123,16 @@ extension Fediverse {
         guard key.string("owner") == id, let pem = key.string("publicKeyPem"), pem.utf8.count <= 16_384,
             (try? _RSA.Signing.PublicKey(pemRepresentation: pem)) != nil
         else { throw RemoteError.unauthorized("The key \(keyId.prefix(200)) is not an RSA key of at least 2048 bits owned by \(id).") }
-        let user = ValidName.clean(document.string("preferredUsername") ?? "")
+        // A user name as fediverse addresses have them; anything else gives no handle.
+        let rawUser = document.string("preferredUsername") ?? ""
+        let user =
+            rawUser.count <= 100 && rawUser.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "_.-".unicodeScalars.contains($0) }
+                && rawUser.unicodeScalars.allSatisfy(\.isASCII) ? rawUser : ""
         let profile = ActivityJSON.reference(document.object["url"]).flatMap(WebAddress.url)?.absoluteString ?? id
         return FediverseActor(
             actorURL: id, host: host, inbox: inbox.absoluteString,
             sharedInbox: sharedInbox.flatMap { $0.host?.lowercased() == host ? $0.absoluteString : nil },
-            handle: user.isEmpty ? "" : "@\(user)@\(host)", name: ValidName.clean(document.string("name") ?? user), profileURL: profile,
+            handle: user.isEmpty ? "" : "@\(user)@\(host)", name: Self.displayName(document.string("name") ?? user), profileURL: profile,
             iconURL: document.embedded("icon").flatMap { ActivityJSON.reference($0.object["url"]) }.flatMap(WebAddress.url)?.absoluteString ?? "",
             publicKeyId: keyId, publicKeyPem: pem, fetchedAt: now)
     }

@@ -15,8 +15,16 @@ extension Fediverse {
             logger.warning("fediverse: reading deliveries failed", metadata: ["error": "\(error)"])
             return
         }
+        // At most a few to one host in a round: a server that answers slowly, or not at all,
+        // holds up only its own deliveries; the rest of its queue waits for the next round.
+        var perHost: [String: Int] = [:]
+        let round = due.filter { delivery in
+            let host = URL(string: delivery.inbox)?.host?.lowercased() ?? ""
+            perHost[host, default: 0] += 1
+            return perHost[host]! <= Self.deliveriesPerHostPerRound
+        }
         await withTaskGroup(of: Void.self) { group in
-            for (index, delivery) in due.enumerated() {
+            for (index, delivery) in round.enumerated() {
                 if index >= Self.concurrentDeliveries { await group.next() }
                 group.addTask { await self.deliver(delivery) }
             }

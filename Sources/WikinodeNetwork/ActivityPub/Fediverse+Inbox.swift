@@ -41,27 +41,40 @@ extension Fediverse {
         guard try database.rememberNonce(keyId: claim.keyId, nonce: replay, expiresAt: now + 2 * window, now: now) else {
             throw RemoteError.unauthorized("This activity was received before (its signature is used).")
         }
+        do {
+            return try await act(on: activity, type: type, actorID: actorID, keyId: claim.keyId, actor: verified.actor, now: now)
+        } catch RemoteError.refused(let reason) {
+            // Not acted on now: the sender's retry of this same request must not be a replay.
+            try? database.forgetNonce(keyId: claim.keyId, nonce: replay)
+            throw RemoteError.refused(reason)
+        }
+    }
+
+    /// What the inbox does with a checked activity of `type` from `actor`.
+    private func act(
+        on activity: ActivityJSON, type: String, actorID: String, keyId: String, actor: FediverseActor, now: Date
+    ) async throws -> InboxOutcome {
         switch type {
         case "Follow":
-            return try receiveFollow(activity, from: verified.actor, now: now)
+            return try receiveFollow(activity, from: actor, now: now)
         case "Undo":
-            return try receiveUndo(activity, from: verified.actor)
+            return try receiveUndo(activity, from: actor)
         case "Delete" where activity.reference("object") == actorID:
             // The account is gone: it follows no more.
-            try database.removeFediverseFollower(actorId: verified.actor.id!)
-            return .accepted("\(verified.actor.handle.isEmpty ? actorID : verified.actor.handle) is gone.")
+            try database.removeFediverseFollower(actorId: actor.id!)
+            return .accepted("\(actor.handle.isEmpty ? actorID : actor.handle) is gone.")
         case "Update" where activity.reference("object") == actorID:
             // The account's profile changed (its name, its picture, its key): read again.
-            _ = try await actor(holdingKey: claim.keyId, refresh: true, now: now)
-            return .accepted("The profile of \(verified.actor.handle.isEmpty ? actorID : verified.actor.handle) is read again.")
+            _ = try await self.actor(holdingKey: keyId, refresh: true, now: now)
+            return .accepted("The profile of \(actor.handle.isEmpty ? actorID : actor.handle) is read again.")
         case "Create", "Update":
-            return try await receivePost(activity, from: verified.actor, isUpdate: type == "Update")
+            return try await receivePost(activity, from: actor, isUpdate: type == "Update")
         case "Delete":
-            return try removeResponse(activity.reference("object"), from: verified.actor)
+            return try removeResponse(activity.reference("object"), from: actor)
         case "Like":
-            return try receiveReaction(activity, from: verified.actor, kind: .like)
+            return try receiveReaction(activity, from: actor, kind: .like)
         case "Announce":
-            return try receiveReaction(activity, from: verified.actor, kind: .repost)
+            return try receiveReaction(activity, from: actor, kind: .repost)
         default:
             return .ignored("This node does not act on \(type.prefix(100)) activities.")
         }
@@ -126,7 +139,7 @@ extension Fediverse {
             guard object.reference("actor") == actor.actorURL else {
                 throw RemoteError.unauthorized("An actor can only undo its own Follow.")
             }
-            guard try database.removeFediverseFollower(actorId: actor.id!, followActivity: object.string("id")) else {
+            guard let followID = object.string("id"), try database.removeFediverseFollower(actorId: actor.id!, followActivity: followID) else {
                 return .ignored("\(actor.actorURL) did not follow this node with that Follow.")
             }
         } else {

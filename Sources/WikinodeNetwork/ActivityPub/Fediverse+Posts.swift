@@ -29,7 +29,9 @@ extension Fediverse {
                     data = try encoder.encode(
                         ArticleActivity(id: article.id + "#create", type: "Create", article: article, published: article.published))
                 case .update(let entry):
-                    let article = articles[entry.post.pageId]!
+                    // Dated now: Mastodon shows an edit only when `updated` is newer than what it has.
+                    var article = articles[entry.post.pageId]!
+                    article.updated = ActivityDate.format(now)
                     data = try encoder.encode(
                         ArticleActivity(
                             id: article.id + "#update-\(pending.latest)", type: "Update", article: article, published: ActivityDate.format(now)))

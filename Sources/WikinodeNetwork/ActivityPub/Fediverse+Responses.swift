@@ -95,11 +95,13 @@ extension Fediverse {
         }
     }
 
-    /// How an account signs what it says here: its name and its address, `Ann (@ann@social.example)`.
+    /// How an account signs what it says here: its name and always its address,
+    /// `Ann (@ann@social.example)`. The name is cut on its own, so no name can push the address
+    /// out of sight (nor pass for another account's address).
     static func author(_ actor: FediverseActor) -> String {
-        let name = actor.name.isEmpty ? actor.handle : actor.name
-        guard !actor.handle.isEmpty, name != actor.handle else { return name.isEmpty ? actor.actorURL : name }
-        return MentionText.line("\(name) (\(actor.handle))", limit: 100)
+        let address = actor.handle.isEmpty ? actor.actorURL : actor.handle
+        let name = MentionText.line(actor.name, limit: 60)
+        return name.isEmpty || name == actor.handle ? address : "\(name) (\(address))"
     }
 
     /// The live page of this node at `url` (a page, a post's permanent address, the front page).

@@ -32,8 +32,9 @@ public final class Fediverse: Sendable {
     static let actorLifetime: TimeInterval = 86_400
     /// Deliveries that fail this often in a row are given up.
     public static let maximumDeliveryAttempts = 12
-    /// Deliveries under way at once: a dead server holds up only its own.
+    /// Deliveries under way at once, and to one host in a round: a dead server holds up only its own.
     static let concurrentDeliveries = 8
+    static let deliveriesPerHostPerRound = 2
 
     public init(database: WikiDatabase, client: RemoteClient, nodeURL: NodeBaseURL, actorKey: ActorKey, timing: PeeringTiming, logger: Logger) {
         self.database = database
