@@ -84,6 +84,15 @@ import _CryptoExtras
                 #expect((deleted.first?.json["object"] as? [String: Any])?["type"] as? String == "Tombstone")
                 try await Task.sleep(for: .seconds(1.5))
                 #expect(Self.received(server, "Create").count == 1 && Self.received(server, "Update").count == 1)
+
+                // Published again: a new object (servers keep a tombstone for the first), at the same address.
+                try database.publish(title, as: PostSettings(publishedAt: Date() - 30))
+                let again = try await Self.waitFor(server, "Create", count: 2)
+                let republished = try #require(again.last?.json["object"] as? [String: Any])
+                #expect(republished["id"] as? String == objectId + "?v=1")
+                #expect(republished["url"] as? String == objectId)
+                let fetched = try await NodeCluster.request(objectId, headers: [("Accept", "application/activity+json")])
+                #expect(fetched.json["id"] as? String == objectId + "?v=1")
             }
         }
     }

@@ -36,14 +36,15 @@ extension WikiDatabase {
     /// tags as `Hashtag`s, and the first address each replies to as `inReplyTo`.
     public func articles(of entries: [PostEntry], baseURL: String, withContext: Bool = true) throws -> [ArticleDocument] {
         let contents = try feedHTML(of: entries, baseURL: baseURL)
-        let replies = try writer.read { db in
-            try entries.map { try replyTargets(ofPageId: $0.post.pageId, in: db).first }
+        let (replies, paths) = try writer.read { db in
+            (try entries.map { try replyTargets(ofPageId: $0.post.pageId, in: db).first }, try objectPaths(of: entries, in: db))
         }
         return zip(entries, replies).map { entry, inReplyTo in
             let published = ActivityDate.format(entry.post.publishedAt)
             let updated = ActivityDate.format(max(entry.updatedAt, entry.post.publishedAt))
             return ArticleDocument(
-                permalink: baseURL + entry.post.permalinkPath, baseURL: baseURL, title: entry.title,
+                id: baseURL + (paths[entry.post.pageId] ?? entry.post.permalinkPath), permalink: baseURL + entry.post.permalinkPath, baseURL: baseURL,
+                title: entry.title,
                 contentHTML: contents[entry.post.pageId] ?? entry.html, published: published, updated: updated == published ? nil : updated,
                 tags: entry.tags.map { (name: $0, url: baseURL + NodeAddress.tag($0)) }, inReplyTo: inReplyTo, withContext: withContext)
         }

@@ -32,10 +32,10 @@ extension WikiDatabase {
                 sql: """
                     SELECT s.pageId FROM post s JOIN page p ON p.id = s.pageId
                     WHERE p.deletedAt IS NULL AND s.status = 'published' AND s.publishedAt <= ?1
-                      AND NOT EXISTS (SELECT 1 FROM fediversePost f WHERE f.pageId = s.pageId)
+                      AND NOT EXISTS (SELECT 1 FROM fediversePost f WHERE f.pageId = s.pageId AND NOT f.isDeleted)
                     UNION
                     SELECT f.pageId FROM fediversePost f
-                    WHERE NOT EXISTS (
+                    WHERE NOT f.isDeleted AND NOT EXISTS (
                         SELECT 1 FROM post s JOIN page p ON p.id = s.pageId
                         WHERE s.pageId = f.pageId AND p.deletedAt IS NULL AND s.status = 'published' AND s.publishedAt <= ?1)
                     """), arguments: [now])
@@ -63,8 +63,9 @@ extension WikiDatabase {
             var told: [Int64: (String, String)] = [:]
             for row in try Row.fetchAll(
                 db,
-                sql: "SELECT pageId, objectId, contentHash FROM fediversePost WHERE pageId IN (\(pageIds.map(String.init).joined(separator: ",")))")
-            {
+                sql:
+                    "SELECT pageId, objectId, contentHash FROM fediversePost WHERE NOT isDeleted AND pageId IN (\(pageIds.map(String.init).joined(separator: ",")))"
+            ) {
                 told[row["pageId"]] = (row["objectId"], row["contentHash"])
             }
             return (pageIds, latest, told)
@@ -96,14 +97,22 @@ extension WikiDatabase {
             let inboxes = try Self.followerInboxes(in: db)
             for (activity, hash, json) in activities {
                 switch activity {
-                case .create(let entry), .update(let entry):
+                case .create(let entry):
+                    // Told deleted before: a new generation, a new id.
                     try db.execute(
                         sql: """
                             INSERT INTO fediversePost (pageId, objectId, contentHash, createdAt) VALUES (?, ?, ?, ?)
-                            ON CONFLICT (pageId) DO UPDATE SET contentHash = excluded.contentHash
-                            """, arguments: [entry.post.pageId, entry.post.permalinkPath, hash ?? "", now])
+                            ON CONFLICT (pageId) DO UPDATE SET contentHash = excluded.contentHash, isDeleted = 0, generation = generation + 1
+                            """, arguments: [entry.post.pageId, "", hash ?? "", now])
+                    let generation =
+                        try Int.fetchOne(db, sql: "SELECT generation FROM fediversePost WHERE pageId = ?", arguments: [entry.post.pageId]) ?? 0
+                    try db.execute(
+                        sql: "UPDATE fediversePost SET objectId = ? WHERE pageId = ?",
+                        arguments: [Self.objectPath(entry.post.permalinkPath, generation: generation), entry.post.pageId])
+                case .update(let entry):
+                    try db.execute(sql: "UPDATE fediversePost SET contentHash = ? WHERE pageId = ?", arguments: [hash ?? "", entry.post.pageId])
                 case .delete(let pageId, _):
-                    try db.execute(sql: "DELETE FROM fediversePost WHERE pageId = ?", arguments: [pageId])
+                    try db.execute(sql: "UPDATE fediversePost SET isDeleted = 1 WHERE pageId = ?", arguments: [pageId])
                 }
                 for inbox in inboxes {
                     try Self.queueDelivery(to: inbox, activity: json, now: now, in: db)
@@ -111,6 +120,25 @@ extension WikiDatabase {
             }
             try Setting.write(Self.fediverseSeqKey, String(latest), in: db)
         }
+    }
+
+    /// A post's object id for the fediverse, as a path: its permanent address, with
+    /// `?v={generation}` once it was published again after a `Delete`.
+    static func objectPath(_ permalinkPath: String, generation: Int) -> String {
+        generation == 0 ? permalinkPath : permalinkPath + "?v=\(generation)"
+    }
+
+    /// The object path each post has (or will have when it is told of next): its generation
+    /// now, or the next one when it was told deleted.
+    func objectPaths(of entries: [PostEntry], in db: Database) throws -> [Int64: String] {
+        var paths: [Int64: String] = [:]
+        for entry in entries {
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT generation, isDeleted FROM fediversePost WHERE pageId = ?"), arguments: [entry.post.pageId])
+            let generation: Int = row.map { ($0["generation"] as Int) + (($0["isDeleted"] as Bool) ? 1 : 0) } ?? 0
+            paths[entry.post.pageId] = Self.objectPath(entry.post.permalinkPath, generation: generation)
+        }
+        return paths
     }
 
     /// One inbox per follower's server: its shared inbox when it has one, its own otherwise.

@@ -52,5 +52,14 @@ extension WikiDatabase {
                 t.column("actorURL", .text).notNull()
             }
         }
+        migrator.registerMigration("v18: a post published again after a Delete is a new object for the fediverse") { db in
+            // Servers keep a tombstone for a deleted object and refuse to create it again: a
+            // post told deleted keeps its row, and when it is public again it is told of under
+            // a new id (`?v={generation}`).
+            try db.alter(table: "fediversePost") { t in
+                t.add(column: "generation", .integer).notNull().defaults(to: 0)
+                t.add(column: "isDeleted", .boolean).notNull().defaults(to: false)
+            }
+        }
     }
 }

@@ -31,12 +31,14 @@ public struct ArticleDocument: Codable, Sendable, Equatable {
     /// - Parameters:
     ///   - tags: the post's tags, each with the address of its page.
     ///   - inReplyTo: the first address the post replies to, if any.
+    ///   - id: the object's id: the permanent address, or a new one for a post published again
+    ///     after a `Delete` (servers keep a tombstone for the first).
     public init(
-        permalink: String, baseURL: String, title: String, contentHTML: String, published: String, updated: String?,
+        id: String, permalink: String, baseURL: String, title: String, contentHTML: String, published: String, updated: String?,
         tags: [(name: String, url: String)], inReplyTo: String?, withContext: Bool = true
     ) {
         context = withContext ? ActivityContext() : nil
-        id = permalink
+        self.id = id
         url = permalink
         name = title
         content = contentHTML
