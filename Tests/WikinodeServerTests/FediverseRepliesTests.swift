@@ -127,13 +127,17 @@ import WikinodeTesting
 
     @Test func aNoteThatMentionsTheNodeIsAMentionOfItsFrontPage() async throws {
         try await Self.withPost { node, server, _, inbox in
-            var note = Self.note(server, 5, inReplyTo: nil, content: "<p>Have you seen @owner? A good wiki.</p>")
+            var note = Self.note(server, 5, inReplyTo: nil, content: "<p>Have you seen @owner? The ending surprised me.</p>")
             note["tag"] = [["type": "Mention", "href": node.url + "/actor", "name": "@owner@127.0.0.1"]]
+            note["summary"] = "Spoilers"
+            note["sensitive"] = true
             server.setObject(note["id"] as! String, note)
             #expect(try await server.post(Self.activity("Create", note, by: server), to: inbox, as: "ann").status == 202)
             let mention = try #require(try Self.responses(node).first)
             #expect(mention.kind == .mention && mention.isShown)
             #expect(mention.targetURL == node.url + "/")
+            // Behind its content warning: the warning is shown, not what it warns of.
+            #expect(mention.excerpt == "Content warning: Spoilers")
         }
     }
 

@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 
 /// A link to one of this node's pages from elsewhere on the web, received as a Webmention,
-/// Pingback, Trackback or a peer's signed notice, and shown only once the source was fetched and found to link here.
+/// Pingback, Trackback or a peer's signed notice, and shown only once the source was fetched
+/// and found to link here; or a reply, like or boost from the fediverse, checked at its origin.
 public struct Mention: Codable, Sendable, Equatable, Identifiable, FetchableRecord, PersistableRecord {
     public enum Status: String, Codable, Sendable, DatabaseValueConvertible {
         case queued, verified, rejected

@@ -52,7 +52,9 @@ extension Fediverse {
         var seen = article
         seen.published = ""
         seen.updated = nil
-        let data = (try? JSONEncoder().encode(seen)) ?? Data()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]  // the same bytes for the same article, run after run
+        let data = (try? encoder.encode(seen)) ?? Data()
         return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 }

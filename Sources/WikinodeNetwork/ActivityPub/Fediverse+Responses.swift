@@ -46,9 +46,13 @@ extension Fediverse {
             return .ignored("\(objectID.prefix(200)) neither replies to nor mentions this node.")
         }
         let text: String
-        if let warning = post.string("summary").flatMap({ MentionText.line($0, limit: 200) }), !warning.isEmpty {
-            // A content warning is shown instead of what it warns of.
-            text = "Content warning: " + warning
+        let summary = MentionText.line(post.string("summary") ?? "", limit: 500)
+        if !summary.isEmpty, type == "Note" || post.object["sensitive"] as? Bool == true {
+            // A note's summary is its content warning: shown instead of what it warns of.
+            text = "Content warning: " + MentionText.line(summary, limit: 200)
+        } else if !summary.isEmpty {
+            // An article's summary is what it says in short.
+            text = summary
         } else {
             text = HTMLDocument(html: post.string("content") ?? "", url: objectURL).plainText(limit: 500) ?? ""
         }
