@@ -8,8 +8,9 @@ extension Fediverse {
     /// actor, or a key document whose owner is fetched in turn). Throws `.unauthorized` when
     /// it cannot be had or does not hold that key.
     ///
-    /// A key is fetched at most once in `timing.keyRefetchInterval`, and a host is asked for at
-    /// most `keyFetchesPerHostPerMinute` keys a minute: a stranger cannot make the node fetch
+    /// A key is fetched at most once in `timing.keyRefetchInterval`, and a server (scheme, host
+    /// and port) is asked for at most `keyFetchesPerHostPerMinute` keys a minute (past that,
+    /// `.refused`: a 503 asks the sender to come back): a stranger cannot make the node fetch
     /// again and again by naming keys (or signing badly with a kept one). Only `acceptingKept`
     /// (a `Delete` of the actor itself: servers that are gone sign their goodbye with the key
     /// they had) falls back to a kept key that cannot be fetched again.
@@ -28,22 +29,28 @@ extension Fediverse {
         let interval =
             TimeInterval(timing.keyRefetchInterval.components.seconds)
             + TimeInterval(timing.keyRefetchInterval.components.attoseconds) / 1e18
-        let host = keyURL.host?.lowercased() ?? ""
+        let server = RemoteClient.origin(of: keyURL)
         let minute = Int(now.timeIntervalSince1970 / 60)
-        let mayFetch = recentKeyFetches.withLock { log in
+        enum Admission { case fetch, fetchedLately, serverBusy }
+        let admission = recentKeyFetches.withLock { log -> Admission in
             if log.lastFetch.count > 10_000 { log.lastFetch = log.lastFetch.filter { now.timeIntervalSince($0.value) < interval } }
             if log.perHost.count > 10_000 { log.perHost = log.perHost.filter { $0.value.minute == minute } }
-            if let last = log.lastFetch[keyId], now.timeIntervalSince(last) < interval { return false }
-            var hostCount = log.perHost[host].flatMap { $0.minute == minute ? $0.count : nil } ?? 0
-            guard hostCount < Self.keyFetchesPerHostPerMinute else { return false }
-            hostCount += 1
-            log.perHost[host] = (minute, hostCount)
+            if let last = log.lastFetch[keyId], now.timeIntervalSince(last) < interval { return .fetchedLately }
+            let count = log.perHost[server].flatMap { $0.minute == minute ? $0.count : nil } ?? 0
+            guard count < Self.keyFetchesPerHostPerMinute else { return .serverBusy }
+            log.perHost[server] = (minute, count + 1)
             log.lastFetch[keyId] = now
-            return true
+            return .fetch
         }
-        guard mayFetch else {
+        switch admission {
+        case .fetch:
+            break
+        case .fetchedLately:
             if acceptingKept, let kept { return (kept, false) }
             throw RemoteError.unauthorized("The key \(keyId.prefix(200)) was fetched a moment ago and did not serve; send again later.")
+        case .serverBusy:
+            if acceptingKept, let kept { return (kept, false) }
+            throw RemoteError.refused("Too many keys of \(server) were fetched this minute; send again in a minute.")
         }
         do {
             var document = try await fetch(keyURL)

@@ -6,28 +6,35 @@ extension Fediverse {
     /// Delivers every activity that is due, a few at a time: a signed POST to its inbox. A
     /// success removes it; a timeout, a 5xx, a 408 or a 429 waits longer each time and is given
     /// up after `maximumDeliveryAttempts`; any other answer is final.
-    public func deliverDueActivities(now: Date = Date()) async {
+    ///
+    /// It goes in rounds of at most `deliveriesPerHostPerRound` to one server (scheme, host and
+    /// port), eight at a time: a server that answers slowly, or not at all, takes two places
+    /// for at most one timeout, and holds up only the rest of its own queue.
+    public func deliverDueActivities() async {
         guard nodeURL.isSettled else { return }
-        let due: [ActivityDelivery]
-        do {
-            due = try database.dueDeliveries(now: now)
-        } catch {
-            logger.warning("fediverse: reading deliveries failed", metadata: ["error": "\(error)"])
-            return
-        }
-        // At most a few to one host in a round: a server that answers slowly, or not at all,
-        // holds up only its own deliveries; the rest of its queue waits for the next round.
-        var perHost: [String: Int] = [:]
-        let round = due.filter { delivery in
-            let host = URL(string: delivery.inbox)?.host?.lowercased() ?? ""
-            perHost[host, default: 0] += 1
-            return perHost[host]! <= Self.deliveriesPerHostPerRound
-        }
-        await withTaskGroup(of: Void.self) { group in
-            for (index, delivery) in round.enumerated() {
-                if index >= Self.concurrentDeliveries { await group.next() }
-                group.addTask { await self.deliver(delivery) }
+        for _ in 0..<100 {
+            let due: [ActivityDelivery]
+            do {
+                due = try database.dueDeliveries(now: Date())
+            } catch {
+                logger.warning("fediverse: reading deliveries failed", metadata: ["error": "\(error)"])
+                return
             }
+            var perServer: [String: Int] = [:]
+            let round = due.filter { delivery in
+                let server = URL(string: delivery.inbox).map(RemoteClient.origin) ?? delivery.inbox
+                perServer[server, default: 0] += 1
+                return perServer[server]! <= Self.deliveriesPerHostPerRound
+            }
+            guard !round.isEmpty else { return }
+            await withTaskGroup(of: Void.self) { group in
+                for (index, delivery) in round.enumerated() {
+                    if index >= Self.concurrentDeliveries { await group.next() }
+                    group.addTask { await self.deliver(delivery) }
+                }
+            }
+            // Nothing held back: what is due now was all tried (retries wait for their time).
+            if round.count == due.count { return }
         }
     }
 
