@@ -116,7 +116,8 @@ extension Fediverse {
         }
         let follow: [String: Any] = ["id": followID, "type": "Follow", "actor": actor.actorURL, "object": actorURL]
         let accept: [String: Any] = [
-            "@context": ActivityContext.activityStreams, "id": actorURL + "#accept/" + Self.digestName(followID), "type": "Accept",
+            "@context": ActivityContext.activityStreams, "id": actorURL + "#accept/" + Self.hexDigest(Data(followID.utf8), bytes: 16),
+            "type": "Accept",
             "actor": actorURL, "object": follow,
         ]
         let json = String(
@@ -152,8 +153,9 @@ extension Fediverse {
         return .accepted("\(actor.handle.isEmpty ? actor.actorURL : actor.handle) no longer follows this node.")
     }
 
-    /// A short, stable name for an address (the first 16 bytes of its SHA-256, hex).
-    static func digestName(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+    /// The SHA-256 of `data` in hex, its first `bytes` bytes: a short, stable name for an
+    /// address, or what decides whether an article changed.
+    static func hexDigest(_ data: Data, bytes: Int = 32) -> String {
+        SHA256.hash(data: data).prefix(bytes).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import WikinodeCore
 
@@ -55,6 +54,6 @@ extension Fediverse {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]  // the same bytes for the same article, run after run
         let data = (try? encoder.encode(seen)) ?? Data()
-        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        return hexDigest(data)
     }
 }
