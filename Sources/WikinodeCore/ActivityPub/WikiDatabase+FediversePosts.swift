@@ -151,7 +151,7 @@ extension WikiDatabase {
                 """)
     }
 
-    /// The inboxes a post goes to, one per server (for the benchmark and `/peers`).
+    /// The inboxes a post goes to, one per server.
     public func fediverseDeliveryInboxes() throws -> [String] {
         try writer.read { db in try Self.followerInboxes(in: db) }
     }
