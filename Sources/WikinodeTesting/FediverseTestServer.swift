@@ -103,9 +103,7 @@ public final class FediverseTestServer: Sendable {
         var headers = try FediverseSignature.sign(
             method: "POST", url: URL(string: inbox)!, body: body, keyId: keyId(name), key: signingKey, date: date)
         edit(&headers)
-        // `Host` goes as the request's own; the client sends the same value.
-        let pairs = headers.filter { $0.name.canonicalName != "host" }.map { ($0.name.rawName, $0.value) }
-        return try await NodeCluster.request(inbox, method: .POST, headers: pairs, body: body)
+        return try await NodeCluster.request(inbox, method: .POST, headers: Self.pairs(headers), body: body)
     }
 
     /// Starts the server and waits until it answers.
@@ -164,5 +162,24 @@ public final class FediverseTestServer: Sendable {
         received.withLock { $0.append(Received(path: request.uri.description, headers: headers, body: Data(body.readableBytesView))) }
         let status = inboxStatus.withLock { $0[request.uri.path] } ?? 202
         return Response(status: HTTPResponse.Status(code: status))
+    }
+}
+
+extension FediverseTestServer {
+    /// Runs `body` with a node whose owner (`owner`) is its fediverse account, its database,
+    /// and a started fediverse server; stops both afterwards.
+    public static func withNode(_ body: (NodeCluster.Node, WikiDatabase, FediverseTestServer) async throws -> Void) async throws {
+        try await NodeCluster.run(count: 1) { cluster in
+            let node = cluster[0]
+            let database = try node.database()
+            try database.addUser(named: "owner", password: "the owner's long secret", hasher: PasswordHasher(costLog2: 10))
+            try await run { server in try await body(node, database, server) }
+        }
+    }
+
+    /// Header fields as `NodeCluster.request` takes them; `Host` left to the client (it sends
+    /// the same value) unless `keepingHost`.
+    public static func pairs(_ fields: HTTPFields, keepingHost: Bool = false) -> [(String, String)] {
+        fields.filter { keepingHost || $0.name.canonicalName != "host" }.map { ($0.name.rawName, $0.value) }
     }
 }

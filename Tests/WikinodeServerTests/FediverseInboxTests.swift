@@ -16,18 +16,9 @@ import _CryptoExtras
         ]
     }
 
-    /// The node's owner: its fediverse account.
-    static func addOwner(_ node: NodeCluster.Node) throws {
-        try node.database().addUser(named: "owner", password: "the owner's long secret", hasher: PasswordHasher(costLog2: 10))
-    }
-
     /// Runs `body` with a node that has an owner, a started fediverse server, and the node's inbox.
     static func withServer(_ body: (NodeCluster.Node, FediverseTestServer, String) async throws -> Void) async throws {
-        try await NodeCluster.run(count: 1) { cluster in
-            let node = cluster[0]
-            try addOwner(node)
-            try await FediverseTestServer.run { server in try await body(node, server, node.url + "/actor/inbox") }
-        }
+        try await FediverseTestServer.withNode { node, _, server in try await body(node, server, node.url + "/actor/inbox") }
     }
 
     static func followerCount(_ node: NodeCluster.Node) async throws -> Int? {
@@ -168,14 +159,14 @@ import _CryptoExtras
                 method: "POST", url: URL(string: inbox)!, body: body, keyId: server.keyId("ann"), key: server.privateKey)
             headers[.contentDigest] = MessageSignature.contentDigest(swapped)
             let swap = try await NodeCluster.request(
-                inbox, method: .POST, headers: headers.filter { $0.name.canonicalName != "host" }.map { ($0.name.rawName, $0.value) }, body: swapped)
+                inbox, method: .POST, headers: FediverseTestServer.pairs(headers), body: swapped)
             #expect(swap.status == 401)
             // Signed for another server's inbox (its host), sent here.
             let forOtherHost = try FediverseSignature.sign(
                 method: "POST", url: URL(string: "http://127.0.0.2:1/actor/inbox")!, body: body, keyId: server.keyId("ann"), key: server.privateKey)
             // (`Host` says that other server, as a replay by that server would.)
             let misdirected = try await NodeCluster.request(
-                inbox, method: .POST, headers: forOtherHost.map { ($0.name.rawName, $0.value) }, body: body)
+                inbox, method: .POST, headers: FediverseTestServer.pairs(forOtherHost, keepingHost: true), body: body)
             #expect(misdirected.status == 401)
             #expect(try await Self.followerCount(node) == 0, "nothing was stored")
             #expect(server.requests.isEmpty, "nothing was sent")
@@ -183,7 +174,7 @@ import _CryptoExtras
             // A genuine Follow is accepted once; the same request again is a replay.
             var replayed: (headers: [(String, String)], body: Data)?
             let first = try await server.post(body: body, to: inbox, as: "ann") { headers in
-                replayed = (headers.filter { $0.name.canonicalName != "host" }.map { ($0.name.rawName, $0.value) }, body)
+                replayed = (FediverseTestServer.pairs(headers), body)
             }
             #expect(first.status == 202)
             let again = try await NodeCluster.request(inbox, method: .POST, headers: replayed!.headers, body: replayed!.body)

@@ -8,10 +8,7 @@ import WikinodeTesting
 @Suite(.serialized) struct FediverseRepliesTests {
     /// A node with an owner and a post, a fediverse server, the post's address and the inbox.
     static func withPost(_ body: (NodeCluster.Node, FediverseTestServer, String, String) async throws -> Void) async throws {
-        try await NodeCluster.run(count: 1) { cluster in
-            let node = cluster[0]
-            let database = try node.database()
-            try database.addUser(named: "owner", password: "the owner's long secret", hasher: PasswordHasher(costLog2: 10))
+        try await FediverseTestServer.withNode { node, database, server in
             let title = try PageTitle("A Question")
             try await database.savePage(
                 PageEdit(title: title, markdown: "What do you think?", author: "owner"), post: PostSettings(publishedAt: Date() - 60))
@@ -19,7 +16,7 @@ import WikinodeTesting
                 Issue.record("no post")
                 return
             }
-            try await FediverseTestServer.run { server in try await body(node, server, node.url + permalink, node.url + "/actor/inbox") }
+            try await body(node, server, node.url + permalink, node.url + "/actor/inbox")
         }
     }
 

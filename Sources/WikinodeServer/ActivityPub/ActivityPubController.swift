@@ -28,7 +28,7 @@ struct ActivityPubController {
     }
 
     /// The host part of the node's fediverse address: the base URL's host, with `:port` when
-    /// it is not the scheme's default.
+    /// it is not the scheme's default; also the `Host` that requests to this node carry.
     static func accountHost(of baseURL: String) -> String {
         guard let components = URLComponents(string: baseURL), let host = components.host else { return baseURL }
         guard let port = components.port, port != (components.scheme == "https" ? 443 : 80) else { return host.lowercased() }

@@ -22,12 +22,6 @@ struct FediverseInboxController {
         router.post("\(NodeAddress.actorInbox)", use: receive)
     }
 
-    /// `host[:port]` of a base URL, as a `Host` field gives it.
-    static func authority(of baseURL: String) -> String {
-        guard let components = URLComponents(string: baseURL), let host = components.host else { return "" }
-        return components.port.map { "\(host):\($0)" } ?? host
-    }
-
     @Sendable func receive(request: Request, context: Context) async throws -> Response {
         let type = request.headers[.contentType]?.lowercased() ?? ""
         guard Self.mediaTypes.contains(where: type.hasPrefix) else {
@@ -42,7 +36,7 @@ struct FediverseInboxController {
         // verify here.
         let path = request.uri.string
         var headers = request.headers
-        headers[HTTPField.Name("Host")!] = Self.authority(of: site.baseURL)
+        headers[HTTPField.Name("Host")!] = ActivityPubController.accountHost(of: site.baseURL)
         let signed = FediverseSignature.SignedRequest(
             method: request.method.rawValue, path: path, targetURI: site.baseURL + path, headers: headers, body: Data(buffer.readableBytesView))
         do {
