@@ -146,7 +146,8 @@ def test_a_fediverse_account_follows_and_the_accept_verifies_with_httpsig(node):
 # JSON-LD: the node's documents expanded with python3-pyld. Tests talk to loopback only, so the
 # two remote contexts are given to pyld by its document loader: term maps written here from the
 # Activity Vocabulary, ActivityPub and Security Vocabulary specifications, for every term the
-# node writes. Expansion keeps only defined terms, so a misspelt or invented property would be
+# node writes, each defined as the published context (w3.org/ns/activitystreams, w3id.org/
+# security/v1) defines it: the same IRI, and `@id` or a date type where it says so. Expansion keeps only defined terms, so a misspelt or invented property would be
 # dropped: each document must expand with every one of its properties kept.
 AS = "https://www.w3.org/ns/activitystreams#"
 ID = {"@type": "@id"}
@@ -155,13 +156,14 @@ ACTIVITY_TERMS = {
     "id": "@id", "type": "@type",
     **{name: "as:" + name for name in (
         "Person", "Article", "Note", "Create", "Update", "Delete", "Accept", "Follow", "Tombstone", "OrderedCollection", "Image",
-        "name", "summary", "content", "mediaType", "preferredUsername", "totalItems")},
+        "name", "summary", "content", "mediaType", "preferredUsername")},
     **{name: {"@id": "as:" + name, "@type": "@id"} for name in (
         "url", "outbox", "followers", "following", "attributedTo", "inReplyTo", "actor", "object", "href", "sharedInbox")},
     "inbox": {"@id": "ldp:inbox", "@type": "@id"},
     "to": {"@id": "as:to", "@type": "@id"}, "cc": {"@id": "as:cc", "@type": "@id"},
-    "icon": {"@id": "as:icon"}, "tag": {"@id": "as:tag"}, "endpoints": {"@id": "as:endpoints"},
-    "orderedItems": {"@id": "as:items", "@container": "@list"},
+    **{name: {"@id": "as:" + name, "@type": "@id"} for name in ("icon", "tag", "endpoints")},
+    "totalItems": {"@id": "as:totalItems", "@type": "xsd:nonNegativeInteger"},
+    "orderedItems": {"@id": "as:items", "@type": "@id", "@container": "@list"},
     "published": {"@id": "as:published", "@type": "xsd:dateTime"}, "updated": {"@id": "as:updated", "@type": "xsd:dateTime"},
 }
 SECURITY_TERMS = {

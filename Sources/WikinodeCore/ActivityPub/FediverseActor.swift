@@ -61,23 +61,3 @@ public struct FediverseFollower: Sendable, Equatable {
     public let followActivity: String
     public let since: Date
 }
-
-/// An activity owed to a fediverse inbox, retried with backoff until it is delivered.
-public struct ActivityDelivery: Codable, Sendable, Equatable, Identifiable {
-    public var id: Int64?
-    public var inbox: String
-    /// The activity, as JSON.
-    public var activity: String
-    public var attempts: Int
-    public var nextAttemptAt: Date
-    public var lastError: String?
-    public var createdAt: Date
-}
-
-extension ActivityDelivery: FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "activityDelivery"
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
-    }
-}

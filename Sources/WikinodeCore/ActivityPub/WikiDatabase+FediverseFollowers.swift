@@ -94,46 +94,4 @@ extension WikiDatabase {
             }
         }
     }
-
-    // MARK: - Deliveries
-
-    /// Queues `activity` (JSON) for `inbox`.
-    public func queueDelivery(to inbox: String, activity: String, now: Date = Date()) throws {
-        try writer.write { db in try Self.queueDelivery(to: inbox, activity: activity, now: now, in: db) }
-    }
-
-    static func queueDelivery(to inbox: String, activity: String, now: Date, in db: Database) throws {
-        var delivery = ActivityDelivery(
-            inbox: inbox, activity: activity, attempts: 0, nextAttemptAt: wholeMilliseconds(now), lastError: nil, createdAt: now)
-        try delivery.insert(db)
-    }
-
-    /// Deliveries due now, oldest first.
-    public func dueDeliveries(now: Date = Date(), limit: Int = 200) throws -> [ActivityDelivery] {
-        try writer.read { db in
-            try ActivityDelivery.fetchAll(
-                db, sql: "SELECT * FROM activityDelivery WHERE nextAttemptAt <= ? ORDER BY nextAttemptAt, id LIMIT ?", arguments: [now, limit])
-        }
-    }
-
-    public func nextDeliveryDate() throws -> Date? {
-        try writer.read { db in try Date.fetchOne(db, sql: "SELECT MIN(nextAttemptAt) FROM activityDelivery") }
-    }
-
-    public func deliveryDone(id: Int64) throws {
-        try writer.write { db in try db.execute(sql: "DELETE FROM activityDelivery WHERE id = ?", arguments: [id]) }
-    }
-
-    public func deliveryFailed(id: Int64, error: String, retryAt: Date) throws {
-        try writer.write { db in
-            try db.execute(
-                sql: "UPDATE activityDelivery SET attempts = attempts + 1, lastError = ?, nextAttemptAt = ? WHERE id = ?",
-                arguments: [String(error.prefix(500)), retryAt, id])
-        }
-    }
-
-    /// Deliveries waiting, for `/peers`.
-    public func pendingDeliveryCount() throws -> Int {
-        try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM activityDelivery") ?? 0 }
-    }
 }

@@ -61,5 +61,35 @@ extension WikiDatabase {
                 t.add(column: "isDeleted", .boolean).notNull().defaults(to: false)
             }
         }
+        migrator.registerMigration("v19: one outbox: an activity owed to a fediverse inbox is a row of the outbox, as a notice owed to a peer is") {
+            db in
+            // A row is owed either to a followed wikinode (`peerId` and a notice `type`, one of
+            // each kind per peer) or to a fediverse inbox (`inbox`, type `activity`, and its JSON).
+            try db.create(table: "outboxNew") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("peer", onDelete: .cascade, indexed: false)
+                t.column("inbox", .text)
+                t.column("type", .text).notNull()
+                t.column("activity", .text)
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("nextAttemptAt", .datetime).notNull()
+                t.column("lastError", .text)
+                t.column("createdAt", .datetime).notNull()
+                t.uniqueKey(["peerId", "type"])
+                t.check(
+                    sql: "(peerId IS NULL) = (inbox IS NOT NULL) AND (inbox IS NULL) = (activity IS NULL) AND (inbox IS NULL) = (type <> 'activity')")
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO outboxNew (id, peerId, type, attempts, nextAttemptAt, lastError, createdAt)
+                        SELECT id, peerId, type, attempts, nextAttemptAt, lastError, createdAt FROM outbox;
+                    INSERT INTO outboxNew (inbox, type, activity, attempts, nextAttemptAt, lastError, createdAt)
+                        SELECT inbox, 'activity', activity, attempts, nextAttemptAt, lastError, createdAt FROM activityDelivery ORDER BY id;
+                    DROP TABLE outbox;
+                    DROP TABLE activityDelivery;
+                    ALTER TABLE outboxNew RENAME TO outbox;
+                    """)
+            try db.create(index: "outbox_on_nextAttemptAt", on: "outbox", columns: ["nextAttemptAt"])
+        }
     }
 }

@@ -1,8 +1,25 @@
 import Foundation
 import GRDB
 
-/// One row of the outbox: a notice this node owes a peer, at most one of each kind per peer,
-/// retried with backoff until it is delivered.
+/// Whom an item of the outbox is owed to.
+///
+/// The outbox holds everything the node owes another server, retried with backoff until it is
+/// delivered: a notice to a followed wikinode (at most one of each kind per peer; it says
+/// only that something happened, and the peer pulls), or an activity to a fediverse inbox (its
+/// JSON, as it is to be posted).
+public enum OutboxRecipient: Sendable {
+    case peer, fediverseInbox
+
+    /// The rows owed to such a recipient, as an SQL condition on the outbox.
+    var condition: String {
+        switch self {
+        case .peer: "peerId IS NOT NULL"
+        case .fediverseInbox: "inbox IS NOT NULL"
+        }
+    }
+}
+
+/// A row of the outbox owed to a peer: a notice, at most one of each kind per peer.
 struct OutboxNotice: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "outbox"
 
@@ -29,4 +46,17 @@ struct OutboxNotice: Codable, Sendable, Equatable, FetchableRecord, MutablePersi
     mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
     }
+}
+
+/// A row of the outbox owed to a fediverse inbox: an activity.
+public struct ActivityDelivery: Codable, Sendable, Equatable, Identifiable, FetchableRecord {
+    public var id: Int64?
+    public var inbox: String
+    /// The activity, as JSON.
+    public var activity: String
+    /// Failed deliveries in a row.
+    public var attempts: Int
+    public var nextAttemptAt: Date
+    public var lastError: String?
+    public var createdAt: Date
 }

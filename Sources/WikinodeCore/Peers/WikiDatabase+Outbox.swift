@@ -107,8 +107,11 @@ extension WikiDatabase {
         }
     }
 
-    public func nextNoticeDate() throws -> Date? {
-        try writer.read { db in try Date.fetchOne(db, sql: "SELECT MIN(nextAttemptAt) FROM outbox") }
+    /// When the next item owed to `recipient` comes due (it may be past).
+    public func nextOutboxDate(for recipient: OutboxRecipient) throws -> Date? {
+        try writer.read { db in
+            try Date.fetchOne(db.cachedStatement(sql: "SELECT MIN(nextAttemptAt) FROM outbox WHERE \(recipient.condition)"))
+        }
     }
 
     /// A notice was delivered. It stays queued when a newer one of its kind was queued after
@@ -123,12 +126,49 @@ extension WikiDatabase {
         }
     }
 
-    public func noticeFailed(_ item: OutboxItem, error: String, retryAt: Date) throws {
+    /// An item of the outbox (a notice or an activity) could not be delivered: it is tried
+    /// again at `retryAt`, with its failures counted.
+    public func outboxAttemptFailed(id: Int64, error: String, retryAt: Date) throws {
         try writer.write { db in
             try db.execute(
                 sql: "UPDATE outbox SET attempts = attempts + 1, lastError = ?, nextAttemptAt = ? WHERE id = ?",
-                arguments: [String(error.prefix(500)), retryAt, item.id])
+                arguments: [String(error.prefix(500)), retryAt, id])
         }
+    }
+
+    // MARK: - Activities owed to fediverse inboxes
+
+    /// Queues `activity` (JSON) for a fediverse `inbox`.
+    public func queueDelivery(to inbox: String, activity: String, now: Date = Date()) throws {
+        try writer.write { db in try Self.queueDelivery(to: inbox, activity: activity, now: now, in: db) }
+    }
+
+    static func queueDelivery(to inbox: String, activity: String, now: Date, in db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO outbox (inbox, type, activity, attempts, nextAttemptAt, createdAt) VALUES (?, 'activity', ?, 0, ?, ?)",
+            arguments: [inbox, activity, wholeMilliseconds(now), now])
+    }
+
+    /// Activities due now, oldest first.
+    public func dueDeliveries(now: Date = Date(), limit: Int = 200) throws -> [ActivityDelivery] {
+        try writer.read { db in
+            try ActivityDelivery.fetchAll(
+                db.cachedStatement(
+                    sql:
+                        "SELECT * FROM outbox WHERE \(OutboxRecipient.fediverseInbox.condition) AND nextAttemptAt <= ? ORDER BY nextAttemptAt, id LIMIT ?"
+                ),
+                arguments: [now, limit])
+        }
+    }
+
+    /// An activity was delivered, or refused for good: it leaves the outbox.
+    public func deliveryDone(id: Int64) throws {
+        try writer.write { db in try db.execute(sql: "DELETE FROM outbox WHERE id = ? AND type = 'activity'", arguments: [id]) }
+    }
+
+    /// Activities waiting, for `/peers`.
+    public func pendingDeliveryCount() throws -> Int {
+        try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE \(OutboxRecipient.fediverseInbox.condition)") ?? 0 }
     }
 
     /// Remembers a signature's nonce until it expires; false when it was seen before (a replay).

@@ -56,7 +56,7 @@ extension Fediverse {
                 try database.deliveryDone(id: id)
             }
         } catch let error as RemoteError where error.isPassing && delivery.attempts + 1 < Self.maximumDeliveryAttempts {
-            try? database.deliveryFailed(id: id, error: error.description, retryAt: Date() + timing.backoff(failures: delivery.attempts + 1))
+            try? database.outboxAttemptFailed(id: id, error: error.description, retryAt: Date() + timing.backoff(failures: delivery.attempts + 1))
         } catch {
             logger.info("fediverse: a delivery to \(delivery.inbox) was given up", metadata: ["error": "\(error)"])
             try? database.deliveryDone(id: id)
@@ -83,7 +83,7 @@ public struct FediverseService: Service {
         await runWakeLoop(
             wakeups: fediverse.wakeups, tick: tick,
             onTick: {
-                let delivery = (try? fediverse.database.nextDeliveryDate()).flatMap { $0 }.map { $0 <= Date() } ?? false
+                let delivery = (try? fediverse.database.nextOutboxDate(for: .fediverseInbox)).flatMap { $0 }.map { $0 <= Date() } ?? false
                 if delivery || (try? fediverse.database.hasUnfederatedChanges()) == true { fediverse.wake() }
             },
             work: {

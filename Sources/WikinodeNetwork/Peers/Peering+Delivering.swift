@@ -24,7 +24,7 @@ extension Peering {
             try database.noticeDelivered(item, queuedBefore: startedAt)
             if type == .unfollow { try database.forgetPeerIfUnused(peerId: peerId) }
         } catch {
-            try? database.noticeFailed(item, error: "\(error)", retryAt: Date() + backoff(failures: item.attempts + 1))
+            try? database.outboxAttemptFailed(id: item.id, error: "\(error)", retryAt: Date() + backoff(failures: item.attempts + 1))
             try? database.recordPeerError(peerId: peerId, error: "The \(type.rawValue) notice failed: \(error)")
             if type == .changed, item.attempts + 1 >= WikiDatabase.maximumFailedNotices {
                 try? database.recordFollowerLeft(peerId: peerId)

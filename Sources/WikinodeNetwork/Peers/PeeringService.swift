@@ -83,7 +83,7 @@ extension Peering {
 
     private func deliverNoticesIfDue() async {
         do {
-            if let next = try database.nextNoticeDate(), next <= Date() {
+            if let next = try database.nextOutboxDate(for: .peer), next <= Date() {
                 try await deliverDueNotices()
             }
         } catch {
