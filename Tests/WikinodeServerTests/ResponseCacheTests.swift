@@ -90,4 +90,22 @@ import WikinodeTesting
             #expect(try await NodeCluster.request(node.url + "/wiki/Welcome").body.contains("Imported while the node ran."))
         }
     }
+
+    @Test(arguments: [(0, [Int]()), (1, [1]), (4096, [4096]), (4097, [4096, 1]), (20_000, [16_384, 3_616]), (70_000, [65_536, 4_096, 368])])
+    func aBodyIsKeptInPiecesThatWasteNoMemory(length: Int, sizes: [Int]) {
+        // Several bytes a character, so that pieces end in the middle of one.
+        let text = String(repeating: "aé€😀", count: length / 10 + 1)
+        let body = String(decoding: text.utf8.prefix(length), as: UTF8.self)
+        let cached = CachedBody(body, contentType: "text/plain", lastModified: nil)
+        let bytes = body.utf8.count
+        #expect(cached.byteCount == bytes)
+        #expect(cached.pieces.map(\.readableBytes) == CachedBody.pieces(of: String(repeating: "x", count: bytes)).map(\.readableBytes))
+        #expect(cached.pieces.flatMap { Array($0.readableBytesView) } == Array(body.utf8))
+        #expect(cached.headers[.contentLength] == String(bytes))
+        #expect(cached.etag == CachedBody(body, contentType: "text/html", lastModified: nil).etag)
+        #expect(CachedBody.pieces(of: String(repeating: "x", count: length)).map(\.readableBytes) == sizes)
+        #expect(
+            CachedBody.pieces(of: String(repeating: "x", count: length)).allSatisfy { $0.capacity <= max($0.readableBytes, CachedBody.smallestPiece) }
+        )
+    }
 }

@@ -41,7 +41,7 @@ struct CachedViews: Sendable {
 
     /// The head of the response to `request` as HTTP/1.1 writes it, and its body; nil when the
     /// router must answer.
-    func answer(_ request: HTTPRequestHead, dateLine: ByteBuffer) -> (head: ByteBuffer, body: ByteBuffer?)? {
+    func answer(_ request: HTTPRequestHead, dateLine: ByteBuffer) -> (head: ByteBuffer, body: [ByteBuffer])? {
         let fields = request.headers
         guard request.method == .GET, request.version == .http1_1, request.isKeepAlive, request.uri.hasPrefix(NodeAddress.wikiPrefix),
             !fields.contains(name: "cookie"), !fields.contains(name: "content-length"), !fields.contains(name: "transfer-encoding"),
@@ -68,9 +68,9 @@ struct CachedViews: Sendable {
         if let start {
             log.log(
                 "GET", path: path, requestBytes: nil, status: notModified ? 304 : 200, since: start,
-                responseBytes: notModified ? 0 : cached.bytes.readableBytes)
+                responseBytes: notModified ? 0 : cached.byteCount)
         }
-        return (head, notModified ? nil : cached.bytes)
+        return (head, notModified ? [] : cached.pieces)
     }
 }
 
@@ -145,7 +145,7 @@ final class CachedViewHandler: ChannelDuplexHandler, RemovableChannelHandler {
             {
                 isAnswering = true
                 socketSide.write(NIOAny(IOData.byteBuffer(answer.head)), promise: nil)
-                if let body = answer.body { socketSide.write(NIOAny(IOData.byteBuffer(body)), promise: nil) }
+                for piece in answer.body { socketSide.write(NIOAny(IOData.byteBuffer(piece)), promise: nil) }
                 needsFlush = true
                 return
             }

@@ -17,7 +17,7 @@ extension Response {
         if status == .ok, isNotModified(request.head, etag: body.etag, lastModified: body.lastModified) {
             return Response(status: .notModified, headers: body.validatorHeaders)
         }
-        return Response(status: status, headers: body.headers, body: .init(byteBuffer: body.bytes))
+        return Response(status: status, headers: body.headers, body: .init(contentsOf: body.pieces))
     }
 
     /// The headers every cacheable response carries, made once per body (cached bodies are
