@@ -26,15 +26,19 @@ def wikinode_binary():
 class Node:
     """One wikinode process; stopped by its own PID."""
 
-    def __init__(self, data):
+    def __init__(self, data, port=0, url=None):
+        """With `url`, the node's public address is that (a proxy in front of it) and it
+        listens on `port`, which `direct` names."""
         self.data = data
+        self.direct = "http://127.0.0.1:%d" % port if port else None
         binary = wikinode_binary()
         for name in ("owner", "editor"):
             subprocess.run([binary, "user", "add", "--data", data, name], input=PASSWORD + "\n", text=True, check=True, capture_output=True, cwd=ROOT)
         created = subprocess.run([binary, "token", "create", "--data", data, "tests"], text=True, check=True, capture_output=True, cwd=ROOT)
         self.token = created.stdout.strip().splitlines()[-1]
         self.process = subprocess.Popen(
-            [binary, "serve", "--data", data, "--host", "127.0.0.1", "--port", "0", "--log-level", "warning", "--allow-private-addresses", "--loopback-only"],
+            [binary, "serve", "--data", data, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--allow-private-addresses", "--loopback-only"]
+            + (["--url", url] if url else []),
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT)
         self.base = None
         deadline = time.time() + 60
