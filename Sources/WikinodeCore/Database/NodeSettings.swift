@@ -39,7 +39,7 @@ public struct NodeSettings: Sendable, Equatable {
             guard !key.contains(".") else { continue }
             try settings.set(key, to: row["value"])
         }
-        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT prefixKey, url FROM peer WHERE isFollowing ORDER BY id")) {
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT prefixKey, url FROM peer WHERE isFollowing AND kind = 'wikinode' ORDER BY id")) {
             let key: String = row["prefixKey"]
             if !key.isEmpty, settings.interwiki[key] == nil { settings.interwiki[key] = row["url"] }
         }

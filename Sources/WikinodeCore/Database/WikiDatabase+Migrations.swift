@@ -284,6 +284,7 @@ extension WikiDatabase {
         }
         registerConversationMigrations(in: &migrator)
         registerFediverseMigrations(in: &migrator)
+        registerSiteMigrations(in: &migrator)
         return migrator
     }
 }

@@ -8,10 +8,14 @@ public struct MarkdownOptions: Sendable, Equatable {
     /// Interwiki prefixes: `[[prefix:Title]]` links to `Title` on the node at the base URL
     /// given for `prefix` (keyed by `interwikiKey`). Every followed peer's name is one.
     public var interwiki: [String: String]
+    /// Whether `[[Title]]` (and CamelCase, when on) are wiki links at all: not in another
+    /// site's text, whose brackets mean something else there.
+    public var wikiLinks: Bool
 
-    public init(camelCaseLinks: Bool = true, interwiki: [String: String] = [:]) {
+    public init(camelCaseLinks: Bool = true, interwiki: [String: String] = [:], wikiLinks: Bool = true) {
         self.camelCaseLinks = camelCaseLinks
         self.interwiki = interwiki
+        self.wikiLinks = wikiLinks
     }
 
     /// A name as an interwiki prefix: lowercased letters and digits only, so that
@@ -53,7 +57,9 @@ public final class MarkdownDocument {
     public init(markdown: String, options: MarkdownOptions = MarkdownOptions()) {
         let length = markdown.utf8.count
         root = markdown.withCString { cmark_parse_document($0, length, Self.cmarkOptions) }
-        transformWikiLinks(source: SourceText(markdown), scanner: WikiLinkScanner(camelCaseLinks: options.camelCaseLinks), options: options)
+        if options.wikiLinks {
+            transformWikiLinks(source: SourceText(markdown), scanner: WikiLinkScanner(camelCaseLinks: options.camelCaseLinks), options: options)
+        }
         collectLinks()
     }
 

@@ -6,7 +6,19 @@ import GRDB
 /// Its public key is pinned the first time it is seen: a peer that later shows another key is
 /// refused until someone unfollows it and follows it again.
 public struct Peer: Codable, Sendable, Equatable, Identifiable {
+    /// What kind of site it is, which decides how it is read; everything it gives is mirrored
+    /// in the same store and shown the same way.
+    public enum Kind: String, Codable, Sendable {
+        /// Another wikinode: its signed change feed, its notices.
+        case wikinode
+        /// A weblog's Atom, RSS or JSON feed.
+        case feed
+        /// A Federated Wiki site: its sitemap and its pages' JSON.
+        case fedwiki
+    }
+
     public var id: Int64?
+    public var kind: Kind
     /// The peer's base URL, as its `/.well-known/wikinode` gives it, without a trailing slash.
     public var url: String
     public var name: String
@@ -31,8 +43,14 @@ public struct Peer: Codable, Sendable, Equatable, Identifiable {
     /// When the next pull is due.
     public var nextAttemptAt: Date?
     public var createdAt: Date
+    /// What is fetched from a site that is not a wikinode: its feed, or its sitemap.
+    public var sourceURL: String?
+    /// The validators of the last fetch of `sourceURL`, for a conditional GET.
+    public var etag: String?
+    public var lastModified: String?
 
-    public init(url: String, name: String, publicKey: String, now: Date = Date()) {
+    public init(url: String, name: String, publicKey: String, kind: Kind = .wikinode, now: Date = Date()) {
+        self.kind = kind
         self.url = url
         self.name = name
         prefixKey = MarkdownOptions.interwikiKey(name)
@@ -51,6 +69,7 @@ extension Peer: FetchableRecord, MutablePersistableRecord {
 
     public enum Columns {
         static let url = Column(CodingKeys.url)
+        static let sourceURL = Column(CodingKeys.sourceURL)
         static let isFollowing = Column(CodingKeys.isFollowing)
         static let isFollower = Column(CodingKeys.isFollower)
     }

@@ -21,59 +21,93 @@ extension WikiDatabase {
     public func applyPeerChanges(peerId: Int64, feed: ChangeFeedDocument, ownBaseURL: String) async throws -> MirrorResult {
         // Checked and rendered before the write transaction, so that local saves never wait
         // for a peer's batch to be rendered; the transaction only stores.
-        let (peer, options, known) = try await writer.read { db in
+        let context = try await mirrorContext(peerId: peerId, uids: feed.changes.map(\.uid), ownBaseURL: ownBaseURL)
+        var result = MirrorResult()
+        var prepared: [MirroredPage] = []
+        for entry in feed.changes where context.known[entry.uid].map({ $0.seq < entry.seq }) ?? true {
+            if entry.deleted {
+                prepared.append(MirroredPage(uid: entry.uid, seq: entry.seq, content: nil))
+                continue
+            }
+            do {
+                let page = try ValidRemotePage(entry, peerURL: context.peer.url)
+                let document = MarkdownDocument(markdown: page.markdown, options: context.options)
+                prepared.append(
+                    MirroredPage(
+                        uid: entry.uid, seq: entry.seq,
+                        content: MirroredPage.Content(
+                            type: page.type, title: page.title, url: page.url, revision: page.revision, contentHash: page.contentHash,
+                            markdown: page.markdown, html: document.renderHTML(absoluteBase: context.peer.url) { $0 }, text: document.plainText,
+                            author: page.author, summary: page.summary, updated: page.updated,
+                            targets: context.ownTitleKeys(in: page.links))))
+            } catch {
+                result.skippedInvalid += 1
+                if result.invalidReasons.count < 3 { result.invalidReasons.append("\(error)") }
+            }
+        }
+        return try await storeMirroredPages(prepared, peerId: peerId, result: result, cursor: feed.cursor)
+    }
+
+    /// What preparing a batch for the mirror reads first: the peer, the node's Markdown options
+    /// and what is mirrored already of the batch's pages.
+    struct MirrorContext {
+        let peer: Peer
+        let options: MarkdownOptions
+        let known: [String: (seq: Int64, contentHash: String)]
+        let ownBaseURL: String
+
+        /// The title keys of this node's pages among `links` (absolute addresses).
+        func ownTitleKeys(in links: [String]) -> [String] {
+            let ownWikiPrefix = ownBaseURL + NodeAddress.wikiPrefix
+            return links.filter { $0.hasPrefix(ownWikiPrefix) }.compactMap {
+                MarkdownDocument.title(fromWikiPath: String($0.dropFirst(ownBaseURL.count)))?.key
+            }
+        }
+    }
+
+    func mirrorContext(peerId: Int64, uids: [String], ownBaseURL: String) async throws -> MirrorContext {
+        try await writer.read { db in
             guard let peer = try Peer.fetchOne(db, id: peerId), peer.isFollowing else {
                 throw WikiError.notFound("That peer is not followed any more.")
             }
             let settings = try NodeSettings.read(db)
             var options = settings.markdownOptions
             options.interwiki[MarkdownOptions.interwikiKey(settings.name)] = ownBaseURL
-            let known = try Dictionary(
-                Row.fetchAll(
-                    db, sql: "SELECT uid, seq FROM remotePage WHERE peerId = ? AND uid IN (SELECT value FROM json_each(?))",
-                    arguments: [peerId, Self.jsonList(feed.changes.map(\.uid))]
-                ).map { ($0["uid"] as String, $0["seq"] as Int64) }, uniquingKeysWith: max)
-            return (peer, options, known)
-        }
-        var result = MirrorResult()
-        var prepared: [(entry: ChangeFeedEntry, page: RenderedRemotePage?)] = []
-        let ownWikiPrefix = ownBaseURL + NodeAddress.wikiPrefix
-        for entry in feed.changes where known[entry.uid].map({ $0 < entry.seq }) ?? true {
-            if entry.deleted {
-                prepared.append((entry, nil))
-                continue
+            var known: [String: (seq: Int64, contentHash: String)] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT uid, seq, contentHash FROM remotePage WHERE peerId = ? AND uid IN (SELECT value FROM json_each(?))",
+                arguments: [peerId, Self.jsonList(uids)])
+            {
+                known[row["uid"]] = (row["seq"], row["contentHash"])
             }
-            do {
-                let page = try ValidRemotePage(entry, peerURL: peer.url)
-                let document = MarkdownDocument(markdown: page.markdown, options: options)
-                let targets = page.links.filter { $0.hasPrefix(ownWikiPrefix) }.compactMap {
-                    MarkdownDocument.title(fromWikiPath: String($0.dropFirst(ownBaseURL.count)))?.key
-                }
-                prepared.append(
-                    (
-                        entry,
-                        RenderedRemotePage(
-                            page: page, html: document.renderHTML(absoluteBase: peer.url) { $0 }, text: document.plainText, targets: targets)
-                    ))
-            } catch {
-                result.skippedInvalid += 1
-                if result.invalidReasons.count < 3 { result.invalidReasons.append("\(error)") }
-            }
+            return MirrorContext(peer: peer, options: options, known: known, ownBaseURL: ownBaseURL)
         }
-        return try await writer.write { [result, prepared] db in
+    }
+
+    /// Stores prepared pages of a followed site in one transaction: each one replaces its older
+    /// copy with its search text and its links to this node, or, without content, removes it.
+    /// A page older than its copy, or the same, is passed over (another pull stored it). With a
+    /// `cursor` (a wikinode's feed), the peer's cursor moves to it, never backwards. With
+    /// `keepNewest` (a feed, which only ever adds), older pages beyond that many go.
+    func storeMirroredPages(
+        _ pages: [MirroredPage], peerId: Int64, result: MirrorResult, cursor: Int64?, keepNewest: Int? = nil
+    ) async throws -> MirrorResult {
+        try await writer.write { [result] db in
             var result = result
             guard let current = try Peer.fetchOne(db, id: peerId), current.isFollowing else {
                 throw WikiError.notFound("That peer is not followed any more.")
             }
             // A large batch (a backfill) logs each title touched once, not each row.
-            let isBulk = prepared.count >= Self.bulkWriteRows
+            let isBulk = pages.count >= Self.bulkWriteRows
             try Self.loggingViewChanges(in: db, bulk: isBulk) { changed in
-                for (entry, rendered) in prepared {
+                for mirrored in pages {
                     let existing = try Row.fetchOne(
-                        db.cachedStatement(sql: "SELECT id, seq, titleKey FROM remotePage WHERE peerId = ? AND uid = ?"),
-                        arguments: [peerId, entry.uid])
-                    // Another pull (another process) may have stored it meanwhile.
-                    if let existing, (existing["seq"] as Int64) >= entry.seq { continue }
+                        db.cachedStatement(sql: "SELECT id, seq, contentHash, titleKey FROM remotePage WHERE peerId = ? AND uid = ?"),
+                        arguments: [peerId, mirrored.uid])
+                    if let existing {
+                        let seq: Int64 = existing["seq"]
+                        if seq > mirrored.seq || (seq == mirrored.seq && existing["contentHash"] == mirrored.content?.contentHash) { continue }
+                    }
                     changed.insert(ViewDependency.neighbourhood)
                     // Only a bulk write logs its own keys; otherwise the triggers do.
                     if isBulk, let existing {
@@ -83,48 +117,78 @@ extension WikiDatabase {
                             db.cachedStatement(sql: "SELECT targetKey FROM remoteLink WHERE remotePageId = ?"), arguments: [existing["id"] as Int64])
                         changed.formUnion(linked.map(ViewDependency.title))
                     }
-                    guard let rendered else {
+                    guard let page = mirrored.content else {
                         if let existing {
-                            try db.cachedStatement(sql: "DELETE FROM remoteSearch WHERE rowid = ?").execute(arguments: [existing["id"] as Int64])
-                            _ = try RemotePage.deleteOne(db, id: existing["id"] as Int64)
+                            try Self.removeMirroredPage(id: existing["id"], in: db)
                             result.removed += 1
                         }
                         continue
                     }
-                    let page = rendered.page
                     changed.insert(ViewDependency.title(page.title.key))
-                    changed.formUnion(rendered.targets.map(ViewDependency.title))
+                    changed.formUnion(page.targets.map(ViewDependency.title))
                     var record = RemotePage(
-                        id: existing?["id"], peerId: peerId, uid: entry.uid, type: page.type, title: page.title.text, titleKey: page.title.key,
-                        url: page.url, revision: page.revision, seq: entry.seq, contentHash: page.contentHash, markdown: page.markdown,
-                        html: rendered.html, author: page.author, summary: page.summary, updatedAt: page.updated)
+                        id: existing?["id"], peerId: peerId, uid: mirrored.uid, type: page.type, title: page.title.text, titleKey: page.title.key,
+                        url: page.url, revision: page.revision, seq: mirrored.seq, contentHash: page.contentHash, markdown: page.markdown,
+                        html: page.html, author: page.author, summary: page.summary, updatedAt: page.updated)
                     try record.upsert(db)
                     let id = record.id!
                     try db.cachedStatement(sql: "DELETE FROM remoteSearch WHERE rowid = ?").execute(arguments: [id])
                     try db.cachedStatement(sql: "INSERT INTO remoteSearch(rowid, title, body) VALUES (?, ?, ?)")
-                        .execute(arguments: [id, page.title.text, rendered.text])
+                        .execute(arguments: [id, page.title.text, page.text])
                     try RemoteLink.filter(RemoteLink.Columns.remotePageId == id).deleteAll(db)
                     // Links to this node, by address or as an interwiki link the origin resolved.
-                    for key in rendered.targets {
+                    for key in page.targets {
                         try RemoteLink(remotePageId: id, targetKey: key).insert(db, onConflict: .ignore)
                     }
                     result.applied += 1
                 }
             }
-            result.cursor = max(current.cursor, feed.cursor)
+            if let keepNewest {
+                for id in try Int64.fetchAll(
+                    db, sql: "SELECT id FROM remotePage WHERE peerId = ? ORDER BY updatedAt DESC, id DESC LIMIT -1 OFFSET ?",
+                    arguments: [peerId, keepNewest])
+                {
+                    try Self.removeMirroredPage(id: id, in: db)
+                    result.removed += 1
+                }
+            }
+            result.cursor = max(current.cursor, cursor ?? current.cursor)
             try db.execute(sql: "UPDATE peer SET cursor = ?, lastContactAt = ? WHERE id = ?", arguments: [result.cursor, Date(), peerId])
             return result
         }
     }
+
+    /// Removes one mirrored page with its search text (its links go with it).
+    static func removeMirroredPage(id: Int64, in db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM remoteSearch WHERE rowid = ?").execute(arguments: [id])
+        _ = try RemotePage.deleteOne(db, id: id)
+    }
 }
 
-/// A mirrored page made ready outside the write transaction.
-struct RenderedRemotePage {
-    let page: ValidRemotePage
-    let html: String
-    let text: String
-    /// Title keys of this node's pages it links to.
-    let targets: [String]
+/// A page of a followed site made ready for the mirror outside the write transaction: checked,
+/// rendered, its links to this node found. Without content, the page is gone from its site.
+struct MirroredPage: Sendable {
+    struct Content: Sendable {
+        let type: String
+        let title: PageTitle
+        let url: String
+        let revision: Int64
+        let contentHash: String
+        let markdown: String
+        let html: String
+        /// Its text, for the search index.
+        let text: String
+        let author: String
+        let summary: String
+        let updated: Date
+        /// Title keys of this node's pages it links to.
+        let targets: [String]
+    }
+
+    let uid: String
+    /// Orders the versions of a page: a wikinode's feed position, a site's modification time.
+    let seq: Int64
+    let content: Content?
 }
 
 /// A feed entry checked field by field before it is stored.

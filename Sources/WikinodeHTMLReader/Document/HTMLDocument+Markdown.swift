@@ -11,10 +11,11 @@ extension HTMLDocument {
     /// Markdown. The result is rendered like any page, by cmark in safe mode, so no markup of the
     /// source survives: a sanitiser by construction, not by a list of what to strip.
     ///
-    /// At most `limit` UTF-8 bytes of Markdown are written (then an ellipsis).
-    public func markdown(limit: Int = 512 << 10) -> String {
+    /// At most `limit` UTF-8 bytes of Markdown are written (then an ellipsis). With
+    /// `bracketLinks`, text in Federated Wiki's link syntax becomes links.
+    public func markdown(limit: Int = 512 << 10, bracketLinks: BracketLinks? = nil) -> String {
         let root = nodes.indices.first { nodes[$0].isElement("body") } ?? 0
-        var writer = MarkdownWriter(limit: limit)
+        var writer = MarkdownWriter(limit: limit, bracketLinks: bracketLinks)
         walk(
             under: root,
             enter: { index in

@@ -3,6 +3,25 @@ import Foundation
 /// The pieces of Markdown syntax the writer needs: escaping, code spans and fences, link
 /// destinations.
 extension MarkdownWriter {
+    /// `raw` escaped so that no character is read as Markdown, each run of whitespace one
+    /// space (none at the start when `afterSpace`), control characters dropped.
+    static func escaped(_ raw: String, afterSpace: Bool) -> String {
+        var escaped = ""
+        var lastWasSpace = afterSpace
+        for scalar in raw.unicodeScalars {
+            if scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{0C}" {
+                if !lastWasSpace { escaped.append(" ") }
+                lastWasSpace = true
+                continue
+            }
+            guard !isControl(scalar) else { continue }
+            lastWasSpace = false
+            if escapedEverywhere.contains(scalar) { escaped.append("\\") }
+            escaped.unicodeScalars.append(scalar)
+        }
+        return escaped
+    }
+
     /// Characters that could start Markdown anywhere in a line.
     static let escapedEverywhere: Set<Unicode.Scalar> = ["\\", "`", "*", "_", "[", "]", "<", ">", "&", "~", "!", "|"]
 

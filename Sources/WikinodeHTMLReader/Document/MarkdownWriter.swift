@@ -45,8 +45,12 @@ struct MarkdownWriter {
     let limit: Int
     private(set) var isFull = false
 
-    init(limit: Int) {
+    /// How `[[Title]]` and `[https://… label]` in text become links, if they do.
+    let bracketLinks: BracketLinks?
+
+    init(limit: Int, bracketLinks: BracketLinks? = nil) {
         self.limit = limit
+        self.bracketLinks = bracketLinks
     }
 
     /// Elements that give nothing: their text is not the content a reader sees.
@@ -179,20 +183,33 @@ struct MarkdownWriter {
             code! += Self.withoutControls(raw, keepingNewlines: false)
             return
         }
-        var escaped = ""
-        let inline = frames[frames.count - 1].inline
-        var lastWasSpace = inline.isEmpty || inline.hasSuffix(" ") || inline.hasSuffix("\n")
-        for scalar in raw.unicodeScalars {
-            if scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{0C}" {
-                if !lastWasSpace { escaped.append(" ") }
-                lastWasSpace = true
-                continue
+        if let bracketLinks, raw.contains("[") {
+            let isInLink = (openSpans.map(\.span) + waitingSpans).contains { $0.element == "a" }
+            for piece in BracketLinkScanner.pieces(of: raw) {
+                switch piece {
+                case .text(let text):
+                    plainText(text)
+                case .internal(let title):
+                    let label = Self.escaped(title, afterSpace: false)
+                    if !isInLink, let url = bracketLinks.internalAddress(title) {
+                        appendContent("[\(label)](<\(Self.linkDestination(url))>)")
+                    } else {
+                        appendContent(label)
+                    }
+                case .external(let url, let label):
+                    let text = Self.escaped(label.isEmpty ? url.absoluteString : label, afterSpace: false)
+                    appendContent(isInLink ? text : "[\(text)](<\(Self.linkDestination(url))>)")
+                }
             }
-            guard !Self.isControl(scalar) else { continue }
-            lastWasSpace = false
-            if Self.escapedEverywhere.contains(scalar) { escaped.append("\\") }
-            escaped.unicodeScalars.append(scalar)
+            return
         }
+        plainText(raw)
+    }
+
+    /// Text outside code, escaped, whitespace collapsed.
+    mutating func plainText(_ raw: String) {
+        let inline = frames[frames.count - 1].inline
+        let escaped = Self.escaped(raw, afterSpace: inline.isEmpty || inline.hasSuffix(" ") || inline.hasSuffix("\n"))
         if escaped == " " {
             // A space alone is no content: it opens no waiting span.
             appendRaw(escaped)

@@ -4,16 +4,27 @@ import Logging
 import WikinodeCore
 
 extension Peering {
-    /// Follows the node at `address`: discovers it, pins its key, subscribes, pulls everything
-    /// (or, without `pullNow`, leaves the pull to the background service).
+    /// Follows the site at `address`. A wikinode is discovered, its key pinned, it is told,
+    /// and everything pulled (or, without `pullNow`, the pull is left to the background
+    /// service). Any other site is followed as what it answers: a weblog's feed (given, or named
+    /// by its page) or a Federated Wiki site (see `followSite`).
     /// `progress` gets the share of the peer's feed read so far (0...1) and pages mirrored.
     @discardableResult
     public func follow(_ address: String, pullNow: Bool = true, progress: @Sendable (Double, Int) -> Void = { _, _ in }) async throws -> Peer {
-        guard let url = Self.normalized(address) else {
-            throw RemoteError.invalidURL("\(address) is not an http or https address of a node (no query, no fragment)")
-        }
+        // A feed's address may have a query (`/?feed=atom`); a node's never has.
+        guard let url = Self.normalized(address) else { return try await followSite(address, pullNow: pullNow) }
         guard url != ownURL else { throw RemoteError.refused("\(url) is this node; a node never follows itself") }
-        let info = try await nodeInfo(of: url)
+        let info: NodeInfo
+        do {
+            info = try await nodeInfo(of: url)
+        } catch RemoteError.badResponse(let reason) {
+            // Not a wikinode (no node info, or not one this node reads): some other site.
+            do {
+                return try await followSite(address, pullNow: pullNow)
+            } catch RemoteError.badResponse(let other) {
+                throw RemoteError.badResponse("\(reason); and as a site: \(other)")
+            }
+        }
         guard info.publicKey != identity.publicKeyBase64 else {
             throw RemoteError.refused("\(url) is this node (it has this node's key); a node never follows itself")
         }
@@ -36,8 +47,15 @@ extension Peering {
 
     /// Stops following `address`: its mirrored pages go and it is told (through the outbox).
     public func unfollow(_ address: String, deliverNow: Bool = false) async throws {
-        guard let url = Self.normalized(address), let peer = try database.peer(url: url), peer.isFollowing else {
+        let trimmed = address.trimmingCharacters(in: .whitespaces)
+        guard let peer = try Self.normalized(trimmed).flatMap(database.followedPeer(address:)) ?? database.followedPeer(address: trimmed) else {
             throw RemoteError.invalidURL("This node does not follow \(address).")
+        }
+        guard peer.kind == .wikinode else {
+            // A feed or fedwiki site is told nothing: it only stops being read.
+            try database.recordUnfollowing(peerId: peer.id!)
+            try database.forgetPeerIfUnused(peerId: peer.id!)
+            return
         }
         try database.recordUnfollowing(peerId: peer.id!)
         try database.enqueueNotice(.unfollow, peerId: peer.id!)

@@ -3,12 +3,29 @@ import Logging
 import WikinodeCore
 
 extension Peering {
-    /// Reads a followed peer's change feed from its cursor to the end, one transaction per
-    /// batch, and records the outcome on the peer (with backoff after a failure).
+    /// Pulls a followed site and records the outcome on it (with backoff after a failure).
+    ///
+    /// Every kind of followed site is pulled here, each as it is read (a wikinode's change feed,
+    /// a weblog's feed, a fedwiki site's sitemap and pages), into the one mirror.
     public func pull(peerId: Int64, progress: @Sendable (Double, Int) -> Void = { _, _ in }) async throws {
         guard let peer = try database.peer(id: peerId), peer.isFollowing else { return }
         try database.recordPullStarted(peerId: peerId)
         do {
+            switch peer.kind {
+            case .wikinode: try await pullChangeFeed(of: peer, progress: progress)
+            case .feed: try await pullFeed(of: peer)
+            case .fedwiki: try await pullFedwiki(of: peer)
+            }
+        } catch {
+            let failures = (try? database.peer(id: peerId)?.failures) ?? 0
+            try? database.recordPullFailure(peerId: peerId, error: "\(error)", nextAttemptAt: Date() + backoff(failures: failures + 1))
+            throw error
+        }
+    }
+
+    /// Reads a wikinode's change feed from its cursor to the end, one transaction per batch.
+    private func pullChangeFeed(of peer: Peer, progress: @Sendable (Double, Int) -> Void) async throws {
+        let peerId = peer.id!
             var mirrored = 0
             var invalid = 0
             var reasons: [String] = []
@@ -40,11 +57,6 @@ extension Peering {
                 try database.recordPeerError(
                     peerId: peerId, error: "\(invalid) entries of its feed were invalid and skipped: \(reasons.prefix(3).joined(separator: "; "))")
             }
-        } catch {
-            let failures = (try? database.peer(id: peerId)?.failures) ?? 0
-            try? database.recordPullFailure(peerId: peerId, error: "\(error)", nextAttemptAt: Date() + backoff(failures: failures + 1))
-            throw error
-        }
     }
 
     /// The batch after `feed`, or nil when `feed` reached the end of the peer's feed.

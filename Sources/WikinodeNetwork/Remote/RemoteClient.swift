@@ -62,10 +62,10 @@ public final class RemoteClient: Sendable {
         try await send(method: .GET, url: url, headers: [.accept: accept], body: nil, limits: limits, sameOriginOnly: sameOriginOnly)
     }
 
-    /// GETs `url` with these header fields (an `Accept`, a signature), redirects within the
-    /// same origin only.
-    public func get(_ url: URL, headers: HTTPFields, limits: Limits = Limits()) async throws -> Response {
-        try await send(method: .GET, url: url, headers: headers, body: nil, limits: limits, sameOriginOnly: true)
+    /// GETs `url` with these header fields (an `Accept`, a signature, validators), following
+    /// redirects within the same origin only when `sameOriginOnly`.
+    public func get(_ url: URL, headers: HTTPFields, limits: Limits = Limits(), sameOriginOnly: Bool = true) async throws -> Response {
+        try await send(method: .GET, url: url, headers: headers, body: nil, limits: limits, sameOriginOnly: sameOriginOnly)
     }
 
     /// POSTs `body`; redirects are not followed (a notice goes where it was addressed).
