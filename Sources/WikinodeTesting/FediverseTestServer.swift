@@ -11,7 +11,7 @@ import _CryptoExtras
 /// documentation asks of one: accounts with actor documents and RSA keys (`/users/{name}`,
 /// whose key is `…#main-key`), personal inboxes and a shared inbox that record what they
 /// receive, and requests signed as Mastodon signs them.
-public final class FediverseTestServer: Sendable {
+public final class FediverseTestServer: LoopbackServer {
     public struct Received: Sendable {
         public let path: String
         public let headers: HTTPFields
@@ -29,7 +29,7 @@ public final class FediverseTestServer: Sendable {
     public var port: Int { boundPort.withLock { $0 } }
     public var url: String { "http://127.0.0.1:\(port)" }
     let received = Mutex<[Received]>([])
-    let task = Mutex<Task<Void, Error>?>(nil)
+    private let server = ServerTask()
     /// Answers the inboxes give, by path, instead of 202 (a server that is down, say).
     let inboxStatus = Mutex<[String: Int]>([:])
     /// Display names changed from the default `Test {name}`.
@@ -37,7 +37,7 @@ public final class FediverseTestServer: Sendable {
     /// Posts the accounts published, by path (`/users/{name}/statuses/{id}`).
     let objects = Mutex<[String: Data]>([:])
 
-    public init() {}
+    public required init() {}
 
     public func actorURL(_ name: String) -> String { url + "/users/" + name }
     public func keyId(_ name: String) -> String { actorURL(name) + "#main-key" }
@@ -122,37 +122,16 @@ public final class FediverseTestServer: Sendable {
         }
         router.post("/users/:name/inbox") { request, _ in try await self.record(request) }
         router.post("/inbox") { request, _ in try await self.record(request) }
-        let start = ServerStart()
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
-            onServerRunning: { await start.onServerRunning($0.localAddress?.port ?? 0) }, logger: LinkbackTestSite.quietLogger)
-        let running = Task { try await app.runService(gracefulShutdownSignals: []) }
-        task.withLock { $0 = running }
-        let port = try await start.port(of: running, describing: "the fediverse test server")
+        let port = try await server.launch(describing: "the fediverse test server") { listening in
+            return Application(
+                router: router, configuration: .init(address: .hostname("127.0.0.1", port: self.port)),
+                onServerRunning: { await listening($0.localAddress?.port ?? 0) }, logger: LinkbackTestSite.quietLogger)
+        }
         boundPort.withLock { $0 = port }
     }
 
-    /// Runs `body` with a started server, and stops it afterwards (also when `body` throws).
-    public static func run<Value: Sendable>(_ body: (FediverseTestServer) async throws -> Value) async throws -> Value {
-        let server = FediverseTestServer()
-        try await server.start()
-        do {
-            let value = try await body(server)
-            await server.stop()
-            return value
-        } catch {
-            await server.stop()
-            throw error
-        }
-    }
-
     public func stop() async {
-        let running = task.withLock { value in
-            defer { value = nil }
-            return value
-        }
-        running?.cancel()
-        _ = await running?.result
+        await server.stop()
     }
 
     private func record(_ request: Request) async throws -> Response {

@@ -9,7 +9,7 @@ import WikinodeServer
 /// A small website on 127.0.0.1 for linkback tests: target pages with every endpoint
 /// discovery variant the Webmention specification allows (and Pingback and Trackback ones),
 /// source pages that link (or not) to a node, and endpoints that record what they receive.
-public final class LinkbackTestSite: Sendable {
+public final class LinkbackTestSite: LoopbackServer {
     public struct Received: Sendable, Equatable {
         public let path: String
         public let contentType: String
@@ -35,9 +35,9 @@ public final class LinkbackTestSite: Sendable {
     let received = Mutex<[Received]>([])
     /// Source pages by path, changeable during a test.
     let sources = Mutex<[String: (status: Int, html: String)]>([:])
-    let task = Mutex<Task<Void, Error>?>(nil)
+    private let server = ServerTask()
 
-    public init() {}
+    public required init() {}
 
     /// What the endpoints received so far.
     public var requests: [Received] { received.withLock { $0 } }
@@ -185,14 +185,12 @@ public final class LinkbackTestSite: Sendable {
                 status: HTTPResponse.Status(code: source.status), headers: [.contentType: "text/html; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: source.html)))
         }
-        let start = ServerStart()
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
-            onServerRunning: { await start.onServerRunning($0.localAddress?.port ?? 0) },
-            logger: Self.quietLogger)
-        let running = Task { try await app.runService(gracefulShutdownSignals: []) }
-        task.withLock { $0 = running }
-        let port = try await start.port(of: running, describing: "the linkback test site")
+        let port = try await server.launch(describing: "the linkback test site") { listening in
+            return Application(
+                router: router, configuration: .init(address: .hostname("127.0.0.1", port: self.port)),
+                onServerRunning: { await listening($0.localAddress?.port ?? 0) },
+                logger: Self.quietLogger)
+        }
         boundPort.withLock { $0 = port }
     }
 
@@ -202,29 +200,8 @@ public final class LinkbackTestSite: Sendable {
         return logger
     }
 
-    /// Runs `body` with a started site, and stops it afterwards (also when `body` throws).
-    public static func run<Value: Sendable>(_ body: (LinkbackTestSite) async throws -> Value) async throws -> Value {
-        let site = LinkbackTestSite()
-        try await site.start()
-        do {
-            let value = try await body(site)
-            await site.stop()
-            return value
-        } catch {
-            await site.stop()
-            throw error
-        }
-    }
-
     public func stop() async {
-        guard
-            let running = task.withLock({ value in
-                defer { value = nil }
-                return value
-            })
-        else { return }
-        running.cancel()
-        _ = await running.result
+        await server.stop()
     }
 
     private func record(_ request: Request) async throws -> Response {

@@ -118,7 +118,9 @@ extension Peering {
             case "html":
                 html += "<div>\(text)</div>"
             case "image":
-                if let url = item["url"] as? String { html += "<p><img src=\"\(HTMLEscaping.escape(url))\" alt=\"\(HTMLEscaping.escape(text))\"></p>" }
+                if let url = item["url"] as? String {
+                    html += "<p><img src=\"\(HTMLEscaping.escape(url))\" alt=\"\(HTMLEscaping.escape(text))\"></p>"
+                }
                 html += paragraphs(ofText: text)
             case "reference":
                 let title = item["title"] as? String ?? item["slug"] as? String ?? ""

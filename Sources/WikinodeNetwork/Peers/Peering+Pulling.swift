@@ -26,37 +26,37 @@ extension Peering {
     /// Reads a wikinode's change feed from its cursor to the end, one transaction per batch.
     private func pullChangeFeed(of peer: Peer, progress: @Sendable (Double, Int) -> Void) async throws {
         let peerId = peer.id!
-            var mirrored = 0
-            var invalid = 0
-            var reasons: [String] = []
-            var feed = try await changes(of: peer, since: peer.cursor)
-            while true {
-                // The next batch is on its way while this one is rendered and stored; if storing
-                // fails, leaving the scope cancels it.
-                let current = feed
-                async let upcoming = changes(of: peer, after: current)
-                let result = try await database.applyPeerChanges(peerId: peerId, feed: current, ownBaseURL: ownURL)
-                mirrored += result.applied
-                invalid += result.skippedInvalid
-                reasons += result.invalidReasons
-                progress(current.latest > 0 ? min(1, Double(result.cursor) / Double(current.latest)) : 1, mirrored)
-                guard let following = try await upcoming else { break }
-                if !following.changes.isEmpty, following.cursor <= current.cursor {
-                    throw RemoteError.badResponse("\(peer.url) sent a change feed that does not move forward")
-                }
-                feed = following
+        var mirrored = 0
+        var invalid = 0
+        var reasons: [String] = []
+        var feed = try await changes(of: peer, since: peer.cursor)
+        while true {
+            // The next batch is on its way while this one is rendered and stored; if storing
+            // fails, leaving the scope cancels it.
+            let current = feed
+            async let upcoming = changes(of: peer, after: current)
+            let result = try await database.applyPeerChanges(peerId: peerId, feed: current, ownBaseURL: ownURL)
+            mirrored += result.applied
+            invalid += result.skippedInvalid
+            reasons += result.invalidReasons
+            progress(current.latest > 0 ? min(1, Double(result.cursor) / Double(current.latest)) : 1, mirrored)
+            guard let following = try await upcoming else { break }
+            if !following.changes.isEmpty, following.cursor <= current.cursor {
+                throw RemoteError.badResponse("\(peer.url) sent a change feed that does not move forward")
             }
-            try database.recordPullSuccess(peerId: peerId, nextAttemptAt: Date() + jittered(timing.pollInterval))
-            if try database.peerFollowsAreDue(peerId: peerId) {
-                // Whom it follows is not worth failing a pull for: tried again at the next.
-                if let info = try? await nodeInfo(of: peer.url, timeout: .seconds(10)) {
-                    try database.recordPeerFollows(peerId: peerId, urls: info.following ?? [])
-                }
+            feed = following
+        }
+        try database.recordPullSuccess(peerId: peerId, nextAttemptAt: Date() + jittered(timing.pollInterval))
+        if try database.peerFollowsAreDue(peerId: peerId) {
+            // Whom it follows is not worth failing a pull for: tried again at the next.
+            if let info = try? await nodeInfo(of: peer.url, timeout: .seconds(10)) {
+                try database.recordPeerFollows(peerId: peerId, urls: info.following ?? [])
             }
-            if invalid > 0 {
-                try database.recordPeerError(
-                    peerId: peerId, error: "\(invalid) entries of its feed were invalid and skipped: \(reasons.prefix(3).joined(separator: "; "))")
-            }
+        }
+        if invalid > 0 {
+            try database.recordPeerError(
+                peerId: peerId, error: "\(invalid) entries of its feed were invalid and skipped: \(reasons.prefix(3).joined(separator: "; "))")
+        }
     }
 
     /// The batch after `feed`, or nil when `feed` reached the end of the peer's feed.

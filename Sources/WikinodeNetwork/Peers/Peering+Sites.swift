@@ -82,7 +82,8 @@ extension Peering {
             throw RemoteError.badResponse("None of the feeds \(url.absoluteString) names can be read (\(reasons.joined(separator: "; ")))")
         }
         throw RemoteError.badResponse(
-            "\(url.absoluteString) is not a wikinode, names no feed (<link rel=\"alternate\" type=\"application/atom+xml\">) and is not a fedwiki site")
+            "\(url.absoluteString) is not a wikinode, names no feed (<link rel=\"alternate\" type=\"application/atom+xml\">) and is not a fedwiki site"
+        )
     }
 
     /// Fetches and reads a feed once, without validators; returns it with its final address.
