@@ -29,10 +29,12 @@ struct FederationOptions: ParsableArguments {
 
 struct Follow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Follow a peer: discover it, subscribe, and pull all of its pages and posts. Works whether or not serve runs.")
+        abstract:
+            "Follow a wikinode, a weblog (its page or its feed) or a Federated Wiki site: discover it, subscribe, and pull all of its pages and posts. Works whether or not serve runs."
+    )
 
     @OptionGroup var options: FederationOptions
-    @Argument(help: "The peer's base URL, such as https://wiki.example.org.") var peerURL: String
+    @Argument(help: "The site's address, such as https://wiki.example.org, a weblog's home page or its feed.") var peerURL: String
 
     func run() async throws {
         let peering = try options.peering()
@@ -78,14 +80,14 @@ struct Peers: AsyncParsableCommand {
         let states = try database.peerStates()
         let followers = try database.fediverseFollowers()
         if states.isEmpty {
-            print("No peers yet. Follow one with: wikinode follow <peer-url>")
+            print("No peers yet. Follow a wikinode, a weblog or a fedwiki site with: wikinode follow <url>")
         } else {
-            let header = ["peer", "name", "pages", "last sync", "last error", "next attempt", "relation"]
+            let header = ["site", "kind", "name", "pages", "last sync", "last error", "next attempt", "relation"]
             let rows = states.map { state -> [String] in
                 let peer = state.peer
                 let relation = [peer.isFollowing ? "following" : nil, peer.isFollower ? "follower" : nil].compactMap { $0 }.joined(separator: "+")
                 return [
-                    peer.url, peer.name, peer.isFollowing ? String(state.pagesMirrored) : "-", Self.date(peer.lastSyncAt),
+                    peer.url, peer.kind.rawValue, peer.name, peer.isFollowing ? String(state.pagesMirrored) : "-", Self.date(peer.lastSyncAt),
                     peer.lastError.map { String($0.prefix(60)) } ?? "-", peer.isFollowing ? Self.date(peer.nextAttemptAt) : "-",
                     relation.isEmpty ? "-" : relation,
                 ]

@@ -164,8 +164,12 @@ extension CommandLineTests {
             let table = try WikinodeProcess.run(["peers", "--data", dataPath])
             #expect(table.status == 0)
             let lines = table.output.split(separator: "\n")
-            #expect(lines.first?.hasPrefix("peer") == true)
-            #expect(lines.contains { $0.contains(peer.url) && $0.contains("node0") && $0.contains(" \(expected) ") && $0.contains("following") })
+            #expect(lines.first?.hasPrefix("site") == true)
+            #expect(
+                lines.contains {
+                    $0.contains(peer.url) && $0.contains("wikinode") && $0.contains("node0") && $0.contains(" \(expected) ")
+                        && $0.contains("following")
+                })
 
             let unfollowed = try WikinodeProcess.run([
                 "unfollow", "--data", dataPath, "--url", "http://127.0.0.1:9", "--allow-private-addresses", peer.url,

@@ -78,6 +78,15 @@ struct FollowedFeedTests {
                     if case .remote(let twin) = change { twin.title } else { nil }
                 }
                 #expect(recent == ["Garden Notes", "On rotting"])
+                // And readers see it all on the node's pages
+                try await node.start()
+                let page = try await NodeCluster.request(node.url + "/wiki/Garden_Notes")
+                #expect(page.body.contains("Bob&#39;s weblog") || page.body.contains("Bob's weblog"))
+                let changes = try await NodeCluster.request(node.url + "/recent?peers=1")
+                #expect(changes.body.contains("On rotting"))
+                let peers = try await NodeCluster.request(node.url + "/peers")
+                #expect(peers.body.contains("weblog feed"))
+                #expect(peers.body.contains("reads <a href=\"\(site.url)/feed.atom\""))
             }
         }
     }

@@ -90,7 +90,13 @@ struct PeersView: Sendable {
         let lastError: String?
         let nextAttempt: DateView?
         let pendingNotices: Int
+        /// Empty for sites that are not wikinodes: they have no `/wiki/` addresses.
         let interwikiPrefix: String
+        /// What kind of site it is, in words.
+        let kind: String
+        /// What is read of a site that is not a wikinode (its feed, its sitemap), when it is
+        /// not its own address.
+        let sourceURL: String?
     }
 
     /// A fediverse account that follows the node.
@@ -124,6 +130,14 @@ struct PeersView: Sendable {
     let error: String?
     let followURL: String
 
+    static func kindName(_ kind: Peer.Kind) -> String {
+        switch kind {
+        case .wikinode: "wikinode"
+        case .feed: "weblog feed"
+        case .fedwiki: "Federated Wiki site"
+        }
+    }
+
     static func rows(_ states: [PeerState], timeZone: TimeZone) -> [Row] {
         states.map { state in
             let peer = state.peer
@@ -133,7 +147,8 @@ struct PeersView: Sendable {
                     separator: ", "),
                 pagesMirrored: state.pagesMirrored, lastSync: peer.lastSyncAt.map { DateView($0, in: timeZone) }, lastError: peer.lastError,
                 nextAttempt: peer.isFollowing ? peer.nextAttemptAt.map { DateView($0, in: timeZone) } : nil,
-                pendingNotices: state.pendingNotices, interwikiPrefix: peer.prefixKey)
+                pendingNotices: state.pendingNotices, interwikiPrefix: peer.prefixKey, kind: Self.kindName(peer.kind),
+                sourceURL: peer.sourceURL.flatMap { $0 == peer.url ? nil : $0 })
         }
     }
 }
