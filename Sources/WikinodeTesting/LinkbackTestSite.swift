@@ -16,16 +16,7 @@ public final class LinkbackTestSite: LoopbackServer {
         public let body: String
 
         /// The body's form fields.
-        public var form: [String: String] {
-            var fields: [String: String] = [:]
-            for pair in body.split(separator: "&") {
-                let parts = pair.split(separator: "=", maxSplits: 1).map {
-                    String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-                }
-                if parts.count == 2 { fields[parts[0]] = parts[1] }
-            }
-            return fields
-        }
+        public var form: [String: String] { FormFields.parse(body) }
     }
 
     /// Port 0 until the site listens; then the port the system gave it.

@@ -73,6 +73,14 @@ public enum NodeAddress {
     /// The page that lists peers, with its forms under it.
     public static let peers = "/peers"
 
+    // MARK: - WebSub
+
+    /// Where the hubs of followed feeds verify subscriptions and push content: this prefix,
+    /// then the subscription's token.
+    public static let webSubCallbackPrefix = "/websub/callback/"
+    /// The node's own WebSub hub, for its feeds.
+    public static let webSubHub = "/websub/hub"
+
     // MARK: - Linkbacks
 
     public static let webmention = "/webmention"

@@ -17,5 +17,27 @@ extension WikiDatabase {
                 t.add(column: "lastModified", .text)
             }
         }
+        migrator.registerMigration("v21: WebSub subscriptions to the hubs of followed feeds") { db in
+            // One per followed feed that names a hub. When the feed is unfollowed, the row stays
+            // (without its peer) until the hub has confirmed the unsubscription.
+            try db.create(table: "webSubSubscription") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("peer", onDelete: .setNull).unique()
+                t.column("hubURL", .text).notNull()
+                t.column("topicURL", .text).notNull()
+                // The callback is /websub/callback/{token}: unguessable, so only the hub
+                // that was told it can reach it.
+                t.column("token", .text).notNull().unique()
+                // The HMAC key the hub signs deliveries with.
+                t.column("secret", .text).notNull()
+                t.column("state", .text).notNull().check { ["subscribing", "active", "unsubscribing", "denied"].contains($0) }
+                t.column("leaseExpiresAt", .datetime)
+                t.column("requestedAt", .datetime)
+                t.column("nextAttemptAt", .datetime).notNull().indexed()
+                t.column("failures", .integer).notNull().defaults(to: 0)
+                t.column("lastError", .text)
+                t.column("lastDeliveryAt", .datetime)
+            }
+        }
     }
 }

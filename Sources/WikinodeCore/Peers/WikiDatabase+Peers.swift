@@ -107,6 +107,7 @@ extension WikiDatabase {
     public func recordUnfollowing(peerId: Int64) throws {
         try writer.write { db in
             guard var peer = try Peer.fetchOne(db, id: peerId) else { return }
+            try endWebSubSubscription(peerId: peerId, in: db)
             try db.execute(sql: "DELETE FROM remoteSearch WHERE rowid IN (SELECT id FROM remotePage WHERE peerId = ?)", arguments: [peerId])
             try db.execute(sql: "DELETE FROM remotePage WHERE peerId = ?", arguments: [peerId])
             peer.isFollowing = false

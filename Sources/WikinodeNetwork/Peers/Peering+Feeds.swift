@@ -17,7 +17,7 @@ extension Peering {
         if let lastModified = peer.lastModified { headers[.ifModifiedSince] = lastModified }
         let response = try await client.get(source, headers: headers, limits: timing.siteLimits, sameOriginOnly: false)
         if response.status == 304 {
-            try database.recordPullSuccess(peerId: peer.id!, nextAttemptAt: Date() + jittered(timing.pollInterval))
+            try database.recordPullSuccess(peerId: peer.id!, nextAttemptAt: try nextFeedPoll(of: peer))
             return
         }
         guard response.status == 200 else { throw RemoteError.badResponse("\(source.absoluteString) answers \(response.status)") }
@@ -32,12 +32,20 @@ extension Peering {
         let result = try await database.applySiteEntries(
             peerId: peer.id!, entries: entries, ownBaseURL: ownURL, keepNewest: WikiDatabase.maximumFeedEntries)
         try database.recordSourceValidators(peerId: peer.id!, etag: response.headers[.eTag], lastModified: response.headers[.lastModified])
-        try database.recordPullSuccess(peerId: peer.id!, nextAttemptAt: Date() + jittered(timing.pollInterval))
+        try noticeWebSubHub(of: peer, feed: feed, response: response)
+        try database.recordPullSuccess(peerId: peer.id!, nextAttemptAt: try nextFeedPoll(of: peer))
         if result.skippedInvalid > 0 {
             try database.recordPeerError(
                 peerId: peer.id!,
                 error: "\(result.skippedInvalid) entries of its feed were invalid and skipped: \(result.invalidReasons.joined(separator: "; "))")
         }
+    }
+
+    /// When a feed is read next: after the poll interval, or much later while its hub pushes.
+    func nextFeedPoll(of peer: Peer) throws -> Date {
+        let subscription = try database.webSubSubscription(peerId: peer.id!)
+        let isPushed = subscription?.state == .active && (subscription?.leaseExpiresAt ?? .distantPast) > Date()
+        return Date() + jittered(timing.pollInterval) * (isPushed ? Self.pushedFeedPollFactor : 1)
     }
 
     /// A feed's entry as the mirror takes it: its content sanitised into Markdown, identified by

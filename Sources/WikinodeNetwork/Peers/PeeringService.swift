@@ -77,8 +77,15 @@ extension Peering {
             logger.warning("federation: announcing changes failed", metadata: ["error": "\(error)"])
         }
         async let notices: Void = deliverNoticesIfDue()
+        async let subscriptions: Void = sendWebSubRequestsIfDue()
         await pullDuePeers()
         await notices
+        await subscriptions
+    }
+
+    private func sendWebSubRequestsIfDue() async {
+        guard let next = try? database.nextWebSubRequestDate(), next <= Date() else { return }
+        await sendDueWebSubRequests()
     }
 
     private func deliverNoticesIfDue() async {

@@ -92,6 +92,7 @@ func buildResponder(
     ActivityPubController(database: database, site: site, actorKey: fediverse.actorKey).addRoutes(to: router)
     FediverseInboxController(fediverse: fediverse, site: site).addRoutes(to: router)
     InboxController(peering: peering, linkbacks: linkbacks, site: site).addRoutes(to: router)
+    WebSubCallbackController(peering: peering).addRoutes(to: router)
     LinkbackController(database: database, linkbacks: linkbacks, site: site, homePage: homePage).addRoutes(to: router)
     FedwikiController(database: database, cache: cache).addRoutes(to: router)
     AuthController(
