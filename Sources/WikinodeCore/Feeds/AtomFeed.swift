@@ -38,6 +38,8 @@ public struct AtomFeed: Sendable {
     public var author: String
     public var updated: Date
     public var entries: [Entry]
+    /// The WebSub hub that pushes this feed's changes (`rel=hub`), if any.
+    public var hubURL: String?
 
     public init(id: String, title: String, selfURL: String, alternateURL: String, baseURL: String, author: String, updated: Date, entries: [Entry]) {
         self.id = id
@@ -57,6 +59,7 @@ public struct AtomFeed: Sendable {
             feed.element("title", text: title)
             feed.element("updated", text: Self.timestamp(updated))
             feed.emptyElement("link", ["rel": "self", "type": "application/atom+xml", "href": selfURL])
+            if let hubURL { feed.emptyElement("link", ["rel": "hub", "href": hubURL]) }
             feed.emptyElement("link", ["rel": "alternate", "type": "text/html", "href": alternateURL])
             feed.element("author") { $0.element("name", text: author) }
             feed.element("generator", text: "wikinode")

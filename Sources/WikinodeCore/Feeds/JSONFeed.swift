@@ -50,9 +50,22 @@ public struct JSONFeed: Codable, Sendable, Equatable {
     public var authors: [Author]
     public var language: String?
     public var items: [Item]
+    /// The WebSub hubs that push this feed's changes.
+    public var hubs: [Hub]?
+
+    /// A hub of the feed (JSON Feed 1.1 `hubs`): its type (`WebSub`) and address.
+    public struct Hub: Codable, Sendable, Equatable {
+        public var type: String
+        public var url: String
+
+        public init(type: String = "WebSub", url: String) {
+            self.type = type
+            self.url = url
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case version, title, authors, language, items
+        case version, title, authors, language, items, hubs
         case homePageURL = "home_page_url"
         case feedURL = "feed_url"
     }

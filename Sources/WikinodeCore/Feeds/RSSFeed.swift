@@ -27,6 +27,8 @@ public struct RSSFeed: Sendable {
     public var selfURL: String
     public var description: String
     public var items: [Item]
+    /// The WebSub hub that pushes this feed's changes (`rel=hub`), if any.
+    public var hubURL: String?
 
     public init(title: String, link: String, selfURL: String, description: String, items: [Item]) {
         self.title = title
@@ -45,6 +47,7 @@ public struct RSSFeed: Sendable {
                 channel.element("link", text: link)
                 channel.element("description", text: description)
                 channel.emptyElement("atom:link", ["href": selfURL, "rel": "self", "type": "application/rss+xml"])
+                if let hubURL { channel.emptyElement("atom:link", ["href": hubURL, "rel": "hub"]) }
                 channel.element("generator", text: "wikinode")
                 if let newest = items.map(\.published).max() {
                     channel.element("lastBuildDate", text: HTTPDate.format(newest))

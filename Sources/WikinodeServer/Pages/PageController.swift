@@ -130,25 +130,8 @@ struct PageController {
     /// `GET /wiki/{title}/history.atom`
     @Sendable func historyFeed(request: Request, context: Context) async throws -> Response {
         try withPage(request, context, suffix: NodeAddress.PageSuffix.historyFeed) { page, title in
-            let revisions = try database.history(of: page, limit: 50)
-            let texts = try database.changeTexts(ofRevisions: revisions.map(\.id))
-            let entries = revisions.map { revision in
-                let text = texts[revision.id]
-                return AtomFeed.Entry(
-                    id: "\(site.baseURL)\(title.path)/rev/\(revision.id)",
-                    title: "\(revision.title): \(revision.kind.rawValue) by \(revision.author)",
-                    updated: revision.createdAt, author: revision.author,
-                    link: "\(site.baseURL)\(title.path)/" + (revision.parentId.map { "diff?from=\($0)&to=\(revision.id)" } ?? "rev/\(revision.id)"),
-                    summary: revision.summary.isEmpty ? nil : revision.summary,
-                    contentHTML: ChangeEntryHTML.html(
-                        summary: revision.summary, old: text?.old, new: revision.kind == .delete ? nil : text?.new ?? ""))
-            }
-            let feed = AtomFeed(
-                id: "\(site.baseURL)\(title.path)/history", title: "\(title.text) — history — \(site.name)",
-                selfURL: "\(site.baseURL)\(title.path)/history.atom", alternateURL: "\(site.baseURL)\(title.path)/history",
-                baseURL: site.baseURL, author: site.name, updated: page.updatedAt, entries: entries)
-            return Response.conditional(
-                to: request, body: feed.xml(), contentType: "application/atom+xml; charset=utf-8", lastModified: page.updatedAt)
+            let feed = try FeedBodies(database: database, site: site).history(of: page, title: title)
+            return Response.conditional(to: request, body: feed.text, contentType: feed.contentType, lastModified: feed.lastModified)
         }
     }
 

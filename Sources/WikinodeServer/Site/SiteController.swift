@@ -98,26 +98,8 @@ struct SiteController {
 
     /// `GET /recent.atom`
     @Sendable func recentFeed(request: Request, context: Context) async throws -> Response {
-        let changes = try database.recentChanges(limit: Self.pageSize, visibleAt: Date())
-        let texts = try database.changeTexts(ofRevisions: changes.map(\.revisionId))
-        let entries = changes.map { change in
-            let path = PageLinkView(title: change.title).path
-            let link =
-                change.kind == .edit ? "\(site.baseURL)\(path)/diff?to=\(change.revisionId)" : "\(site.baseURL)\(path)/rev/\(change.revisionId)"
-            var summary = change.summary
-            if let previous = change.previousTitle, summary.isEmpty { summary = "Renamed from \(previous)" }
-            let text = texts[change.revisionId]
-            return AtomFeed.Entry(
-                id: "\(site.baseURL)/changes/\(change.seq ?? 0)", title: "\(change.title) (\(change.kind.rawValue))",
-                updated: change.createdAt, author: change.author, link: link, summary: summary.isEmpty ? nil : summary,
-                contentHTML: ChangeEntryHTML.html(summary: summary, old: text?.old, new: change.kind == .delete ? nil : text?.new ?? ""))
-        }
-        let feed = AtomFeed(
-            id: "\(site.baseURL)/recent", title: "Recent changes — \(site.name)", selfURL: "\(site.baseURL)/recent.atom",
-            alternateURL: "\(site.baseURL)/recent", baseURL: site.baseURL, author: site.name,
-            updated: changes.first?.createdAt ?? Date(timeIntervalSince1970: 0), entries: entries)
-        return Response.conditional(
-            to: request, body: feed.xml(), contentType: "application/atom+xml; charset=utf-8", lastModified: changes.first?.createdAt)
+        let feed = try FeedBodies(database: database, site: site).recentChanges()
+        return Response.conditional(to: request, body: feed.text, contentType: feed.contentType, lastModified: feed.lastModified)
     }
 
     /// `GET /search?q=…&page=N`

@@ -12,7 +12,6 @@ struct BlogController {
     let cache: ResponseCache
 
     static var pageSize: Int { 10 }
-    static var feedSize: Int { 20 }
 
     var drafts: DraftVisibility { DraftVisibility(database: database) }
 
@@ -145,47 +144,8 @@ struct BlogController {
         if let cached = cache.body(for: key, version: version) {
             return Response.conditional(to: request, body: cached)
         }
-        let entries = try database.posts(visibleAt: now, tag: tag, limit: Self.feedSize)
-        let contents = try database.feedHTML(of: entries, baseURL: site.baseURL)
-        let base = site.baseURL
-        let tagPath = tag.map(TagView.path(for:))
-        let alternate = base + (tagPath ?? NodeAddress.blog)
-        let selfURL = base + (tagPath.map { $0 + "\(NodeAddress.feed).\(format.rawValue)" } ?? "\(NodeAddress.feed).\(format.rawValue)")
-        let title = site.name + (tag.map { " — \($0)" } ?? "")
-        let updated = entries.map(\.updatedAt).max() ?? Date(timeIntervalSince1970: 0)
-        let body: String
-        switch format {
-        case .atom:
-            body = AtomFeed(
-                id: selfURL, title: title, selfURL: selfURL, alternateURL: alternate, baseURL: base, author: site.ownerName, updated: updated,
-                entries: entries.map { entry in
-                    AtomFeed.Entry(
-                        id: base + entry.post.permalinkPath, title: entry.title, updated: entry.updatedAt, author: entry.author,
-                        link: base + entry.post.permalinkPath, published: entry.post.publishedAt, categories: entry.tags,
-                        contentHTML: contents[entry.post.pageId] ?? entry.html)
-                }
-            ).xml()
-        case .rss:
-            body = RSSFeed(
-                title: title, link: alternate, selfURL: selfURL, description: "The weblog of \(site.name)",
-                items: entries.map { entry in
-                    RSSFeed.Item(
-                        title: entry.title, link: base + entry.post.permalinkPath, published: entry.post.publishedAt, author: entry.author,
-                        contentHTML: contents[entry.post.pageId] ?? entry.html, categories: entry.tags)
-                }
-            ).xml()
-        case .json:
-            body = try JSONFeed(
-                title: title, homePageURL: alternate, feedURL: selfURL, authors: [.init(name: site.ownerName, url: base + "/")],
-                items: entries.map { entry in
-                    JSONFeed.Item(
-                        id: base + entry.post.permalinkPath, url: base + entry.post.permalinkPath, title: entry.title,
-                        contentHTML: contents[entry.post.pageId] ?? entry.html, datePublished: entry.post.publishedAt,
-                        dateModified: entry.updatedAt, tags: entry.tags, authors: [.init(name: entry.author)])
-                }
-            ).json()
-        }
-        let cached = CachedBody(body, contentType: format.contentType, lastModified: entries.isEmpty ? nil : updated)
+        let feed = try FeedBodies(database: database, site: site).weblog(format, tag: tag, at: now)
+        let cached = CachedBody(feed.text, contentType: feed.contentType, lastModified: feed.lastModified)
         cache.store(cached, for: key, version: version, dependsOn: [ViewDependency.pages, ViewDependency.site])
         return Response.conditional(to: request, body: cached)
     }
