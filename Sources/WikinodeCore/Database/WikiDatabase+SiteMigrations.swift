@@ -39,5 +39,60 @@ extension WikiDatabase {
                 t.column("lastDeliveryAt", .datetime)
             }
         }
+        migrator.registerMigration("v22: the node's own WebSub hub: requests to verify, subscribers, and pushes owed to them in the outbox") { db in
+            // A subscription or unsubscription asked for, until its callback confirms it.
+            try db.create(table: "webSubHubRequest") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("mode", .text).notNull().check { ["subscribe", "unsubscribe"].contains($0) }
+                t.column("topicPath", .text).notNull()
+                t.column("callbackURL", .text).notNull()
+                t.column("secret", .text)
+                t.column("leaseSeconds", .integer).notNull()
+                t.column("receivedAt", .datetime).notNull()
+                t.uniqueKey(["topicPath", "callbackURL"])
+            }
+            // A verified subscriber of one of the node's feeds, until its lease ends.
+            try db.create(table: "webSubHubSubscriber") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("topicPath", .text).notNull().indexed()
+                t.column("callbackURL", .text).notNull()
+                t.column("secret", .text)
+                t.column("leaseExpiresAt", .datetime).notNull()
+                // What the feed was when last pushed (or subscribed to): a push is owed when it
+                // is something else.
+                t.column("contentHash", .text).notNull()
+                t.column("createdAt", .datetime).notNull()
+                t.uniqueKey(["topicPath", "callbackURL"])
+            }
+            // The outbox gains a third kind of recipient: a subscriber owed a push (at most one
+            // each; the push carries the feed as it is when sent).
+            try db.create(table: "outboxNew") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("peer", onDelete: .cascade, indexed: false)
+                t.column("inbox", .text)
+                t.belongsTo("webSubHubSubscriber", onDelete: .cascade).unique()
+                t.column("type", .text).notNull()
+                t.column("activity", .text)
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("nextAttemptAt", .datetime).notNull()
+                t.column("lastError", .text)
+                t.column("createdAt", .datetime).notNull()
+                t.uniqueKey(["peerId", "type"])
+                t.check(
+                    sql: """
+                        (peerId IS NOT NULL) + (inbox IS NOT NULL) + (webSubHubSubscriberId IS NOT NULL) = 1
+                        AND (inbox IS NULL) = (activity IS NULL) AND (inbox IS NULL) = (type <> 'activity')
+                        AND (webSubHubSubscriberId IS NULL) = (type <> 'websub')
+                        """)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO outboxNew (id, peerId, inbox, type, activity, attempts, nextAttemptAt, lastError, createdAt)
+                        SELECT id, peerId, inbox, type, activity, attempts, nextAttemptAt, lastError, createdAt FROM outbox;
+                    DROP TABLE outbox;
+                    ALTER TABLE outboxNew RENAME TO outbox;
+                    """)
+            try db.create(index: "outbox_on_nextAttemptAt", on: "outbox", columns: ["nextAttemptAt"])
+        }
     }
 }

@@ -5,16 +5,18 @@ import GRDB
 ///
 /// The outbox holds everything the node owes another server, retried with backoff until it is
 /// delivered: a notice to a followed wikinode (at most one of each kind per peer; it says
-/// only that something happened, and the peer pulls), or an activity to a fediverse inbox (its
-/// JSON, as it is to be posted).
+/// only that something happened, and the peer pulls), an activity to a fediverse inbox (its
+/// JSON, as it is to be posted), or a push to a subscriber of the node's WebSub hub (at most one
+/// each; it carries the feed as it is when sent).
 public enum OutboxRecipient: Sendable {
-    case peer, fediverseInbox
+    case peer, fediverseInbox, webSubSubscriber
 
     /// The rows owed to such a recipient, as an SQL condition on the outbox.
     var condition: String {
         switch self {
         case .peer: "peerId IS NOT NULL"
         case .fediverseInbox: "inbox IS NOT NULL"
+        case .webSubSubscriber: "webSubHubSubscriberId IS NOT NULL"
         }
     }
 }

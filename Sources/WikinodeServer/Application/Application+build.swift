@@ -27,14 +27,22 @@ public func buildApplication(
     let fediverse = Fediverse(
         database: database, client: peering.client, nodeURL: nodeURL, actorKey: configuration.dataDirectory.actorKey(),
         timing: configuration.federationTiming, logger: logger)
+    let site = try SiteView(database: database, nodeURL: nodeURL)
+    let topics = WebSubTopics(database: database, site: site)
+    let hub = WebSubHub(
+        database: database, client: peering.client, nodeURL: nodeURL, timing: configuration.federationTiming, logger: logger,
+        topicContent: { try topics.content(of: $0) })
     let (responder, cachedViews) = try await buildResponder(
-        configuration: configuration, nodeURL: nodeURL, database: database, identity: identity, peering: peering, linkbacks: linkbacks,
-        fediverse: fediverse, logger: logger)
+        configuration: configuration, site: site, nodeURL: nodeURL, database: database, identity: identity, peering: peering,
+        linkbacks: linkbacks, fediverse: fediverse, hub: hub, logger: logger)
     return Application(
         responder: responder,
         server: .guardedHTTP1(limits: configuration.connectionLimits, fileLimit: FileLimit.current, cachedViews: cachedViews),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: cachedViews.serverName),
-        services: [PeeringService(peering: peering), LinkbackService(linkbacks: linkbacks), FediverseService(fediverse: fediverse)],
+        services: [
+            PeeringService(peering: peering), LinkbackService(linkbacks: linkbacks), FediverseService(fediverse: fediverse),
+            WebSubHubService(hub: hub),
+        ],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
             if configuration.port == 0 {
@@ -50,15 +58,12 @@ public func buildApplication(
 /// The routes and middleware of a node, and what its connections answer before them (an
 /// anonymous reader's cached page views).
 func buildResponder(
-    configuration: ServerConfiguration, nodeURL: NodeBaseURL, database: WikiDatabase, identity: NodeIdentity, peering: Peering,
-    linkbacks: Linkbacks, fediverse: Fediverse, logger: Logger
+    configuration: ServerConfiguration, site: SiteView, nodeURL: NodeBaseURL, database: WikiDatabase, identity: NodeIdentity, peering: Peering,
+    linkbacks: Linkbacks, fediverse: Fediverse, hub: WebSubHub, logger: Logger
 ) async throws -> (some HTTPResponder<WikiRequestContext>, CachedViews) {
     typealias Context = WikiRequestContext
     let renderer = try await TemplateRenderer(folder: configuration.resourcesDirectory.appendingPathComponent("Templates"))
     let settings = try database.settings()
-    let site = SiteView(
-        name: settings.name, nodeURL: nodeURL, ownerName: try database.ownerName() ?? settings.name,
-        timeZone: TimeZone(identifier: settings.timeZone) ?? .gmt)
 
     let router = Router(context: Context.self, options: .autoGenerateHeadEndpoints)
     let requestLog = RequestLogMiddleware<Context>(logger: logger)
@@ -93,6 +98,7 @@ func buildResponder(
     FediverseInboxController(fediverse: fediverse, site: site).addRoutes(to: router)
     InboxController(peering: peering, linkbacks: linkbacks, site: site).addRoutes(to: router)
     WebSubCallbackController(peering: peering).addRoutes(to: router)
+    WebSubHubController(hub: hub, topics: WebSubTopics(database: database, site: site)).addRoutes(to: router)
     LinkbackController(database: database, linkbacks: linkbacks, site: site, homePage: homePage).addRoutes(to: router)
     FedwikiController(database: database, cache: cache).addRoutes(to: router)
     AuthController(

@@ -8,9 +8,10 @@ extension Response {
     /// A cacheable response: `ETag` from the body, `Last-Modified` when known, and 304 when the
     /// request's `If-None-Match` (or, without it, `If-Modified-Since`) says the client is current.
     static func conditional(
-        to request: Request, body: String, contentType: String, lastModified: Date? = nil, status: HTTPResponse.Status = .ok
+        to request: Request, body: String, contentType: String, lastModified: Date? = nil, topic: String? = nil,
+        status: HTTPResponse.Status = .ok
     ) -> Response {
-        conditional(to: request, body: CachedBody(body, contentType: contentType, lastModified: lastModified), status: status)
+        conditional(to: request, body: CachedBody(body, contentType: contentType, lastModified: lastModified, topic: topic), status: status)
     }
 
     static func conditional(to request: Request, body: CachedBody, status: HTTPResponse.Status = .ok) -> Response {
@@ -22,13 +23,25 @@ extension Response {
 
     /// The headers every cacheable response carries, made once per body (cached bodies are
     /// served many times). A 304 carries the same validators, `Cache-Control` and `Vary`.
-    static func headers(etag: String, lastModified: Date?, contentType: String) -> (all: HTTPFields, validators: HTTPFields) {
+    static func headers(etag: String, lastModified: Date?, contentType: String, topic: String?) -> (all: HTTPFields, validators: HTTPFields) {
         var validators: HTTPFields = [.eTag: etag, .cacheControl: sharedCacheControl, .vary: "Cookie"]
         if let lastModified { validators[.lastModified] = HTTPDate.format(lastModified) }
         var all = validators
         all[.contentType] = contentType
-        if contentType.hasPrefix("text/html") { all[link] = discoveryLinks }
+        if let links = links(contentType: contentType, topic: topic) { all[link] = links }
         return (all, validators)
+    }
+
+    /// The `Link` header of a cacheable response: an HTML page names the node's feeds, and every
+    /// page and feed names the node's WebSub hub and its topic (WebSub §4): a feed is its own,
+    /// a page's is the feed of its changes (its history, its weblog's feed), any other page's
+    /// the node's recent changes.
+    static func links(contentType: String, topic: String?) -> String? {
+        let hub = "<\(NodeAddress.webSubHub)>; rel=\"hub\""
+        if contentType.hasPrefix("text/html") {
+            return discoveryLinks + ", " + hub + ", <\(topic ?? NodeAddress.recentFeed)>; rel=\"self\""
+        }
+        return topic.map { hub + ", <\($0)>; rel=\"self\"" }
     }
 
     /// What an anonymous reader's cacheable response allows (docs/caching.md): a browser

@@ -30,13 +30,14 @@ struct CachedBody: Sendable {
             lastModified: lastModified)
     }
 
-    init(_ body: String, contentType: String, lastModified: Date?) {
+    /// `topic`, the path of the feed of this body's changes, is advertised for WebSub.
+    init(_ body: String, contentType: String, lastModified: Date?, topic: String? = nil) {
         pieces = Self.pieces(of: body)
         byteCount = body.utf8.count
         etag = Self.etag(of: pieces)
         self.contentType = contentType
         self.lastModified = lastModified
-        var (headers, validatorHeaders) = Response.headers(etag: etag, lastModified: lastModified, contentType: contentType)
+        var (headers, validatorHeaders) = Response.headers(etag: etag, lastModified: lastModified, contentType: contentType, topic: topic)
         headers[.contentLength] = String(byteCount)
         self.headers = headers
         self.validatorHeaders = validatorHeaders

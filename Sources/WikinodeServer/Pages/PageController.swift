@@ -65,7 +65,9 @@ struct PageController {
         // Made from the page, its backlinks, twins, mentions and the layout, each of which may
         // have changed last: the view changed when it was made (it is made again, later, after
         // any change to what it is made from), which is also right when a backlink went away.
-        let body = CachedBody(html, contentType: "text/html; charset=utf-8", lastModified: max(Date(), page.updatedAt))
+        let body = CachedBody(
+            html, contentType: "text/html; charset=utf-8", lastModified: max(Date(), page.updatedAt),
+            topic: NodeAddress.page(storedTitle: page.title) + NodeAddress.PageSuffix.historyFeed)
         // The page, what links to it and its twins (under its title), the layout; the front page
         // lists the latest posts too.
         var dependencies = ViewDependency.view(of: page.id!, titleKey: page.titleKey)
@@ -131,7 +133,9 @@ struct PageController {
     @Sendable func historyFeed(request: Request, context: Context) async throws -> Response {
         try withPage(request, context, suffix: NodeAddress.PageSuffix.historyFeed) { page, title in
             let feed = try FeedBodies(database: database, site: site).history(of: page, title: title)
-            return Response.conditional(to: request, body: feed.text, contentType: feed.contentType, lastModified: feed.lastModified)
+            return Response.conditional(
+                to: request, body: feed.text, contentType: feed.contentType, lastModified: feed.lastModified,
+                topic: title.path + NodeAddress.PageSuffix.historyFeed)
         }
     }
 

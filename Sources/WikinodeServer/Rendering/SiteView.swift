@@ -14,6 +14,16 @@ struct SiteView: Sendable {
     var timeZone: TimeZone = .gmt
 }
 
+extension SiteView {
+    /// The site as the node's settings describe it when it starts.
+    init(database: WikiDatabase, nodeURL: NodeBaseURL) throws {
+        let settings = try database.settings()
+        self.init(
+            name: settings.name, nodeURL: nodeURL, ownerName: try database.ownerName() ?? settings.name,
+            timeZone: TimeZone(identifier: settings.timeZone) ?? .gmt)
+    }
+}
+
 /// A date as pages show it: readable text and a machine-readable `datetime`.
 struct DateView: Sendable {
     let iso: String

@@ -99,7 +99,8 @@ struct SiteController {
     /// `GET /recent.atom`
     @Sendable func recentFeed(request: Request, context: Context) async throws -> Response {
         let feed = try FeedBodies(database: database, site: site).recentChanges()
-        return Response.conditional(to: request, body: feed.text, contentType: feed.contentType, lastModified: feed.lastModified)
+        return Response.conditional(
+            to: request, body: feed.text, contentType: feed.contentType, lastModified: feed.lastModified, topic: NodeAddress.recentFeed)
     }
 
     /// `GET /search?q=…&page=N`

@@ -83,7 +83,8 @@ struct BlogController {
         let html = try renderer.render(view, template: "blog", viewer: context.viewer(for: request))
         let status: HTTPResponse.Status = entries.isEmpty && (year != nil || tag != nil || page > 1) ? .notFound : .ok
         return Response.conditional(
-            to: request, body: html, contentType: "text/html; charset=utf-8", lastModified: entries.first?.updatedAt, status: status)
+            to: request, body: html, contentType: "text/html; charset=utf-8", lastModified: entries.first?.updatedAt,
+            topic: feedBase + ".atom", status: status)
     }
 
     /// `GET /blog/{yyyy}/{mm}/{slug}`: the post at its permanent address.
@@ -145,7 +146,7 @@ struct BlogController {
             return Response.conditional(to: request, body: cached)
         }
         let feed = try FeedBodies(database: database, site: site).weblog(format, tag: tag, at: now)
-        let cached = CachedBody(feed.text, contentType: feed.contentType, lastModified: feed.lastModified)
+        let cached = CachedBody(feed.text, contentType: feed.contentType, lastModified: feed.lastModified, topic: request.uri.path)
         cache.store(cached, for: key, version: version, dependsOn: [ViewDependency.pages, ViewDependency.site])
         return Response.conditional(to: request, body: cached)
     }
