@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import Synchronization
 
 /// A test's own server on 127.0.0.1 (a site to link to, a fediverse server, a weblog), started
@@ -41,6 +42,18 @@ final class ServerTask: Sendable {
         let running = Task { try await app.runService(gracefulShutdownSignals: []) }
         task.withLock { $0 = running }
         return try await start.port(of: running, describing: server)
+    }
+
+    /// Runs `router` on 127.0.0.1 (a port the system gives), logging only what is critical,
+    /// and returns the port once it listens.
+    func launch(_ router: Router<BasicRequestContext>, describing server: String) async throws -> Int {
+        try await launch(describing: server) { listening in
+            var logger = Logger(label: server)
+            logger.logLevel = .critical
+            return Application(
+                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { await listening($0.localAddress?.port ?? 0) }, logger: logger)
+        }
     }
 
     /// Stops the application, if it runs, and waits until it has.

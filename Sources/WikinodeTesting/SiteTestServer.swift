@@ -139,13 +139,7 @@ public final class SiteTestServer: LoopbackServer {
         }
         router.get("/") { request, _ in try await answer(request) }
         router.get("/**") { request, _ in try await answer(request) }
-        let port = try await server.launch(describing: "the site test server") { listening in
-            var logger = Logger(label: "site-test-server")
-            logger.logLevel = .critical
-            return Application(
-                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { await listening($0.localAddress?.port ?? 0) }, logger: logger)
-        }
+        let port = try await server.launch(router, describing: "the site test server")
         boundPort.withLock { $0 = port }
     }
 

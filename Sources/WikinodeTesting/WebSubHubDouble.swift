@@ -76,13 +76,7 @@ public final class WebSubHubDouble: LoopbackServer {
             Task { try? await self.verify(received) }
             return Response(status: .accepted)
         }
-        let port = try await server.launch(describing: "the WebSub hub double") { listening in
-            var logger = Logger(label: "websub-hub-double")
-            logger.logLevel = .critical
-            return Application(
-                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { await listening($0.localAddress?.port ?? 0) }, logger: logger)
-        }
+        let port = try await server.launch(router, describing: "the WebSub hub double")
         boundPort.withLock { $0 = port }
     }
 

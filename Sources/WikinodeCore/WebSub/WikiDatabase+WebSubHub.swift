@@ -69,7 +69,9 @@ extension WikiDatabase {
                 throw WikiError.invalidInput("The hub has too many requests waiting to be verified; try again in a minute.")
             }
             if mode == "subscribe",
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webSubHubSubscriber WHERE NOT (topicPath = ? AND callbackURL = ?)", arguments: [topicPath, callbackURL])
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM webSubHubSubscriber WHERE NOT (topicPath = ? AND callbackURL = ?)",
+                    arguments: [topicPath, callbackURL])
                     ?? 0 >= Self.maximumHubSubscribers
             {
                 throw WikiError.invalidInput("The hub has as many subscribers as it serves (\(Self.maximumHubSubscribers)).")
@@ -94,7 +96,8 @@ extension WikiDatabase {
             guard confirmed else { return }
             if request.mode == "unsubscribe" {
                 try db.execute(
-                    sql: "DELETE FROM webSubHubSubscriber WHERE topicPath = ? AND callbackURL = ?", arguments: [request.topicPath, request.callbackURL])
+                    sql: "DELETE FROM webSubHubSubscriber WHERE topicPath = ? AND callbackURL = ?",
+                    arguments: [request.topicPath, request.callbackURL])
                 return
             }
             try db.execute(
