@@ -84,6 +84,8 @@ struct FollowedFeedTests {
                 #expect(page.body.contains("Bob&#39;s weblog") || page.body.contains("Bob's weblog"))
                 let changes = try await NodeCluster.request(node.url + "/recent?peers=1")
                 #expect(changes.body.contains("On rotting"))
+                let graph = try await NodeCluster.request(node.url + "/wiki/Compost/graph.json")
+                #expect(graph.body.contains("On rotting"))
                 let peers = try await NodeCluster.request(node.url + "/peers")
                 #expect(peers.body.contains("weblog feed"))
                 #expect(peers.body.contains("reads <a href=\"\(site.url)/feed.atom\""))

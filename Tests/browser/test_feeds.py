@@ -49,6 +49,11 @@ def test_feeds_parse_without_errors_and_have_every_required_element(posts, path)
         content = entry.content[0].value if "content" in entry else entry.get("summary", "")
         assert content
         assert 'href="/' not in content, "addresses in content are absolute"
+    # WebSub discovery as a subscriber does it: the hub and the topic, in the feed and in its Link header.
+    feed_links = {link.get("rel"): link.get("href") for link in parsed.feed.get("links", [])}
+    assert feed_links.get("hub") == posts.base + "/websub/hub"
+    assert feed_links.get("self") == posts.base + path
+    assert '</websub/hub>; rel="hub", <%s>; rel="self"' % path in headers.get("Link", "")
     one = next(entry for entry in parsed.entries if entry.title == "Feed One")
     text = one.content[0].value if "content" in one else one.summary
     assert posts.base + "/wiki/Welcome" in text
