@@ -165,6 +165,13 @@ struct FeedReadingTests {
             "refused"
         ),
         ("<!DOCTYPE rss SYSTEM \"file:///etc/passwd\"><rss><channel><title>&xxe;</title></channel></rss>", "malformed"),
+        // The prolog's scan skips comments and quoted strings: declarations after them are found.
+        ("<!-- <x> --><!DOCTYPE rss [<!ENTITY a \"aaaa\">]><rss><channel><title>&a;</title></channel></rss>", "refused"),
+        ("<!DOCTYPE rss SYSTEM \"a>b\" [<!ENTITY a \"aaaa\">]><rss><channel><title>&a;</title></channel></rss>", "refused"),
+        (
+            "<?xml version=\"1.0\"?><?style <x>?>" + String(repeating: "<!-- padding -->", count: 6_000) + "<!DOCTYPE rss [<!ENTITY a \"a\">]><rss/>",
+            "refused"
+        ),
     ])
     func refusesWhatIsNotAGoodFeed(text: String, kind: String) {
         #expect {

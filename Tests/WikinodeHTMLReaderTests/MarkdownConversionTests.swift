@@ -64,6 +64,20 @@ struct MarkdownConversionTests {
         #expect(converted.hasPrefix("[x](<https://blog.example/a"))
     }
 
+    @Test func adjacentCodeSpansDoNotRunTogether() {
+        let converted = markdown("<code>a</code><code>`[x](http://evil.example/)</code>")
+        #expect(converted == "`a` `` `[x](http://evil.example/) ``")
+    }
+
+    @Test func aSpanWhoseMarkerPassesTheLimitIsLeftOut() {
+        // The limit falls where the `**` of the <b> would go: no crash, no half marker.
+        for length in 95...100 {
+            let converted = markdown("<p>" + String(repeating: "a", count: length) + "<b>x</b> y</p>", limit: 100)
+            #expect(converted.hasPrefix(String(repeating: "a", count: 95)))
+            #expect(converted.hasSuffix("…"))
+        }
+    }
+
     @Test func aBaseElementIsHonoured() {
         let converted = markdown("<head><base href=\"https://cdn.example/\"></head><img src=\"p.png\" alt=\"\">")
         #expect(converted == "![](<https://cdn.example/p.png>)")

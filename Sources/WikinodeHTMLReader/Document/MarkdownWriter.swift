@@ -146,7 +146,9 @@ struct MarkdownWriter {
         if let text = code {
             if Self.codeElements.contains(name) {
                 code = nil
-                appendContent(Self.codeSpan(text))
+                // A code span right after a backtick (another code span) would run into it.
+                let inline = frames[frames.count - 1].inline
+                appendContent((inline.hasSuffix("`") ? " " : "") + Self.codeSpan(text))
             }
             return
         }
@@ -227,8 +229,10 @@ struct MarkdownWriter {
             if openSpans.contains(where: { $0.start != nil && $0.span.opening == span.opening }) {
                 openSpans.append((span, nil))
             } else {
-                openSpans.append((span, frames[frames.count - 1].inline.endIndex))
+                let start = frames[frames.count - 1].inline.endIndex
                 appendRaw(span.opening)
+                // A marker past the limit was not written: the span is silent.
+                openSpans.append((span, isFull ? nil : start))
             }
         }
         waitingSpans.removeAll()
@@ -267,7 +271,9 @@ struct MarkdownWriter {
     mutating func wrapLastOpenSpan() {
         guard case (let span, let start?) = openSpans.removeLast() else { return }
         var inline = frames[frames.count - 1].inline
-        let contentStart = inline.utf8.index(start, offsetBy: span.opening.utf8.count)
+        guard start <= inline.endIndex,
+            let contentStart = inline.utf8.index(start, offsetBy: span.opening.utf8.count, limitedBy: inline.endIndex)
+        else { return }
         var content = String(inline[contentStart...])
         // A line break at its end goes after it, as spaces do.
         var after = ""
