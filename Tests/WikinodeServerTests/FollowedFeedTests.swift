@@ -191,6 +191,31 @@ struct FollowedFeedTests {
         }
     }
 
+    @Test func aFeedNamingAnotherFeedsHomePageDoesNotTakeItOver() async throws {
+        try await NodeCluster.run(count: 1) { cluster in
+            try await SiteTestServer.run { site in
+                // Two feeds that both say their home page is /blog/
+                site.serve(
+                    "/a.atom", contentType: "application/atom+xml",
+                    body: Self.atom(entries: [Self.entry(id: "a", title: "From A", updated: "2026-12-01T10:00:00Z", html: "<p>a</p>")]))
+                site.serve(
+                    "/b.atom", contentType: "application/atom+xml",
+                    body: Self.atom(entries: [Self.entry(id: "b", title: "From B", updated: "2026-12-01T10:00:00Z", html: "<p>b</p>")]))
+                let node = cluster[0]
+                await node.stop()
+                let peering = try node.peering()
+                let first = try await peering.follow(site.url + "/a.atom")
+                let second = try await peering.follow(site.url + "/b.atom")
+                // Each is its own followed site, read from its own address
+                #expect(first.id != second.id)
+                #expect(try node.database().peer(id: first.id!)?.sourceURL == site.url + "/a.atom")
+                #expect(second.url == site.url + "/b.atom")
+                let states = try node.database().peerStates()
+                #expect(states.map(\.pagesMirrored) == [1, 1])
+            }
+        }
+    }
+
     @Test(arguments: ["/huge", "/endless", "/plain", "/missing", "/slow"])
     func whatIsNotAReadableFeedIsNotFollowed(path: String) async throws {
         try await NodeCluster.run(count: 1) { cluster in

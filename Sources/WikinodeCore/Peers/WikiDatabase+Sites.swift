@@ -48,10 +48,12 @@ extension WikiDatabase {
     public func recordFollowingSite(kind: Peer.Kind, url: String, sourceURL: String, name: String, now: Date = Date()) throws -> Peer {
         precondition(kind != .wikinode, "a wikinode is followed with recordFollowing")
         return try writer.write { db in
+            // A site is known by what is read of it. The address it gives for itself is only
+            // its name here while no other row has it: a feed cannot take over another's row.
+            let isAddressTaken = try Peer.filter(Peer.Columns.url == url).fetchCount(db) > 0
             var peer =
                 try Peer.filter(Peer.Columns.sourceURL == sourceURL).fetchOne(db)
-                ?? Peer.filter(Peer.Columns.url == url).fetchOne(db)
-                ?? Peer(url: url, name: name, publicKey: "", kind: kind, now: now)
+                ?? Peer(url: isAddressTaken ? sourceURL : url, name: name, publicKey: "", kind: kind, now: now)
             guard peer.kind == kind else {
                 throw WikiError.conflict(currentRevision: 0, message: "\(url) is known here as a \(peer.kind.rawValue), not a \(kind.rawValue).")
             }

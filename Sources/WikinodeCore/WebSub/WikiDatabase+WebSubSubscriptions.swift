@@ -21,6 +21,8 @@ extension WikiDatabase {
     /// subscription.
     public func recordWebSubHub(peerId: Int64, hubURL: String?, topicURL: String?, now: Date = Date()) throws {
         try writer.write { db in
+            // The feed may have been unfollowed while it was read.
+            guard try Peer.fetchOne(db, id: peerId)?.isFollowing == true else { return }
             let existing = try WebSubSubscription.filter(WebSubSubscription.Columns.peerId == peerId).fetchOne(db)
             guard let hubURL, let topicURL else {
                 if var existing { try Self.endSubscription(&existing, now: now, in: db) }
@@ -72,9 +74,16 @@ extension WikiDatabase {
     /// the hub's answer does, and then sets the next time itself.
     public func recordWebSubRequestSending(id: Int64, now: Date = Date()) throws {
         try writer.write { db in
-            try db.execute(
-                sql: "UPDATE webSubSubscription SET requestedAt = ?, nextAttemptAt = ? WHERE id = ?",
-                arguments: [now, now + Self.webSubVerificationWait, id])
+            // A request sent again because no verification came counts as a failure: the wait
+            // doubles, so a hub that accepts but never verifies is asked less and less.
+            guard var subscription = try WebSubSubscription.fetchOne(db, id: id) else { return }
+            if subscription.requestedAt != nil, subscription.state != .active {
+                subscription.failures += 1
+                subscription.lastError = "The hub accepted the request but did not verify it."
+            }
+            subscription.requestedAt = now
+            subscription.nextAttemptAt = now + Self.webSubVerificationWait * pow(2, Double(min(subscription.failures, 8)))
+            try subscription.update(db)
         }
     }
 

@@ -62,12 +62,15 @@ extension Peering {
             }
         }
         _ = try await database.applySiteEntries(peerId: peer.id!, entries: batch, ownBaseURL: ownURL)
-        let isComplete = due.count <= Self.maximumFedwikiPagesPerPull
+        let isComplete = due.count <= Self.maximumFedwikiPagesPerPull && invalid.isEmpty
+        // More pages waiting come a second later, but only after a pull that read some: pages
+        // that cannot be read wait for the next poll, so a broken site cannot keep the node busy.
+        let hasMoreToRead = due.count > Self.maximumFedwikiPagesPerPull && invalid.count < Self.maximumFedwikiPagesPerPull
         // The validators are kept only once every page is read: a sitemap that did not change
         // would otherwise answer 304 with pages still unread.
         try database.recordSourceValidators(
             peerId: peer.id!, etag: isComplete ? response.headers[.eTag] : nil, lastModified: isComplete ? response.headers[.lastModified] : nil)
-        try database.recordPullSuccess(peerId: peer.id!, nextAttemptAt: Date() + (isComplete ? jittered(timing.pollInterval) : 1))
+        try database.recordPullSuccess(peerId: peer.id!, nextAttemptAt: Date() + (hasMoreToRead ? 1 : jittered(timing.pollInterval)))
         if !invalid.isEmpty {
             try database.recordPeerError(
                 peerId: peer.id!, error: "\(invalid.count) pages could not be read and were skipped: \(invalid.prefix(3).joined(separator: "; "))")

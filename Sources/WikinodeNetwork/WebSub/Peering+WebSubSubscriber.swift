@@ -101,7 +101,11 @@ extension Peering {
             try database.recordWebSubDelivery(id: subscription.id!, error: reason)
             return .ignored(reason)
         }
-        let topic = URL(string: subscription.topicURL) ?? URL(string: peer.url)!
+        // Read against the address pulls read it at, so that relative links and the ids made
+        // from them come out the same either way.
+        guard let topic = peer.sourceURL.flatMap(URL.init(string:)) ?? URL(string: subscription.topicURL) else {
+            return .ignored("the feed has no address")
+        }
         let feed: FeedDocument
         do {
             feed = try FeedDocument.parse(body, url: topic)

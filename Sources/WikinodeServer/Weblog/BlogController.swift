@@ -146,7 +146,9 @@ struct BlogController {
             return Response.conditional(to: request, body: cached)
         }
         let feed = try FeedBodies(database: database, site: site).weblog(format, tag: tag, at: now)
-        let cached = CachedBody(feed.text, contentType: feed.contentType, lastModified: feed.lastModified, topic: request.uri.path)
+        let cached = CachedBody(
+            feed.text, contentType: feed.contentType, lastModified: feed.lastModified,
+            topic: (tag.map(TagView.path(for:)) ?? "") + "\(NodeAddress.feed).\(format.rawValue)")
         cache.store(cached, for: key, version: version, dependsOn: [ViewDependency.pages, ViewDependency.site])
         return Response.conditional(to: request, body: cached)
     }
