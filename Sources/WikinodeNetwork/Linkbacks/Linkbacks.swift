@@ -279,4 +279,7 @@ extension HTTPField.Name {
     static var link: Self { Self("Link")! }
     /// Where a Pingback server is advertised.
     static var xPingback: Self { Self("X-Pingback")! }
+    /// WebSub's signature of a content distribution request (`method=hex`), from the hubs of
+    /// followed feeds and from the node's own.
+    public static var xHubSignature: Self { Self("X-Hub-Signature")! }
 }

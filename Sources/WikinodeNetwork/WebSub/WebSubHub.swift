@@ -151,10 +151,10 @@ public final class WebSubHub: Sendable {
                 return
             }
             var headers: HTTPFields = [.contentType: content.contentType]
-            headers[Self.link] = "<\(hubURL)>; rel=\"hub\", <\(nodeURL.string + subscriber.topicPath)>; rel=\"self\""
+            headers[.link] = "<\(hubURL)>; rel=\"hub\", <\(nodeURL.string + subscriber.topicPath)>; rel=\"self\""
             if let secret = subscriber.secret {
                 let signature = HMAC<SHA256>.authenticationCode(for: content.body, using: SymmetricKey(data: Data(secret.utf8)))
-                headers[Self.signature] = "sha256=" + Hex.encode(signature)
+                headers[.xHubSignature] = "sha256=" + Hex.encode(signature)
             }
             var limits = timing.webLimits
             limits.maximumBodyBytes = 64 << 10
@@ -179,8 +179,6 @@ public final class WebSubHub: Sendable {
         Hex.encode(SHA256.hash(data: body))
     }
 
-    static let link = HTTPField.Name("Link")!
-    static let signature = HTTPField.Name("X-Hub-Signature")!
 }
 
 /// The hub's background work under `wikinode serve`: it wakes when a page changes here, and once

@@ -66,8 +66,3 @@ struct WebSubCallbackController {
         }
     }
 }
-
-extension HTTPField.Name {
-    /// WebSub's signature of a content distribution request.
-    static let xHubSignature = HTTPField.Name("X-Hub-Signature")!
-}
