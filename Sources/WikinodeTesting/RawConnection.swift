@@ -174,6 +174,12 @@ public enum OpenFiles {
     /// (their local port; the listening socket is not counted): `/proc/self/fd` matched with
     /// `/proc/net/tcp` by inode, so that other tests' sockets in the same process do not count.
     public static func acceptedSockets(onPort port: Int) -> Int {
+        acceptedSocketStates(onPort: port).count
+    }
+
+    /// The same sockets, each as its TCP state and the client's port ("ESTABLISHED from 54321"),
+    /// for a failure message that says what was left open.
+    public static func acceptedSocketStates(onPort port: Int) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
         var inodes = Set<Substring>()
         for name in names {
@@ -182,17 +188,37 @@ public enum OpenFiles {
             else { continue }
             inodes.insert(Substring(target.dropFirst("socket:[".count).dropLast()))
         }
-        var count = 0
+        var sockets: [String] = []
         for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            guard let text = procText(table) else { continue }
             for line in text.split(separator: "\n").dropFirst() {
                 let fields = line.split(separator: " ")
                 // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
-                guard fields.count > 9, let local = fields[1].split(separator: ":").last else { continue }
+                guard fields.count > 9, let local = fields[1].split(separator: ":").last,
+                    let remote = fields[2].split(separator: ":").last
+                else { continue }
                 let isListening = fields[3] == "0A"
-                if !isListening, Int(local, radix: 16) == port, inodes.contains(fields[9]) { count += 1 }
+                guard !isListening, Int(local, radix: 16) == port, inodes.contains(fields[9]) else { continue }
+                sockets.append("\(tcpStates[Int(fields[3], radix: 16) ?? 0] ?? String(fields[3])) from \(Int(remote, radix: 16) ?? 0)")
             }
         }
-        return count
+        return sockets
     }
+
+    /// The whole of a file in `/proc`. Foundation's `String(contentsOfFile:)` reads such a file
+    /// (its size is 0) in one read, which brings only the first page of a table: the sockets
+    /// further down were never counted.
+    public static func procText(_ path: String) -> String? {
+        guard let file = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? file.close() }
+        var data = Data()
+        while let chunk = try? file.read(upToCount: 65_536), !chunk.isEmpty { data.append(chunk) }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The kernel's names of TCP states (`include/net/tcp_states.h`).
+    static let tcpStates: [Int: String] = [
+        1: "ESTABLISHED", 2: "SYN_SENT", 3: "SYN_RECV", 4: "FIN_WAIT1", 5: "FIN_WAIT2", 6: "TIME_WAIT", 7: "CLOSE",
+        8: "CLOSE_WAIT", 9: "LAST_ACK", 11: "CLOSING",
+    ]
 }

@@ -120,7 +120,7 @@ import FoundationNetworking
             .split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") }.map { String($0) }
         let base = try #require(url)
         // Then it has raised its own limit to the hard limit
-        let limits = try String(contentsOfFile: "/proc/\(process.process.processIdentifier)/limits", encoding: .utf8)
+        let limits = try #require(OpenFiles.procText("/proc/\(process.process.processIdentifier)/limits"))
         let files = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max open files") })
         let numbers = files.split(separator: " ").compactMap { Int($0) }
         #expect(numbers.count == 2 && numbers[0] == numbers[1] && numbers[0] > 256, "\(files)")
