@@ -48,6 +48,11 @@ extension WikiDatabase {
     /// The most subscribers the hub keeps, and the most requests waiting for verification.
     public static let maximumHubSubscribers = 1_000
     public static let maximumHubRequests = 100
+    /// The most of them whose callbacks are on one host, so that one party cannot take every
+    /// slot (and make each change render a thousand feeds for it): a reader subscribes to a
+    /// node's few feeds, not to hundreds of them.
+    public static let maximumHubSubscribersPerHost = 100
+    public static let maximumHubRequestsPerHost = 20
     /// Leases the hub grants: what is asked, within these bounds, ten days when nothing is.
     public static let hubLeaseRange = 3_600...(30 * 24 * 3_600)
     public static let hubDefaultLease = 10 * 24 * 3_600
@@ -76,11 +81,43 @@ extension WikiDatabase {
             {
                 throw WikiError.invalidInput("The hub has as many subscribers as it serves (\(Self.maximumHubSubscribers)).")
             }
+            if !isKnown, mode == "subscribe" {
+                try Self.checkHostShare(db, topicPath: topicPath, callbackURL: callbackURL)
+            }
             try db.execute(sql: "DELETE FROM webSubHubRequest WHERE topicPath = ? AND callbackURL = ?", arguments: [topicPath, callbackURL])
             var request = WebSubHubRequest(
                 mode: mode, topicPath: topicPath, callbackURL: callbackURL, secret: secret, leaseSeconds: lease, receivedAt: now)
             try request.insert(db)
         }
+    }
+
+    /// Refuses a new subscription from a callback host that already has its share of the hub:
+    /// `maximumHubRequestsPerHost` waiting, or `maximumHubSubscribersPerHost` waiting and
+    /// verified together (a renewal of its own subscription is always taken).
+    private static func checkHostShare(_ db: Database, topicPath: String, callbackURL: String) throws {
+        let isRenewal =
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM webSubHubSubscriber WHERE topicPath = ? AND callbackURL = ?", arguments: [topicPath, callbackURL])
+            ?? 0 > 0
+        guard !isRenewal, let host = callbackHost(callbackURL) else { return }
+        let waiting = try String.fetchAll(db, sql: "SELECT callbackURL FROM webSubHubRequest").filter { callbackHost($0) == host }.count
+        if waiting >= maximumHubRequestsPerHost {
+            throw WikiError.invalidInput(
+                "\(host) has \(maximumHubRequestsPerHost) subscriptions waiting to be verified; try again when they are.")
+        }
+        let subscribed = try String.fetchAll(
+            db, sql: "SELECT callbackURL FROM webSubHubSubscriber WHERE NOT (topicPath = ? AND callbackURL = ?)",
+            arguments: [topicPath, callbackURL]
+        ).filter { callbackHost($0) == host }.count
+        if waiting + subscribed >= maximumHubSubscribersPerHost {
+            throw WikiError.invalidInput(
+                "\(host) has as many subscriptions at this hub as one host may have (\(maximumHubSubscribersPerHost)).")
+        }
+    }
+
+    /// A callback's host, as the share of the hub is counted.
+    static func callbackHost(_ callbackURL: String) -> String? {
+        URLComponents(string: callbackURL)?.host?.lowercased()
     }
 
     /// Requests waiting for their verification, oldest first.
