@@ -43,6 +43,14 @@ import Testing
         }
     }
 
+    /// What the HTML reader writes for headings that end in `#` (its `MarkdownConversionTests`)
+    /// renders them with their `#`s.
+    @Test func headingsEndingInAnEscapedHashKeepIt() {
+        let html = MarkdownDocument(markdown: "## Issue \\#\n\n## C#\n\n### a #\\#\n\n#### \\#").renderHTML { $0 }
+        #expect(html.contains("<h2>Issue #</h2>") && html.contains("<h2>C#</h2>"), "\(html)")
+        #expect(html.contains("<h3>a ##</h3>") && html.contains("<h4>#</h4>"), "\(html)")
+    }
+
     @Test func safeSchemesSurvive() {
         let html = MarkdownDocument(markdown: "[a](https://x.org/) [b](mailto:a@b.org) [c](/relative) [d](page?x=a:b)").renderHTML { $0 }
         #expect(html.contains(#"href="https://x.org/""#))

@@ -25,6 +25,8 @@ struct MarkdownConversionTests {
         ("<img src=\"/i.png\" alt=\"A [pic]\">", "![A \\[pic\\]](<https://blog.example/i.png>)"),
         ("<img src=\"javascript:x\" alt=\"no\">", ""),
         ("<h1>Title</h1><h3>Sub<br>head</h3>", "# Title\n\n### Sub head"),
+        // A heading's last `#` is its own, not a closing sequence.
+        ("<h2>Issue #</h2><h2>C#</h2><h3>a ##</h3><h4>#</h4>", "## Issue \\#\n\n## C#\n\n### a #\\#\n\n#### \\#"),
         ("line<br>next<br>", "line\\\nnext"),
         (
             "<p>*not* _emphasis_ [[NotAWikiLink]] <b>&lt;script&gt;</b> &amp;amp; `tick`</p>",

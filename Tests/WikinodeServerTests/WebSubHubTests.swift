@@ -61,7 +61,7 @@ struct WebSubHubTests {
                     ])
                 #expect(asked.status == 202)
                 // Then the hub verifies the subscriber's intent with the lease it grants
-                let verified = try await NodeCluster.waitUntil(timeout: .seconds(10)) { !subscriber.verifications.isEmpty }
+                let verified = await NodeCluster.waitUntil(timeout: .seconds(10)) { !subscriber.verifications.isEmpty }
                 #expect(verified != nil)
                 let verification = try #require(subscriber.verifications.first)
                 #expect(verification.callback == subscriber.callback("a") && verification.mode == "subscribe")
@@ -70,7 +70,7 @@ struct WebSubHubTests {
                 // When the page changes
                 try await Self.edit(node, "Notes", "Second words.", token: token)
                 // Then the feed is pushed, signed with the secret, naming the hub and the topic
-                let pushed = try await NodeCluster.waitUntil(timeout: .seconds(10)) { !subscriber.deliveries.isEmpty }
+                let pushed = await NodeCluster.waitUntil(timeout: .seconds(10)) { !subscriber.deliveries.isEmpty }
                 try #require(pushed != nil)
                 let delivery = subscriber.deliveries[0]
                 #expect(delivery.contentType.hasPrefix("application/atom+xml"))
@@ -114,7 +114,7 @@ struct WebSubHubTests {
                 #expect(Set(try node.database().hubSubscribers().map(\.callbackURL)) == [subscriber.callback("flaky"), subscriber.callback("gone")])
                 try await Self.edit(node, "Notes", "Second words.", token: token)
                 // A push answered 410 drops its subscriber; one answered 500 is tried again
-                let retried = try await NodeCluster.waitUntil(timeout: .seconds(10)) {
+                let retried = await NodeCluster.waitUntil(timeout: .seconds(10)) {
                     subscriber.deliveries.filter { $0.callback == subscriber.callback("flaky") }.count >= 2
                 }
                 #expect(retried != nil)

@@ -18,7 +18,11 @@ extension MarkdownWriter {
         var lines = inline.components(separatedBy: "\n").map { Self.escapingLineStart($0.trimmingCharacters(in: .whitespaces)) }
         if level > 0 {
             // A heading is one line: its breaks become spaces.
-            let joined = lines.map { $0.hasSuffix("\\") ? String($0.dropLast()) : $0 }.joined(separator: " ")
+            var joined = lines.map { $0.hasSuffix("\\") ? String($0.dropLast()) : $0 }.joined(separator: " ")
+            // `#`s that end it after a space would be read as a closing sequence: the last one
+            // is escaped, and they stay text.
+            let closing = joined.reversed().prefix { $0 == "#" }.count
+            if closing > 0, joined.dropLast(closing).last == " " { joined = joined.dropLast() + "\\#" }
             lines = [String(repeating: "#", count: level) + " " + joined]
         }
         appendBlock(lines.joined(separator: "\n"))
