@@ -126,6 +126,35 @@ struct WebSubHubTests {
         }
     }
 
+    @Test func oneCallbackHostGetsOnlyItsShareOfTheHub() async throws {
+        try await NodeCluster.run(count: 1) { cluster in
+            try await WebSubSubscriberDouble.run { subscriber in
+                // Given a host whose callbacks hold as many subscriptions as one host may have
+                let node = cluster[0]
+                let share = WikiDatabase.maximumHubSubscribersPerHost
+                for batch in stride(from: 0, to: share, by: WikiDatabase.maximumHubRequestsPerHost) {
+                    for index in batch..<min(share, batch + WikiDatabase.maximumHubRequestsPerHost) {
+                        let reply = try await Self.ask(
+                            node,
+                            [("hub.mode", "subscribe"), ("hub.topic", node.url + "/recent.atom"), ("hub.callback", subscriber.callback("c\(index)"))])
+                        try #require(reply.status == 202, "\(reply.body)")
+                    }
+                    _ = try await NodeCluster.waitUntil(timeout: .seconds(10)) { try node.database().pendingHubRequests().isEmpty }
+                }
+                #expect(try node.database().hubSubscribers().count == share)
+                // When it asks for one more, for another feed
+                let refused = try await Self.ask(
+                    node, [("hub.mode", "subscribe"), ("hub.topic", node.url + "/feed.atom"), ("hub.callback", subscriber.callback("more"))])
+                // Then it is refused with the reason, and renewing one it has is still taken
+                #expect(refused.status == 429)
+                #expect(refused.body.contains("127.0.0.1 has as many subscriptions"), "\(refused.body)")
+                let renewal = try await Self.ask(
+                    node, [("hub.mode", "subscribe"), ("hub.topic", node.url + "/recent.atom"), ("hub.callback", subscriber.callback("c7"))])
+                #expect(renewal.status == 202)
+            }
+        }
+    }
+
     @Test func badRequestsAreRefusedWithAReason() async throws {
         try await NodeCluster.run(count: 1) { cluster in
             let node = cluster[0]
