@@ -86,7 +86,7 @@ struct WebSubSubscriberTests {
                     try await peering.unfollow(site.url + "/feed.atom")
                     // Then the hub is asked to stop, its verification is confirmed, and the
                     // subscription is gone
-                    let unsubscribed = try await NodeCluster.waitUntil(timeout: .seconds(10)) {
+                    let unsubscribed = await NodeCluster.waitUntil(timeout: .seconds(10)) {
                         hub.activeSubscriptions.isEmpty && hub.verifications.last?.request.mode == "unsubscribe"
                     }
                     #expect(unsubscribed != nil)
@@ -117,7 +117,7 @@ struct WebSubSubscriberTests {
                         try db.execute(sql: "UPDATE webSubSubscription SET nextAttemptAt = ? WHERE id = ?", arguments: [Date(), subscription.id])
                     }
                     // Then the node asks again, and the hub verifies again
-                    let renewed = try await NodeCluster.waitUntil(timeout: .seconds(10)) {
+                    let renewed = await NodeCluster.waitUntil(timeout: .seconds(10)) {
                         hub.verifications.filter { $0.isConfirmed && $0.request.mode == "subscribe" }.count == 2
                     }
                     #expect(renewed != nil)

@@ -38,7 +38,7 @@ extension WikiDatabase {
                 for url in urls {
                     let host = Self.authority(url)
                     guard !host.isEmpty, host != ownHost else { continue }
-                    counts[host, default: (Self.origin(of: url), 0)].count += 1
+                    counts[host, default: ((WebOrigin(string: url)?.description).map { $0 + "/" } ?? url, 0)].count += 1
                 }
                 return counts.map { ($0.key, $0.value.url, $0.value.count) }.sorted { ($0.count, $1.host) > ($1.count, $0.host) }
             }
@@ -65,11 +65,5 @@ extension WikiDatabase {
     static func authority(_ url: String) -> String {
         guard let components = URLComponents(string: url), let host = components.host?.lowercased() else { return "" }
         return host + (components.port.map { ":\($0)" } ?? "")
-    }
-
-    /// `scheme://host[:port]/` of an address.
-    static func origin(of url: String) -> String {
-        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else { return url }
-        return "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "") + "/"
     }
 }

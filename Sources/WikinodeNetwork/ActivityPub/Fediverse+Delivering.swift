@@ -22,7 +22,7 @@ extension Fediverse {
             }
             var perServer: [String: Int] = [:]
             let round = due.filter { delivery in
-                let server = URL(string: delivery.inbox).map(RemoteClient.origin) ?? delivery.inbox
+                let server = WebOrigin(string: delivery.inbox)?.description ?? delivery.inbox
                 perServer[server, default: 0] += 1
                 return perServer[server]! <= Self.deliveriesPerHostPerRound
             }

@@ -122,7 +122,7 @@ extension Fediverse {
     }
 
     static func sameOrigin(_ url: URL, _ other: String) -> Bool {
-        guard let otherURL = URL(string: other) else { return false }
-        return RemoteClient.origin(of: url) == RemoteClient.origin(of: otherURL)
+        guard let origin = WebOrigin(url) else { return false }
+        return origin == WebOrigin(string: other)
     }
 }

@@ -11,7 +11,7 @@ extension Peering {
 
     /// The Federated Wiki site at `url`'s origin, if `url` is its root and it serves a sitemap.
     func fedwikiSite(at url: URL) async throws -> DiscoveredSite? {
-        guard url.path.isEmpty || url.path == "/", url.query == nil, let origin = Self.origin(of: url),
+        guard url.path.isEmpty || url.path == "/", url.query == nil, let origin = WebOrigin(url)?.description,
             let sitemapURL = URL(string: origin + NodeAddress.fedwikiSitemap)
         else { return nil }
         let response: RemoteClient.Response
@@ -154,14 +154,6 @@ extension Peering {
             let date = (entry["date"] as? NSNumber)?.int64Value ?? 0
             return FedwikiSitemapItem(slug: slug, title: entry["title"] as? String ?? slug, date: max(0, date))
         }
-    }
-
-    /// `scheme://host[:port]` of an http(s) URL.
-    static func origin(of url: URL) -> String? {
-        guard let scheme = url.scheme?.lowercased(), let host = url.host?.lowercased() else { return nil }
-        let isDefaultPort = url.port == nil || (scheme == "http" && url.port == 80) || (scheme == "https" && url.port == 443)
-        let printedHost = host.contains(":") ? "[\(host)]" : host
-        return "\(scheme)://\(printedHost)" + (isDefaultPort ? "" : ":\(url.port!)")
     }
 }
 

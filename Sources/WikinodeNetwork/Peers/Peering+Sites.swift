@@ -34,7 +34,7 @@ extension Peering {
         }
         // A wikinode's feed is not followed as a feed: the node itself is, with its changes
         // pushed and its pages whole.
-        if let origin = URL(string: site.sourceURL).flatMap(Self.origin(of:)),
+        if let origin = WebOrigin(string: site.sourceURL)?.description,
             let info = try? await nodeInfo(of: origin, timeout: .seconds(5))
         {
             throw RemoteError.refused("\(address) belongs to the wikinode \(info.name); follow it at \(info.baseURL)")

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
+import WikinodeCore
 
 /// HTTP to other nodes and sites, with the limits an untrusted peer calls for: the address
 /// policy before every request and redirect, a cap on the body, and a deadline on the whole
@@ -88,7 +89,7 @@ public final class RemoteClient: Sendable {
             guard let location = response.headers[.location], let next = URL(string: location, relativeTo: current)?.absoluteURL else {
                 throw RemoteError.badResponse("\(current.absoluteString) redirects without a usable Location")
             }
-            if sameOriginOnly && Self.origin(of: next) != Self.origin(of: url) {
+            if sameOriginOnly, WebOrigin(next) == nil || WebOrigin(next) != WebOrigin(url) {
                 throw RemoteError.badResponse("\(url.absoluteString) redirects to another host (\(next.absoluteString))")
             }
             current = next
@@ -138,10 +139,6 @@ public final class RemoteClient: Sendable {
             if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
         }
         return Response(status: Int(response.status.code), headers: fields, body: Data(collected.readableBytesView), url: url)
-    }
-
-    static func origin(of url: URL) -> String {
-        "\(url.scheme?.lowercased() ?? "")://\(url.host?.lowercased() ?? ""):\(url.port ?? (url.scheme?.lowercased() == "https" ? 443 : 80))"
     }
 }
 

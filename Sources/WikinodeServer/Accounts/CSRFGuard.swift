@@ -58,7 +58,7 @@ struct CSRFGuard: Sendable {
     /// This node's origin as configured, and as the browser addressed it (the Host header is
     /// the target the browser chose; a forged page cannot change it).
     private func allowedOrigins(_ request: Request) -> [String] {
-        var origins = [Self.origin(of: baseURL)]
+        var origins = [WebOrigin(string: baseURL)?.description ?? baseURL]
         if let host = request.head.authority {
             origins.append("http://" + host)
             origins.append("https://" + host)
@@ -70,11 +70,6 @@ struct CSRFGuard: Sendable {
     /// for keeping text when the token does not match.
     func isFromThisNodesPage(_ request: Request) -> Bool {
         (request.headers[.origin] != nil || request.headers[.referer] != nil) && isSameOrigin(request)
-    }
-
-    static func origin(of url: String) -> String {
-        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else { return url }
-        return "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
     }
 
     /// Throws 403 unless the request is same-origin and `token` is the session's token.
