@@ -65,11 +65,16 @@ struct FollowedFedwikiTests {
                 #expect(again.map(\.path) == ["/system/sitemap.json"])
                 #expect(again.first?.wasNotModified == true)
                 // When one page changes and one is removed
-                let sitemap = """
-                    [{"slug": "welcome-visitors", "title": "Welcome Visitors", "date": 1900000000000},
-                     {"slug": "federated-wiki", "title": "Federated Wiki", "date": 1},
-                     {"slug": "how-to-wiki", "title": "How To Wiki", "date": 1}]
+                let dates = try node.database().mirroredVersions(peerId: peer.id!)
+                let federatedWiki = try #require(dates["federated-wiki"])
+                let howToWiki = try #require(dates["how-to-wiki"])
+                func sitemap(howToWiki: Int64) -> String {
                     """
+                    [{"slug": "welcome-visitors", "title": "Welcome Visitors", "date": 1900000000000},
+                     {"slug": "federated-wiki", "title": "Federated Wiki", "date": \(federatedWiki)},
+                     {"slug": "how-to-wiki", "title": "How To Wiki", "date": \(howToWiki)}]
+                    """
+                }
                 let changed = """
                     {"title": "Welcome Visitors", "story": [
                       {"type": "paragraph", "id": "1", "text": "Changed words with [http://example.org/x an external link]."},
@@ -79,7 +84,9 @@ struct FollowedFedwikiTests {
                       {"type": "video", "id": "5", "text": "YOUTUBE abc"}
                     ], "journal": []}
                     """
-                site.serve("/system/sitemap.json", contentType: "application/json", body: sitemap, lastModified: "Fri, 17 Mar 2030 17:46:40 GMT")
+                site.serve(
+                    "/system/sitemap.json", contentType: "application/json", body: sitemap(howToWiki: howToWiki),
+                    lastModified: "Fri, 17 Mar 2030 17:46:40 GMT")
                 site.serve("/welcome-visitors.json", contentType: "application/json", body: changed)
                 let start = site.requests.count
                 try await peering.pull(peerId: peer.id!)
@@ -96,6 +103,14 @@ struct FollowedFedwikiTests {
                 for forbidden in ["<script", "alert", "onerror", "data:"] {
                     #expect(!welcome.html.contains(forbidden), "no \(forbidden) in the mirrored HTML")
                 }
+                // A page whose date goes back (restored from an older copy) is read again too
+                site.serve(
+                    "/system/sitemap.json", contentType: "application/json", body: sitemap(howToWiki: howToWiki - 86_400_000),
+                    lastModified: "Sat, 18 Mar 2030 17:46:40 GMT")
+                let third = site.requests.count
+                try await peering.pull(peerId: peer.id!)
+                #expect(site.requests.dropFirst(third).map(\.path) == ["/system/sitemap.json", "/how-to-wiki.json"])
+                #expect(try database.mirroredVersions(peerId: peer.id!)["how-to-wiki"] == howToWiki - 86_400_000)
             }
         }
     }

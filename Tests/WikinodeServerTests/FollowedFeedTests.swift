@@ -134,7 +134,7 @@ struct FollowedFeedTests {
         }
     }
 
-    @Test func aJSONFeedWithAChangedEntryReplacesItsCopy() async throws {
+    @Test func aJSONFeedWithAChangedEntryReplacesItsCopyWhateverItsDate() async throws {
         try await NodeCluster.run(count: 1) { cluster in
             try await SiteTestServer.run { site in
                 func feed(_ text: String, modified: String) -> String {
@@ -157,6 +157,11 @@ struct FollowedFeedTests {
                 #expect(try node.database().twin(of: key, peerId: peer.id!) == nil)
                 #expect(try node.database().twin(of: PageTitle("Second take").key, peerId: peer.id!) != nil)
                 #expect(try node.database().peerStates().first?.pagesMirrored == 1)
+                // An entry changed again with an earlier date (a corrected one) is still read
+                site.serve("/feed.json", contentType: "application/feed+json", body: feed("Third take", modified: "2026-11-30T00:00:00Z"))
+                try await peering.pull(peerId: peer.id!)
+                #expect(try node.database().twin(of: PageTitle("Third take").key, peerId: peer.id!) != nil)
+                #expect(try node.database().twin(of: PageTitle("Second take").key, peerId: peer.id!) == nil)
             }
         }
     }

@@ -94,5 +94,11 @@ extension WikiDatabase {
                     """)
             try db.create(index: "outbox_on_nextAttemptAt", on: "outbox", columns: ["nextAttemptAt"])
         }
+        migrator.registerMigration("v23: when a followed site's copy of a page was read, which orders its versions whatever dates the site gives") {
+            db in
+            // Milliseconds since 1970 when the read that brought the copy began; nil for a
+            // wikinode's pages (ordered by its change feed) and for copies read before this.
+            try db.alter(table: "remotePage") { t in t.add(column: "readAt", .integer) }
+        }
     }
 }

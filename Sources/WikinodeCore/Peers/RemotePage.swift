@@ -22,6 +22,9 @@ struct RemotePage: Sendable, Equatable, Identifiable {
     var author: String
     var summary: String
     var updatedAt: Date
+    /// For a followed site's page (a feed entry, a fedwiki page), when the read that brought
+    /// this copy began, in milliseconds since 1970: the later read wins.
+    var readAt: Int64?
 }
 
 extension RemotePage: FetchableRecord, MutablePersistableRecord {
@@ -50,6 +53,7 @@ extension RemotePage: FetchableRecord, MutablePersistableRecord {
         author = row["author"]
         summary = row["summary"]
         updatedAt = row["updatedAt"]
+        readAt = row["readAt"]
     }
 
     // Written by hand rather than derived from Codable: a backfill stores thousands in a row.
@@ -69,6 +73,7 @@ extension RemotePage: FetchableRecord, MutablePersistableRecord {
         container["author"] = author
         container["summary"] = summary
         container["updatedAt"] = updatedAt
+        container["readAt"] = readAt
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) {

@@ -24,7 +24,7 @@ extension WikiDatabase {
         let context = try await mirrorContext(peerId: peerId, uids: feed.changes.map(\.uid), ownBaseURL: ownBaseURL)
         var result = MirrorResult()
         var prepared: [MirroredPage] = []
-        for entry in feed.changes where context.known[entry.uid].map({ $0.seq < entry.seq }) ?? true {
+        for entry in feed.changes where context.known[entry.uid].map({ $0.version.seq < entry.seq }) ?? true {
             if entry.deleted {
                 prepared.append(MirroredPage(uid: entry.uid, seq: entry.seq, content: nil))
                 continue
@@ -53,7 +53,7 @@ extension WikiDatabase {
     struct MirrorContext {
         let peer: Peer
         let options: MarkdownOptions
-        let known: [String: (seq: Int64, contentHash: String)]
+        let known: [String: (version: MirroredPage.Version, contentHash: String)]
         let ownBaseURL: String
 
         /// The title keys of this node's pages among `links` (absolute addresses).
@@ -73,12 +73,12 @@ extension WikiDatabase {
             let settings = try NodeSettings.read(db)
             var options = settings.markdownOptions
             options.interwiki[MarkdownOptions.interwikiKey(settings.name)] = ownBaseURL
-            var known: [String: (seq: Int64, contentHash: String)] = [:]
+            var known: [String: (version: MirroredPage.Version, contentHash: String)] = [:]
             for row in try Row.fetchAll(
-                db, sql: "SELECT uid, seq, contentHash FROM remotePage WHERE peerId = ? AND uid IN (SELECT value FROM json_each(?))",
+                db, sql: "SELECT uid, seq, readAt, contentHash FROM remotePage WHERE peerId = ? AND uid IN (SELECT value FROM json_each(?))",
                 arguments: [peerId, Self.jsonList(uids)])
             {
-                known[row["uid"]] = (row["seq"], row["contentHash"])
+                known[row["uid"]] = (MirroredPage.Version(seq: row["seq"], readAt: row["readAt"]), row["contentHash"])
             }
             return MirrorContext(peer: peer, options: options, known: known, ownBaseURL: ownBaseURL)
         }
@@ -86,7 +86,8 @@ extension WikiDatabase {
 
     /// Stores prepared pages of a followed site in one transaction: each one replaces its older
     /// copy with its search text and its links to this node, or, without content, removes it.
-    /// A page older than its copy, or the same, is passed over (another pull stored it). With a
+    /// A page older than its copy, or the same, is passed over (another pull stored it; see
+    /// `MirroredPage.Version.isNewer`). With a
     /// `cursor` (a wikinode's feed), the peer's cursor moves to it, never backwards. With
     /// `keepNewest` (a feed, which only ever adds), older pages beyond that many go.
     func storeMirroredPages(
@@ -102,11 +103,14 @@ extension WikiDatabase {
             try Self.loggingViewChanges(in: db, bulk: isBulk) { changed in
                 for mirrored in pages {
                     let existing = try Row.fetchOne(
-                        db.cachedStatement(sql: "SELECT id, seq, contentHash, titleKey FROM remotePage WHERE peerId = ? AND uid = ?"),
+                        db.cachedStatement(sql: "SELECT id, seq, readAt, contentHash, titleKey FROM remotePage WHERE peerId = ? AND uid = ?"),
                         arguments: [peerId, mirrored.uid])
-                    if let existing {
-                        let seq: Int64 = existing["seq"]
-                        if seq > mirrored.seq || (seq == mirrored.seq && existing["contentHash"] == mirrored.content?.contentHash) { continue }
+                    if let existing,
+                        !mirrored.version.isNewer(
+                            than: MirroredPage.Version(seq: existing["seq"], readAt: existing["readAt"]), contentHash: existing["contentHash"],
+                            thisContentHash: mirrored.content?.contentHash)
+                    {
+                        continue
                     }
                     changed.insert(ViewDependency.neighbourhood)
                     // Only a bulk write logs its own keys; otherwise the triggers do.
@@ -129,7 +133,7 @@ extension WikiDatabase {
                     var record = RemotePage(
                         id: existing?["id"], peerId: peerId, uid: mirrored.uid, type: page.type, title: page.title.text, titleKey: page.title.key,
                         url: page.url, revision: page.revision, seq: mirrored.seq, contentHash: page.contentHash, markdown: page.markdown,
-                        html: page.html, author: page.author, summary: page.summary, updatedAt: page.updated)
+                        html: page.html, author: page.author, summary: page.summary, updatedAt: page.updated, readAt: mirrored.version.readAt)
                     try record.upsert(db)
                     let id = record.id!
                     try db.cachedStatement(sql: "DELETE FROM remoteSearch WHERE rowid = ?").execute(arguments: [id])
@@ -185,10 +189,37 @@ struct MirroredPage: Sendable {
         let targets: [String]
     }
 
+    /// What orders the copies of a page.
+    ///
+    /// A wikinode's page by its position in the change feed: two pulls may overlap, and the
+    /// later position wins. A followed site's page by when it was read: a feed entry or fedwiki
+    /// page says when it changed, but that date may move backwards (a corrected date, a
+    /// restored page); what the site serves at the later read is what it has, so the later
+    /// read wins, and a poll that began before a push was stored cannot undo the push.
+    struct Version: Sendable {
+        /// The wikinode's feed position, or the date the site gives (ms since 1970; kept to
+        /// tell what changed).
+        let seq: Int64
+        /// For a site's page, when the read began (ms since 1970).
+        let readAt: Int64?
+
+        func isNewer(than copy: Version, contentHash: String, thisContentHash: String?) -> Bool {
+            if seq == copy.seq, contentHash == thisContentHash { return false }
+            guard let readAt else { return seq >= copy.seq }
+            return readAt >= copy.readAt ?? .min
+        }
+    }
+
     let uid: String
-    /// Orders the versions of a page: a wikinode's feed position, a site's modification time.
-    let seq: Int64
+    let version: Version
+    var seq: Int64 { version.seq }
     let content: Content?
+
+    init(uid: String, seq: Int64, readAt: Int64? = nil, content: Content?) {
+        self.uid = uid
+        version = Version(seq: seq, readAt: readAt)
+        self.content = content
+    }
 }
 
 /// A feed entry checked field by field before it is stored.

@@ -93,8 +93,12 @@ extension WikiDatabase {
     /// Mirrors entries of a followed site in one transaction, as `applyPeerChanges` does a
     /// wikinode's: each is rendered here in safe mode (its Markdown is already escaped and holds
     /// no wiki links), its search text and its links to this node stored with it. An entry
-    /// not newer than its copy changes nothing; invalid ones are counted and skipped.
-    public func applySiteEntries(peerId: Int64, entries: [SiteEntry], ownBaseURL: String, keepNewest: Int? = nil) async throws -> MirrorResult {
+    /// that is what its copy is, or that a read begun after `readAt` stored already, changes
+    /// nothing; invalid ones are counted and skipped.
+    public func applySiteEntries(
+        peerId: Int64, entries: [SiteEntry], ownBaseURL: String, readAt: Date, keepNewest: Int? = nil
+    ) async throws -> MirrorResult {
+        let readAt = Int64((readAt.timeIntervalSince1970 * 1000).rounded(.down))
         let context = try await mirrorContext(peerId: peerId, uids: entries.map(\.uid), ownBaseURL: ownBaseURL)
         var result = MirrorResult()
         var prepared: [MirroredPage] = []
@@ -110,7 +114,10 @@ extension WikiDatabase {
                 continue
             }
             let contentHash = Self.contentHash(entry.markdown)
-            if let known = context.known[entry.uid], known.seq > entry.seq || (known.seq == entry.seq && known.contentHash == contentHash) {
+            let version = MirroredPage.Version(seq: entry.seq, readAt: readAt)
+            if let known = context.known[entry.uid],
+                !version.isNewer(than: known.version, contentHash: known.contentHash, thisContentHash: contentHash)
+            {
                 continue
             }
             let document = MarkdownDocument(markdown: entry.markdown, options: options)
@@ -118,7 +125,7 @@ extension WikiDatabase {
             let linked = entry.linkedTitles.compactMap { try? PageTitle($0).key }
             prepared.append(
                 MirroredPage(
-                    uid: entry.uid, seq: entry.seq,
+                    uid: entry.uid, seq: entry.seq, readAt: readAt,
                     content: MirroredPage.Content(
                         type: entry.type == "post" ? "post" : "page", title: title, url: entry.url, revision: 0, contentHash: contentHash,
                         markdown: entry.markdown, html: document.renderHTML { $0 }, text: document.plainText,

@@ -32,6 +32,7 @@ extension Peering {
         var headers: HTTPFields = [.accept: "application/json"]
         if let etag = peer.etag { headers[.ifNoneMatch] = etag }
         if let lastModified = peer.lastModified { headers[.ifModifiedSince] = lastModified }
+        let readAt = Date()
         let response = try await client.get(source, headers: headers, limits: timing.siteLimits, sameOriginOnly: true)
         if response.status == 304 {
             try database.recordPullSuccess(peerId: peer.id!, nextAttemptAt: Date() + jittered(timing.pollInterval))
@@ -47,7 +48,9 @@ extension Peering {
         let slugs = Set(sitemap.map(\.slug))
         try database.removeMirroredPages(peerId: peer.id!, except: slugs)
         let known = try database.mirroredVersions(peerId: peer.id!)
-        let due = sitemap.filter { item in known[item.slug].map { $0 < item.date } ?? true }
+        // Read again when its date is another, earlier or later: a page restored from an older
+        // copy goes back in time.
+        let due = sitemap.filter { item in known[item.slug].map { $0 != item.date } ?? true }
         var invalid: [String] = []
         var batch: [SiteEntry] = []
         for item in due.prefix(Self.maximumFedwikiPagesPerPull) {
@@ -57,11 +60,11 @@ extension Peering {
                 invalid.append("\(item.slug): \(error)")
             }
             if batch.count >= 50 {
-                _ = try await database.applySiteEntries(peerId: peer.id!, entries: batch, ownBaseURL: ownURL)
+                _ = try await database.applySiteEntries(peerId: peer.id!, entries: batch, ownBaseURL: ownURL, readAt: readAt)
                 batch.removeAll()
             }
         }
-        _ = try await database.applySiteEntries(peerId: peer.id!, entries: batch, ownBaseURL: ownURL)
+        _ = try await database.applySiteEntries(peerId: peer.id!, entries: batch, ownBaseURL: ownURL, readAt: readAt)
         let isComplete = due.count <= Self.maximumFedwikiPagesPerPull && invalid.isEmpty
         // More pages waiting come a second later, but only after a pull that read some: pages
         // that cannot be read wait for the next poll, so a broken site cannot keep the node busy.

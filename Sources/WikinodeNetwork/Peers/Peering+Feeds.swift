@@ -15,6 +15,7 @@ extension Peering {
         var headers: HTTPFields = [.accept: Self.feedAccept]
         if let etag = peer.etag { headers[.ifNoneMatch] = etag }
         if let lastModified = peer.lastModified { headers[.ifModifiedSince] = lastModified }
+        let readAt = Date()
         let response = try await client.get(source, headers: headers, limits: timing.siteLimits, sameOriginOnly: false)
         if response.status == 304 {
             try database.recordPullSuccess(peerId: peer.id!, nextAttemptAt: try nextFeedPoll(of: peer))
@@ -30,7 +31,7 @@ extension Peering {
         let now = Date()
         let entries = feed.entries.map { Self.siteEntry($0, of: feed, feedURL: response.url, firstSeen: now) }
         let result = try await database.applySiteEntries(
-            peerId: peer.id!, entries: entries, ownBaseURL: ownURL, keepNewest: WikiDatabase.maximumFeedEntries)
+            peerId: peer.id!, entries: entries, ownBaseURL: ownURL, readAt: readAt, keepNewest: WikiDatabase.maximumFeedEntries)
         try database.recordSourceValidators(peerId: peer.id!, etag: response.headers[.eTag], lastModified: response.headers[.lastModified])
         try noticeWebSubHub(of: peer, feed: feed, response: response)
         try database.recordPullSuccess(peerId: peer.id!, nextAttemptAt: try nextFeedPoll(of: peer))

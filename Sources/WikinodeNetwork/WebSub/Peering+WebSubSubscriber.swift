@@ -116,7 +116,7 @@ extension Peering {
         let now = Date()
         let entries = feed.entries.map { Self.siteEntry($0, of: feed, feedURL: topic, firstSeen: now) }
         let result = try await database.applySiteEntries(
-            peerId: peerId, entries: entries, ownBaseURL: ownURL, keepNewest: WikiDatabase.maximumFeedEntries)
+            peerId: peerId, entries: entries, ownBaseURL: ownURL, readAt: now, keepNewest: WikiDatabase.maximumFeedEntries)
         try database.recordWebSubDelivery(id: subscription.id!)
         return .accepted(entries: result.applied)
     }
