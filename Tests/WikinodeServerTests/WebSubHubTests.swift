@@ -177,6 +177,7 @@ struct WebSubHubTests {
                     [("hub.mode", "subscribe"), ("hub.topic", node.url + "/feed.atom"), ("hub.callback", callback), ("hub.lease_seconds", "-5")], 400,
                     "lease"
                 ),
+                ([("hub.mode", "unsubscribe"), ("hub.topic", node.url + "/feed.atom"), ("hub.callback", callback)], 400, "nothing to end"),
             ]
             for (fields, status, word) in cases {
                 let reply = try await Self.ask(node, fields)

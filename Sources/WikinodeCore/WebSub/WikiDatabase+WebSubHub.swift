@@ -60,31 +60,34 @@ extension WikiDatabase {
     public static let maximumFailedPushes = 10
 
     /// Records a request to verify. One per topic and callback: a newer request replaces an
-    /// older one not yet verified. Refused when the hub has too many subscribers or requests.
+    /// older one not yet verified. A new subscription is refused when the hub has too many
+    /// subscribers or requests, or its callback's host has its share of them; renewing or
+    /// ending a subscription is always taken (one request each, bounded by the subscriptions);
+    /// ending one that does not exist is refused (`notFound`), as it would only take a place.
     public func recordHubRequest(
         mode: String, topicPath: String, callbackURL: String, secret: String?, leaseSeconds: Int?, now: Date = Date()
     ) throws {
         try writer.write { db in
             let lease = min(max(leaseSeconds ?? Self.hubDefaultLease, Self.hubLeaseRange.lowerBound), Self.hubLeaseRange.upperBound)
-            let isKnown =
-                try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM webSubHubRequest WHERE topicPath = ? AND callbackURL = ?", arguments: [topicPath, callbackURL])
-                ?? 0 > 0
-            if !isKnown, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webSubHubRequest") ?? 0 >= Self.maximumHubRequests {
-                throw WikiError.invalidInput("The hub has too many requests waiting to be verified; try again in a minute.")
+            let key: StatementArguments = [topicPath, callbackURL]
+            let waitingMode = try String.fetchOne(
+                db, sql: "SELECT mode FROM webSubHubRequest WHERE topicPath = ? AND callbackURL = ?", arguments: key)
+            let isSubscribed =
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webSubHubSubscriber WHERE topicPath = ? AND callbackURL = ?", arguments: key) ?? 0 > 0
+            if mode == "unsubscribe", !isSubscribed, waitingMode != "subscribe" {
+                throw WikiError.notFound("That callback has no subscription to that topic here; there is nothing to end.")
             }
-            if mode == "subscribe",
-                try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM webSubHubSubscriber WHERE NOT (topicPath = ? AND callbackURL = ?)",
-                    arguments: [topicPath, callbackURL])
-                    ?? 0 >= Self.maximumHubSubscribers
-            {
-                throw WikiError.invalidInput("The hub has as many subscribers as it serves (\(Self.maximumHubSubscribers)).")
+            // Only a subscription that is neither active nor waiting takes a new place.
+            if mode == "subscribe", !isSubscribed, waitingMode != "subscribe" {
+                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webSubHubRequest") ?? 0 >= Self.maximumHubRequests {
+                    throw WikiError.invalidInput("The hub has too many requests waiting to be verified; try again in a minute.")
+                }
+                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webSubHubSubscriber") ?? 0 >= Self.maximumHubSubscribers {
+                    throw WikiError.invalidInput("The hub has as many subscribers as it serves (\(Self.maximumHubSubscribers)).")
+                }
+                try Self.checkHostShare(db, callbackURL: callbackURL)
             }
-            if !isKnown, mode == "subscribe" {
-                try Self.checkHostShare(db, topicPath: topicPath, callbackURL: callbackURL)
-            }
-            try db.execute(sql: "DELETE FROM webSubHubRequest WHERE topicPath = ? AND callbackURL = ?", arguments: [topicPath, callbackURL])
+            try db.execute(sql: "DELETE FROM webSubHubRequest WHERE topicPath = ? AND callbackURL = ?", arguments: key)
             var request = WebSubHubRequest(
                 mode: mode, topicPath: topicPath, callbackURL: callbackURL, secret: secret, leaseSeconds: lease, receivedAt: now)
             try request.insert(db)
@@ -92,32 +95,26 @@ extension WikiDatabase {
     }
 
     /// Refuses a new subscription from a callback host that already has its share of the hub:
-    /// `maximumHubRequestsPerHost` waiting, or `maximumHubSubscribersPerHost` waiting and
-    /// verified together (a renewal of its own subscription is always taken).
-    private static func checkHostShare(_ db: Database, topicPath: String, callbackURL: String) throws {
-        let isRenewal =
-            try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM webSubHubSubscriber WHERE topicPath = ? AND callbackURL = ?", arguments: [topicPath, callbackURL])
-            ?? 0 > 0
-        guard !isRenewal, let host = callbackHost(callbackURL) else { return }
+    /// `maximumHubRequestsPerHost` requests waiting, or `maximumHubSubscribersPerHost` waiting
+    /// and verified together.
+    private static func checkHostShare(_ db: Database, callbackURL: String) throws {
+        guard let host = callbackHost(callbackURL) else { return }
         let waiting = try String.fetchAll(db, sql: "SELECT callbackURL FROM webSubHubRequest").filter { callbackHost($0) == host }.count
         if waiting >= maximumHubRequestsPerHost {
-            throw WikiError.invalidInput(
-                "\(host) has \(maximumHubRequestsPerHost) subscriptions waiting to be verified; try again when they are.")
+            throw WikiError.invalidInput("\(host) has \(maximumHubRequestsPerHost) requests waiting to be verified; try again when they are.")
         }
-        let subscribed = try String.fetchAll(
-            db, sql: "SELECT callbackURL FROM webSubHubSubscriber WHERE NOT (topicPath = ? AND callbackURL = ?)",
-            arguments: [topicPath, callbackURL]
-        ).filter { callbackHost($0) == host }.count
+        let subscribed = try String.fetchAll(db, sql: "SELECT callbackURL FROM webSubHubSubscriber").filter { callbackHost($0) == host }.count
         if waiting + subscribed >= maximumHubSubscribersPerHost {
-            throw WikiError.invalidInput(
-                "\(host) has as many subscriptions at this hub as one host may have (\(maximumHubSubscribersPerHost)).")
+            throw WikiError.invalidInput("\(host) has as many subscriptions at this hub as one host may have (\(maximumHubSubscribersPerHost)).")
         }
     }
 
-    /// A callback's host, as the share of the hub is counted.
+    /// A callback's host, as the share of the hub is counted (lower case, without a final dot;
+    /// other names of one machine count apart, see `docs/following.md`).
     static func callbackHost(_ callbackURL: String) -> String? {
-        URLComponents(string: callbackURL)?.host?.lowercased()
+        guard var host = URLComponents(string: callbackURL)?.host?.lowercased() else { return nil }
+        while host.hasSuffix(".") { host.removeLast() }
+        return host
     }
 
     /// Requests waiting for their verification, oldest first.

@@ -45,6 +45,8 @@ struct WebSubHubController {
         do {
             try hub.database.recordHubRequest(
                 mode: mode, topicPath: path, callbackURL: callback, secret: mode == "subscribe" ? secret : nil, leaseSeconds: lease)
+        } catch WikiError.notFound(let message) {
+            throw HTTPError(.badRequest, message: message)
         } catch let error as WikiError {
             throw HTTPError(.tooManyRequests, message: error.description)
         }
