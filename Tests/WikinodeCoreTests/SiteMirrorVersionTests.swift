@@ -23,11 +23,14 @@ import WikinodeTesting
 
     /// The one entry of the feed, dated `day` days after the start, read `readAt`.
     func apply(_ markdown: String, day: Double, readAt: Date) async throws -> MirrorResult {
+        try await database.applySiteEntries(peerId: peerId, entries: [entry(markdown, day: day)], ownBaseURL: "http://127.0.0.1:8", readAt: readAt)
+    }
+
+    func entry(_ markdown: String, day: Double) -> SiteEntry {
         let date = Self.start + day * 86_400
-        let entry = SiteEntry(
+        return SiteEntry(
             uid: "entry-1", seq: Int64(date.timeIntervalSince1970 * 1000), type: "post", title: "The entry", url: "http://127.0.0.1:9/1",
             markdown: markdown, updated: date)
-        return try await database.applySiteEntries(peerId: peerId, entries: [entry], ownBaseURL: "http://127.0.0.1:8", readAt: readAt)
     }
 
     func mirrored() throws -> [RemotePage] {
@@ -61,5 +64,21 @@ import WikinodeTesting
         try DatabaseFile(database).write { try $0.execute(sql: "UPDATE remotePage SET readAt = NULL") }
         #expect(try await apply("New text", day: 4, readAt: Self.start + 20).applied == 1)
         #expect(try mirrored().map(\.markdown) == ["New text"])
+    }
+
+    @Test func anEntryRepeatedInOneReadIsItsLatestVersionAndStaysSo() async throws {
+        let entries = [entry("Older text", day: 1), entry("Newer text", day: 2), entry("Newer text again", day: 2)]
+        for (index, readAt) in [Self.start + 10, Self.start + 20].enumerated() {
+            let result = try await database.applySiteEntries(peerId: peerId, entries: entries, ownBaseURL: "http://127.0.0.1:8", readAt: readAt)
+            #expect(result.applied == (index == 0 ? 1 : 0), "read \(index): the copies do not take turns")
+        }
+        #expect(try mirrored().map(\.markdown) == ["Newer text"])
+    }
+
+    @Test func aCopyReadByAClockThatWasAheadOrdersNothing() async throws {
+        #expect(try await apply("Text read in the future", day: 2, readAt: Self.start + 86_400).applied == 1)
+        // When the clock is put right, the next read still counts
+        #expect(try await apply("Text read now", day: 3, readAt: Self.start + 10).applied == 1)
+        #expect(try mirrored().map(\.markdown) == ["Text read now"])
     }
 }

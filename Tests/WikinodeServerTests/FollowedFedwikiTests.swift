@@ -137,6 +137,13 @@ struct FollowedFedwikiTests {
                 #expect(state.pagesMirrored == 1)
                 #expect(state.peer.lastError?.contains("2 pages could not be read") == true)
                 #expect(!site.requests.contains { $0.path.contains("passwd") })
+                // A page listed twice, with two dates, is one page read once at its latest date
+                site.serve(
+                    "/system/sitemap.json", contentType: "application/json",
+                    body: "[{\"slug\": \"good\", \"title\": \"Good\", \"date\": 9}, {\"slug\": \"good\", \"title\": \"Good\", \"date\": 7}]")
+                for _ in 0..<2 { try await peering.pull(peerId: peer.id!) }
+                #expect(site.requests.filter { $0.path == "/good.json" }.count == 2, "read when first followed and once for date 9")
+                #expect(try node.database().mirroredVersions(peerId: peer.id!) == ["good": 9])
                 // A sitemap that stops being a list is an error of the pull; the mirror stays
                 site.serve("/system/sitemap.json", contentType: "application/json", body: "{\"not\": \"a list\"}")
                 await #expect(throws: RemoteError.self) { try await peering.pull(peerId: peer.id!) }

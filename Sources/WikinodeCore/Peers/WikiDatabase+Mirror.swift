@@ -192,10 +192,11 @@ struct MirroredPage: Sendable {
     /// What orders the copies of a page.
     ///
     /// A wikinode's page by its position in the change feed: two pulls may overlap, and the
-    /// later position wins. A followed site's page by when it was read: a feed entry or fedwiki
-    /// page says when it changed, but that date may move backwards (a corrected date, a
-    /// restored page); what the site serves at the later read is what it has, so the later
-    /// read wins, and a poll that began before a push was stored cannot undo the push.
+    /// later position wins. A followed site's page by when the read that brought it began: a
+    /// feed entry or fedwiki page says when it changed, but that date may move backwards (a
+    /// corrected date, a restored page); what the site serves at the later read is what it
+    /// has, so the later read wins, and a poll that began before a push arrived cannot undo
+    /// the push. (A cache that serves a site's older copy is believed too, until it is fresh.)
     struct Version: Sendable {
         /// The wikinode's feed position, or the date the site gives (ms since 1970; kept to
         /// tell what changed).
@@ -203,10 +204,15 @@ struct MirroredPage: Sendable {
         /// For a site's page, when the read began (ms since 1970).
         let readAt: Int64?
 
+        /// A copy read more than this after a read that began now was read by a clock that
+        /// was ahead: it orders nothing (or every read would lose until time caught up).
+        static let clockSlack: Int64 = 10 * 60 * 1000
+
         func isNewer(than copy: Version, contentHash: String, thisContentHash: String?) -> Bool {
             if seq == copy.seq, contentHash == thisContentHash { return false }
             guard let readAt else { return seq >= copy.seq }
-            return readAt >= copy.readAt ?? .min
+            guard let copyReadAt = copy.readAt, copyReadAt - readAt <= Self.clockSlack else { return true }
+            return readAt > copyReadAt || (readAt == copyReadAt && seq >= copy.seq)
         }
     }
 

@@ -104,7 +104,7 @@ extension WikiDatabase {
         var prepared: [MirroredPage] = []
         // Another site's text is not ours: its words and brackets are not links to this node.
         let options = MarkdownOptions(camelCaseLinks: false, wikiLinks: false)
-        for entry in entries {
+        for entry in Self.onePerUid(entries) {
             guard !entry.uid.isEmpty, entry.uid.count <= Self.maximumRemoteUidLength,
                 entry.markdown.utf8.count <= PageEdit.maximumMarkdownBytes,
                 !entry.markdown.unicodeScalars.contains(where: PageEdit.isForbiddenInText)
@@ -137,6 +137,22 @@ extension WikiDatabase {
     }
 
     /// The uid and version of every page mirrored from a site.
+    /// Each uid once, as its latest version in the read (the first of equals): a feed that
+    /// repeats an entry would otherwise have its copies take turns at every read.
+    static func onePerUid(_ entries: [SiteEntry]) -> [SiteEntry] {
+        var kept: [SiteEntry] = []
+        var indexByUid: [String: Int] = [:]
+        for entry in entries {
+            if let index = indexByUid[entry.uid] {
+                if entry.seq > kept[index].seq { kept[index] = entry }
+            } else {
+                indexByUid[entry.uid] = kept.count
+                kept.append(entry)
+            }
+        }
+        return kept
+    }
+
     public func mirroredVersions(peerId: Int64) throws -> [String: Int64] {
         try writer.read { db in
             var versions: [String: Int64] = [:]

@@ -22,7 +22,7 @@ extension MarkdownWriter {
             // `#`s that end it after a space would be read as a closing sequence: the last one
             // is escaped, and they stay text.
             let closing = joined.reversed().prefix { $0 == "#" }.count
-            if closing > 0, joined.dropLast(closing).last == " " { joined = joined.dropLast() + "\\#" }
+            if closing > 0, let before = joined.dropLast(closing).last, before == " " || before == "\t" { joined = joined.dropLast() + "\\#" }
             lines = [String(repeating: "#", count: level) + " " + joined]
         }
         appendBlock(lines.joined(separator: "\n"))

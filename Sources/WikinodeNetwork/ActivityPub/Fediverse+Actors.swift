@@ -29,7 +29,7 @@ extension Fediverse {
         let interval =
             TimeInterval(timing.keyRefetchInterval.components.seconds)
             + TimeInterval(timing.keyRefetchInterval.components.attoseconds) / 1e18
-        let server = WebOrigin(keyURL)?.description ?? keyURL.absoluteString
+        let server = WebOrigin(keyURL)?.description ?? "(no origin)"
         let minute = Int(now.timeIntervalSince1970 / 60)
         enum Admission { case fetch, fetchedLately, serverBusy }
         let admission = recentKeyFetches.withLock { log -> Admission in
