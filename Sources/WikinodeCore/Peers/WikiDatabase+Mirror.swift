@@ -87,9 +87,9 @@ extension WikiDatabase {
     /// Stores prepared pages of a followed site in one transaction: each one replaces its older
     /// copy with its search text and its links to this node, or, without content, removes it.
     /// A page older than its copy, or the same, is passed over (another pull stored it; see
-    /// `MirroredPage.Version.isNewer`). With a
-    /// `cursor` (a wikinode's feed), the peer's cursor moves to it, never backwards. With
-    /// `keepNewest` (a feed, which only ever adds), older pages beyond that many go.
+    /// `MirroredPage.Version`). With a `cursor` (a wikinode's feed), the peer's cursor moves to
+    /// it, never backwards. With `keepNewest` (a feed, which only ever adds), older pages
+    /// beyond that many go.
     func storeMirroredPages(
         _ pages: [MirroredPage], peerId: Int64, result: MirrorResult, cursor: Int64?, keepNewest: Int? = nil
     ) async throws -> MirrorResult {

@@ -136,7 +136,6 @@ extension WikiDatabase {
         return try await storeMirroredPages(prepared, peerId: peerId, result: result, cursor: nil, keepNewest: keepNewest)
     }
 
-    /// The uid and version of every page mirrored from a site.
     /// Each uid once, as its latest version in the read (the first of equals): a feed that
     /// repeats an entry would otherwise have its copies take turns at every read.
     static func onePerUid(_ entries: [SiteEntry]) -> [SiteEntry] {
@@ -153,6 +152,7 @@ extension WikiDatabase {
         return kept
     }
 
+    /// The uid and version of every page mirrored from a site.
     public func mirroredVersions(peerId: Int64) throws -> [String: Int64] {
         try writer.read { db in
             var versions: [String: Int64] = [:]
