@@ -104,7 +104,7 @@ extension WikiDatabase {
         var prepared: [MirroredPage] = []
         // Another site's text is not ours: its words and brackets are not links to this node.
         let options = MarkdownOptions(camelCaseLinks: false, wikiLinks: false)
-        for entry in Self.onePerUid(entries) {
+        for entry in entries.latestPerKey(\.uid, isLater: { $0.seq > $1.seq }) {
             guard !entry.uid.isEmpty, entry.uid.count <= Self.maximumRemoteUidLength,
                 entry.markdown.utf8.count <= PageEdit.maximumMarkdownBytes,
                 !entry.markdown.unicodeScalars.contains(where: PageEdit.isForbiddenInText)
@@ -134,22 +134,6 @@ extension WikiDatabase {
                         targets: Array(Set(context.ownTitleKeys(in: document.externalLinks) + linked)))))
         }
         return try await storeMirroredPages(prepared, peerId: peerId, result: result, cursor: nil, keepNewest: keepNewest)
-    }
-
-    /// Each uid once, as its latest version in the read (the first of equals): a feed that
-    /// repeats an entry would otherwise have its copies take turns at every read.
-    static func onePerUid(_ entries: [SiteEntry]) -> [SiteEntry] {
-        var kept: [SiteEntry] = []
-        var indexByUid: [String: Int] = [:]
-        for entry in entries {
-            if let index = indexByUid[entry.uid] {
-                if entry.seq > kept[index].seq { kept[index] = entry }
-            } else {
-                indexByUid[entry.uid] = kept.count
-                kept.append(entry)
-            }
-        }
-        return kept
     }
 
     /// The uid and version of every page mirrored from a site.

@@ -147,27 +147,18 @@ extension Peering {
         return html
     }
 
-    /// A fedwiki sitemap's entries with a usable slug and date.
+    /// A fedwiki sitemap's entries with a usable slug and date, each slug once at its latest date
+    /// (one listed twice would otherwise be read again at every poll).
     static func fedwikiSitemap(_ data: Data) throws -> [FedwikiSitemapItem] {
         guard let entries = try JSONSerialization.jsonObject(with: data) as? [Any] else { throw RemoteError.badResponse("it is not a JSON list") }
-        var items: [FedwikiSitemapItem] = []
-        var indexBySlug: [String: Int] = [:]
-        for entry in entries.prefix(maximumFedwikiSitemapEntries) {
+        let items = entries.prefix(maximumFedwikiSitemapEntries).compactMap { entry -> FedwikiSitemapItem? in
             guard let entry = entry as? [String: Any], let slug = entry["slug"] as? String, FedwikiSlug(requested: Substring(slug)) != nil else {
-                continue
+                return nil
             }
-            let item = FedwikiSitemapItem(
-                slug: slug, title: entry["title"] as? String ?? slug, date: max(0, (entry["date"] as? NSNumber)?.int64Value ?? 0))
-            // A slug listed twice is one page, at its latest date: two dates taken in turn
-            // would have it read again at every poll.
-            if let index = indexBySlug[slug] {
-                if item.date > items[index].date { items[index] = item }
-            } else {
-                indexBySlug[slug] = items.count
-                items.append(item)
-            }
+            let date = (entry["date"] as? NSNumber)?.int64Value ?? 0
+            return FedwikiSitemapItem(slug: slug, title: entry["title"] as? String ?? slug, date: max(0, date))
         }
-        return items
+        return items.latestPerKey(\.slug, isLater: { $0.date > $1.date })
     }
 }
 
